@@ -1,0 +1,99 @@
+package dev.agenttelemetry.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Typed access to flat string settings (a properties file, environment, command-line options), so
+ * each application can parse its config record once at start and fail with a message that names the
+ * key, the source and the allowed values.
+ */
+public final class ConfigReader {
+    private final Map<String, String> values;
+    private final String source;
+
+    /** @param source where the values came from, for error messages (e.g. a file name) */
+    public ConfigReader(Map<String, String> values, String source) {
+        this.values = new TreeMap<>(values);
+        this.source = source;
+    }
+
+    public Optional<String> optional(String key) {
+        String value = values.get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    public String string(String key, String defaultValue) {
+        return optional(key).orElse(defaultValue);
+    }
+
+    public String required(String key) {
+        return optional(key).orElseThrow(() -> new ConfigException(key, "missing required setting '" + key + "' (" + source + ")"));
+    }
+
+    public int integer(String key, int defaultValue, int min, int max) {
+        Optional<String> raw = optional(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the allowed range
+        }
+        throw invalid(key, raw.get(), "an integer from " + min + " to " + max);
+    }
+
+    public long longValue(String key, long defaultValue, long min, long max) {
+        Optional<String> raw = optional(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the allowed range
+        }
+        throw invalid(key, raw.get(), "an integer from " + min + " to " + max);
+    }
+
+    /** A duration given in milliseconds, at least {@code min}. */
+    public Duration millis(String key, Duration defaultValue, Duration min) {
+        return Duration.ofMillis(longValue(key, defaultValue.toMillis(), min.toMillis(), Long.MAX_VALUE));
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        Optional<String> raw = optional(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase()) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw invalid(key, raw.get(), "true or false");
+        };
+    }
+
+    /** Every setting whose key starts with {@code prefix}, with the prefix removed (e.g. pass-through client properties). */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> result = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                result.put(k.substring(prefix.length()), v);
+            }
+        });
+        return result;
+    }
+
+    private ConfigException invalid(String key, String value, String allowed) {
+        return new ConfigException(key, "invalid value '" + value + "' for '" + key + "' (" + source + "): must be " + allowed);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.agenttelemetry.schemas.serde;
+
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads Confluent wire-format Avro. With a generated class it resolves the writer's schema (fetched
+ * by id from the registry) against that class's schema, so records written with an older or newer
+ * compatible schema still read; without one it returns {@link org.apache.avro.generic.GenericRecord}s
+ * in the writer's schema.
+ */
+public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
+    private SchemaRegistryClient registry;
+    private final Class<T> specificClass;
+    private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+
+    /** Generic records, for Kafka's reflective construction; {@link #configure} then needs {@code schema.registry.url}. */
+    public ConfluentAvroDeserializer() {
+        this(null, null);
+    }
+
+    /**
+     * @param specificClass a generated record class, or null for generic records
+     */
+    public ConfluentAvroDeserializer(SchemaRegistryClient registry, Class<T> specificClass) {
+        this.registry = registry;
+        this.specificClass = specificClass;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        if (registry == null) {
+            registry = SerdeConfig.registryFrom(configs);
+        }
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        int id = WireFormat.schemaId(data);
+        try {
+            DatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
+            return reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
+                    data.length - WireFormat.HEADER_SIZE, null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("could not decode a record of topic " + topic + " with schema id " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DatumReader<T> readerFor(int schemaId) {
+        Schema writer = registry.schemaById(schemaId);
+        if (specificClass == null) {
+            return new GenericDatumReader<>(writer);
+        }
+        SpecificData model = SpecificData.getForClass(specificClass);
+        return new SpecificDatumReader<>(writer, model.getSchema(specificClass), model);
+    }
+}

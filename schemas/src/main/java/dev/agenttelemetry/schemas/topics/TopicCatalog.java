@@ -1,0 +1,27 @@
+package dev.agenttelemetry.schemas.topics;
+
+import dev.agenttelemetry.avro.AgentEvent;
+import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.avro.SecurityAlert;
+import dev.agenttelemetry.avro.SessionActivity;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.serde.AvroSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed topics of the pipeline. Every key is the agent's session id (a string), so one session's
+ * records stay in order on one partition; every value is Avro in the Confluent wire format.
+ */
+public record TopicCatalog(Topic<String, HookEnvelope> raw,
+                           Topic<String, AgentEvent> events,
+                           Topic<String, SecurityAlert> alerts,
+                           Topic<String, SessionActivity> sessions) {
+
+    public static TopicCatalog of(TopicLayout layout, SchemaRegistryClient registry) {
+        return new TopicCatalog(
+                new Topic<>(layout.raw().name(), Serdes.String(), AvroSerdes.specific(HookEnvelope.class, registry)),
+                new Topic<>(layout.events().name(), Serdes.String(), AvroSerdes.specific(AgentEvent.class, registry)),
+                new Topic<>(layout.alerts().name(), Serdes.String(), AvroSerdes.specific(SecurityAlert.class, registry)),
+                new Topic<>(layout.sessions().name(), Serdes.String(), AvroSerdes.specific(SessionActivity.class, registry)));
+    }
+}

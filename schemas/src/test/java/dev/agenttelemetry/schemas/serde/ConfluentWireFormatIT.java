@@ -1,0 +1,106 @@
+package dev.agenttelemetry.schemas.serde;
+
+import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.testkit.TestKafka;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfluentWireFormatIT {
+    private static EmbeddedSchemaRegistry registry;
+    private static SchemaRegistryClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-serde");
+        client = new SchemaRegistryClient(registry.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        registry.close();
+    }
+
+    private static HookEnvelope envelope() {
+        return HookEnvelope.newBuilder().setEventId("0192f0e0-0000-7000-8000-000000000001")
+                .setReceivedAt(Instant.parse("2026-11-23T10:00:00Z").truncatedTo(ChronoUnit.MILLIS))
+                .setHookEventName("PreToolUse").setSessionId("s1").setCwd("/work/p")
+                .setPayload("{\"tool_name\":\"Bash\"}").build();
+    }
+
+    @Test
+    void writesMagicByteSchemaIdAndPlainAvroBinary() throws Exception {
+        HookEnvelope value = envelope();
+        byte[] framed = new ConfluentAvroSerializer<HookEnvelope>(client, false).serialize("raw", value);
+
+        int id = client.latest("raw-value").id();
+        assertThat(framed[0]).isEqualTo((byte) 0);
+        assertThat(ByteBuffer.wrap(framed, 1, 4).getInt()).isEqualTo(id);
+
+        // the same record written by Avro's plain GenericDatumWriter, byte for byte
+        GenericRecord generic = new GenericData.Record(HookEnvelope.getClassSchema());
+        generic.put("event_id", value.getEventId());
+        generic.put("received_at", value.getReceivedAt().toEpochMilli());
+        generic.put("source", value.getSource());
+        generic.put("hook_event_name", value.getHookEventName());
+        generic.put("session_id", value.getSessionId());
+        generic.put("cwd", value.getCwd());
+        generic.put("payload", value.getPayload());
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(plain, null);
+        new GenericDatumWriter<GenericRecord>(HookEnvelope.getClassSchema()).write(generic, encoder);
+        encoder.flush();
+        assertThat(Arrays.copyOfRange(framed, 5, framed.length)).isEqualTo(plain.toByteArray());
+
+        assertThat(new ConfluentAvroDeserializer<>(client, HookEnvelope.class).deserialize("raw", framed)).isEqualTo(value);
+    }
+
+    @Test
+    void readsRecordsWrittenWithAnOlderSchemaVersion() {
+        Schema older = SchemaBuilder.record("HookEnvelope").namespace("dev.agenttelemetry.avro").fields()
+                .requiredString("event_id")
+                .name("received_at").type(Schema.create(Schema.Type.LONG)).noDefault()
+                .requiredString("hook_event_name").requiredString("session_id").requiredString("payload")
+                .endRecord();
+        GenericRecord old = new GenericData.Record(older);
+        old.put("event_id", "e1");
+        old.put("received_at", 1_700_000_000_000L);
+        old.put("hook_event_name", "Stop");
+        old.put("session_id", "s9");
+        old.put("payload", "{}");
+        byte[] framed = new ConfluentAvroSerializer<GenericRecord>(client, false).serialize("evolving", old);
+
+        HookEnvelope read = new ConfluentAvroDeserializer<>(client, HookEnvelope.class).deserialize("evolving", framed);
+        assertThat(read.getSessionId()).isEqualTo("s9");
+        assertThat(read.getSource()).as("default of a field the old writer lacked").isEqualTo("claude-code");
+        assertThat(read.getCwd()).isNull();
+    }
+
+    @Test
+    void rejectsBytesThatAreNotInTheWireFormat() {
+        var deserializer = new ConfluentAvroDeserializer<>(client, HookEnvelope.class);
+        assertThatThrownBy(() -> deserializer.deserialize("raw", "{\"json\":1}".getBytes()))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("magic byte");
+        assertThatThrownBy(() -> deserializer.deserialize("raw", new byte[]{0, 1}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("too short");
+    }
+}
