@@ -20,6 +20,41 @@ public final class ConfigReader {
         this.source = source;
     }
 
+    /**
+     * Settings from an optional properties file, overridden by environment variables: {@code AGENT_TELEMETRY_COLLECTOR_PORT}
+     * sets {@code collector.port} (prefix removed, lower case, {@code _} read as {@code .}).
+     */
+    public static ConfigReader load(java.nio.file.Path file, Map<String, String> environment) {
+        Map<String, String> values = new TreeMap<>();
+        StringBuilder source = new StringBuilder();
+        if (file != null) {
+            java.util.Properties properties = new java.util.Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(file)) {
+                properties.load(in);
+            } catch (java.io.IOException e) {
+                throw new ConfigException("config", "cannot read the config file " + file + ": " + e.getMessage());
+            }
+            properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+            source.append(file);
+        }
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX)) {
+                values.put(name.substring(ENV_PREFIX.length()).toLowerCase().replace('_', '.'), value);
+            }
+        });
+        source.append(source.length() == 0 ? "" : " or ").append("environment ").append(ENV_PREFIX).append("*");
+        return new ConfigReader(values, source.toString());
+    }
+
+    public static final String ENV_PREFIX = "AGENT_TELEMETRY_";
+
+    /** These settings with {@code overrides} on top (e.g. command-line options). */
+    public ConfigReader with(Map<String, String> overrides) {
+        Map<String, String> merged = new TreeMap<>(values);
+        merged.putAll(overrides);
+        return new ConfigReader(merged, source + " or command line");
+    }
+
     public Optional<String> optional(String key) {
         String value = values.get(key);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * our embedded one). Registered ids and fetched schemas are cached for the life of the client:
  * an id never changes its schema, and registering the same schema again returns the same id.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,7 +58,7 @@ public final class SchemaRegistryClient {
         return baseUrl;
     }
 
-    /** Registers {@code schema} under {@code subject} (or finds it there) and returns its global id. */
+    @Override
     public int register(String subject, Schema schema) {
         Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         Integer cached = ids.get(schema);
@@ -75,7 +75,7 @@ public final class SchemaRegistryClient {
         return id;
     }
 
-    /** The schema with global id {@code id}. */
+    @Override
     public Schema schemaById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {

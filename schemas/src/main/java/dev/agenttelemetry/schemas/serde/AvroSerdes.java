@@ -1,6 +1,6 @@
 package dev.agenttelemetry.schemas.serde;
 
-import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.registry.SchemaRegistry;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -12,12 +12,12 @@ public final class AvroSerdes {
     }
 
     /** Values of one generated record class. */
-    public static <T extends SpecificRecord> Serde<T> specific(Class<T> type, SchemaRegistryClient registry) {
+    public static <T extends SpecificRecord> Serde<T> specific(Class<T> type, SchemaRegistry registry) {
         return Serdes.serdeFrom(new ConfluentAvroSerializer<>(registry, false), new ConfluentAvroDeserializer<>(registry, type));
     }
 
     /** Values of any schema, read as generic records in the writer's schema. */
-    public static Serde<GenericRecord> generic(SchemaRegistryClient registry) {
+    public static Serde<GenericRecord> generic(SchemaRegistry registry) {
         return Serdes.serdeFrom(new ConfluentAvroSerializer<>(registry, false), new ConfluentAvroDeserializer<>(registry, null));
     }
 }

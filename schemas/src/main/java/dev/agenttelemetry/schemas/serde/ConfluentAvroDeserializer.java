@@ -1,6 +1,6 @@
 package dev.agenttelemetry.schemas.serde;
 
-import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.registry.SchemaRegistry;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DatumReader;
@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * in the writer's schema.
  */
 public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private final Class<T> specificClass;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
@@ -33,7 +33,7 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
     /**
      * @param specificClass a generated record class, or null for generic records
      */
-    public ConfluentAvroDeserializer(SchemaRegistryClient registry, Class<T> specificClass) {
+    public ConfluentAvroDeserializer(SchemaRegistry registry, Class<T> specificClass) {
         this.registry = registry;
         this.specificClass = specificClass;
     }

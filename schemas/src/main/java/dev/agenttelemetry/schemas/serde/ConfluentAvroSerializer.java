@@ -1,6 +1,6 @@
 package dev.agenttelemetry.schemas.serde;
 
-import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.registry.SchemaRegistry;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * under the subject {@code <topic>-value} (or {@code -key}), Confluent's TopicNameStrategy.
  */
 public final class ConfluentAvroSerializer<T extends GenericContainer> implements Serializer<T> {
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean isKey;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
@@ -32,7 +32,7 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
     public ConfluentAvroSerializer() {
     }
 
-    public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean isKey) {
+    public ConfluentAvroSerializer(SchemaRegistry registry, boolean isKey) {
         this.registry = registry;
         this.isKey = isKey;
     }

@@ -4,7 +4,7 @@ import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.SessionActivity;
-import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.registry.SchemaRegistry;
 import dev.agenttelemetry.schemas.serde.AvroSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -17,7 +17,7 @@ public record TopicCatalog(Topic<String, HookEnvelope> raw,
                            Topic<String, SecurityAlert> alerts,
                            Topic<String, SessionActivity> sessions) {
 
-    public static TopicCatalog of(TopicLayout layout, SchemaRegistryClient registry) {
+    public static TopicCatalog of(TopicLayout layout, SchemaRegistry registry) {
         return new TopicCatalog(
                 new Topic<>(layout.raw().name(), Serdes.String(), AvroSerdes.specific(HookEnvelope.class, registry)),
                 new Topic<>(layout.events().name(), Serdes.String(), AvroSerdes.specific(AgentEvent.class, registry)),

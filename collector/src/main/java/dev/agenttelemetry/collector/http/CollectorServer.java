@@ -1,0 +1,86 @@
+package dev.agenttelemetry.collector.http;
+
+import dev.agenttelemetry.collector.CollectorConfig;
+import dev.agenttelemetry.collector.publish.HookPublisher;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+
+/** The collector's HTTP server (Netty). Bodies above the configured size are refused with 413 before they are read. */
+public final class CollectorServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CollectorServer.class);
+
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final Channel channel;
+
+    private CollectorServer(EventLoopGroup acceptors, EventLoopGroup workers, Channel channel) {
+        this.acceptors = acceptors;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    public static CollectorServer start(CollectorConfig config, HookPublisher publisher) throws InterruptedException {
+        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        HookHttpHandler handler = new HookHttpHandler(publisher, config.ackTimeout());
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(acceptors, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast(new HttpServerCodec())
+                                    .addLast(new HttpServerKeepAliveHandler())
+                                    .addLast(new HttpObjectAggregator(config.maxBodyBytes()))
+                                    .addLast(handler);
+                        }
+                    })
+                    .bind(config.host(), config.port()).sync().channel();
+            CollectorServer server = new CollectorServer(acceptors, workers, channel);
+            log.info("Collector listening on {} (hooks to {})", server.url(), server.url() + HookHttpHandler.HOOKS_PATH);
+            return server;
+        } catch (RuntimeException e) {
+            acceptors.shutdownGracefully();
+            workers.shutdownGracefully();
+            throw new IllegalStateException("collector cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            acceptors.shutdownGracefully();
+            workers.shutdownGracefully();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public String url() {
+        InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+        return "http://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        acceptors.shutdownGracefully().syncUninterruptibly();
+        workers.shutdownGracefully().syncUninterruptibly();
+    }
+}

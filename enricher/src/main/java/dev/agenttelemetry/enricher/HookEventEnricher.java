@@ -1,0 +1,127 @@
+package dev.agenttelemetry.enricher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.agenttelemetry.avro.AgentEvent;
+import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.enricher.classify.EventClassifier;
+import dev.agenttelemetry.enricher.masking.Masker;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+
+/** Turns one raw hook envelope into a masked, classified {@link AgentEvent}. Pure: no I/O, no state. */
+public final class HookEventEnricher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Masker masker;
+
+    public HookEventEnricher(Masker masker) {
+        this.masker = masker;
+    }
+
+    public AgentEvent enrich(HookEnvelope envelope) {
+        MaskCounter counter = new MaskCounter();
+        JsonNode payload = parse(envelope.getPayload());
+        String maskedPayload;
+        if (payload == null) {
+            // Not JSON (a producer other than our collector): keep it only as masked text.
+            maskedPayload = JSON.createObjectNode().put("unparsed", counter.mask(envelope.getPayload())).toString();
+            payload = JSON.createObjectNode();
+        } else {
+            maskedPayload = maskTree(payload.deepCopy(), counter).toString();
+        }
+        String toolName = text(payload, "tool_name");
+        JsonNode input = payload.path("tool_input");
+        String cwd = counter.mask(envelope.getCwd());
+        String projectRoot = cwd;
+        return AgentEvent.newBuilder()
+                .setEventId(envelope.getEventId())
+                .setReceivedAt(envelope.getReceivedAt())
+                .setSource(envelope.getSource())
+                .setSessionId(envelope.getSessionId())
+                .setHookEventName(envelope.getHookEventName())
+                .setEventType(EventClassifier.classify(envelope.getHookEventName(), toolName))
+                .setToolName(toolName)
+                .setToolUseId(text(payload, "tool_use_id"))
+                .setCwd(cwd)
+                .setProjectRoot(projectRoot)
+                .setProjectName(projectRoot == null ? null : lastElement(projectRoot))
+                .setCommand(counter.mask(text(input, "command")))
+                .setFilePath(counter.mask(firstText(input, "file_path", "notebook_path", "path")))
+                .setPayload(maskedPayload)
+                .setMaskedValues(counter.total)
+                .build();
+    }
+
+    private final class MaskCounter {
+        int total;
+
+        String mask(String text) {
+            if (text == null) {
+                return null;
+            }
+            Masker.Result result = masker.mask(text);
+            total += result.masked();
+            return result.text();
+        }
+    }
+
+    /** Masks every string in the tree, in place, and returns it. */
+    private static JsonNode maskTree(JsonNode node, MaskCounter counter) {
+        if (node instanceof ObjectNode object) {
+            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(counter.mask(field.getValue().asText())));
+                } else {
+                    maskTree(field.getValue(), counter);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, TextNode.valueOf(counter.mask(array.get(i).asText())));
+                } else {
+                    maskTree(array.get(i), counter);
+                }
+            }
+        }
+        return node;
+    }
+
+    private static JsonNode parse(String payload) {
+        try {
+            JsonNode node = JSON.readTree(payload);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            String value = text(node, field);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static String lastElement(String path) {
+        String trimmed = path.replaceAll("/+$", "");
+        int slash = trimmed.lastIndexOf('/');
+        return slash >= 0 && slash < trimmed.length() - 1 ? trimmed.substring(slash + 1) : trimmed;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.agenttelemetry.enricher;
+
+import dev.agenttelemetry.avro.AgentEvent;
+import dev.agenttelemetry.avro.EventType;
+import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.enricher.masking.Masker;
+import dev.agenttelemetry.schemas.registry.InMemorySchemaRegistry;
+import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.schemas.topics.TopicLayout;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EnricherTopologyTest {
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, HookEnvelope> raw;
+    private TestOutputTopic<String, AgentEvent> events;
+
+    @BeforeEach
+    void setUp() {
+        TopicCatalog topics = TopicCatalog.of(TopicLayout.defaults(), new InMemorySchemaRegistry());
+        Properties props = new Properties();
+        props.put("application.id", "enricher-test");
+        props.put("bootstrap.servers", "unused:9092");
+        driver = new TopologyTestDriver(EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.withDefaultRules())), props);
+        raw = driver.createInputTopic(topics.raw().name(), topics.raw().keySerde().serializer(), topics.raw().valueSerde().serializer());
+        events = driver.createOutputTopic(topics.events().name(), topics.events().keySerde().deserializer(), topics.events().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private static HookEnvelope hook(String hookEventName, String cwd, String payload) {
+        return HookEnvelope.newBuilder().setEventId("e-" + hookEventName).setReceivedAt(Instant.parse("2026-11-23T10:00:00Z"))
+                .setHookEventName(hookEventName).setSessionId("s1").setCwd(cwd).setPayload(payload).build();
+    }
+
+    @Test
+    void masksSecretsInEveryStringAndClassifiesACommand() {
+        String payload = """
+                {"session_id":"s1","hook_event_name":"PreToolUse","cwd":"/home/alice/shop","tool_name":"Bash","tool_use_id":"toolu_1",
+                 "tool_input":{"command":"curl -H 'Authorization: Bearer abcdef0123456789abcdef' https://api.example.com && export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+                 "description":"call the api"}}""";
+        raw.pipeInput("s1", hook("PreToolUse", "/home/alice/shop", payload));
+
+        var record = events.readRecord();
+        AgentEvent event = record.value();
+        assertThat(record.key()).isEqualTo("s1");
+        assertThat(event.getEventType()).isEqualTo(EventType.command_execution);
+        assertThat(event.getToolName()).isEqualTo("Bash");
+        assertThat(event.getToolUseId()).isEqualTo("toolu_1");
+        assertThat(event.getCwd()).isEqualTo("~/shop");
+        assertThat(event.getProjectName()).isEqualTo("shop");
+        assertThat(event.getCommand()).contains("[MASKED:authorization]", "[MASKED:aws_access_key]")
+                .doesNotContain("abcdef0123456789abcdef", "AKIAIOSFODNN7EXAMPLE");
+        assertThat(event.getPayload()).doesNotContain("abcdef0123456789abcdef", "AKIAIOSFODNN7EXAMPLE", "alice")
+                .contains("call the api");
+        assertThat(event.getMaskedValues()).isGreaterThanOrEqualTo(4);
+        assertThat(events.isEmpty()).isTrue();
+    }
+
+    @Test
+    void keepsAPayloadThatIsNotJsonOnlyAsMaskedText() {
+        raw.pipeInput("s1", hook("Mystery", null, "password=hunter22 not json"));
+        AgentEvent event = events.readValue();
+        assertThat(event.getEventType()).isEqualTo(EventType.unknown);
+        assertThat(event.getPayload()).contains("unparsed", "[MASKED:password]").doesNotContain("hunter22");
+    }
+
+    @Test
+    void classifiesFileEventsAndTakesTheirPath() {
+        raw.pipeInput("s1", hook("PostToolUse", "/work/shop",
+                "{\"tool_name\":\"Edit\",\"tool_input\":{\"file_path\":\"/work/shop/src/App.java\",\"old_string\":\"a\",\"new_string\":\"b\"}}"));
+        AgentEvent event = events.readValue();
+        assertThat(event.getEventType()).isEqualTo(EventType.file_edit);
+        assertThat(event.getFilePath()).isEqualTo("/work/shop/src/App.java");
+        assertThat(event.getProjectRoot()).isEqualTo("/work/shop");
+    }
+}
