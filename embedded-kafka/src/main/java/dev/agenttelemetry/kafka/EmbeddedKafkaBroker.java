@@ -107,15 +107,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Formats the log directory unless it already is (then it keeps its cluster id and data). */
+    /** Formats the log directory unless it already is: then it keeps its cluster id and data. */
     private static void format(Path logDir, Properties props) throws IOException {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
         Path config = logDir.resolve("server.properties.format");
         try (Writer out = Files.newBufferedWriter(config)) {
             props.store(out, "used to format this log directory");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode = StorageTool.execute(new String[]{"format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", config.toString(), "--standalone", "--ignore-formatted"},
+                "--config", config.toString(), "--standalone"},
                 new PrintStream(output, true, StandardCharsets.UTF_8));
         Files.deleteIfExists(config);
         if (exitCode != 0) {

@@ -35,7 +35,7 @@ public record HookRequest(String sessionId, String hookEventName, String cwd) {
             root = JSON.readTree(body);
         } catch (JsonParseException e) {
             throw new Invalid(List.of("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage().replaceAll("'.*'", "token")));
+                    + e.getLocation().getColumnNr() + ": " + reason(e)));
         } catch (JsonProcessingException e) {
             throw new Invalid(List.of("malformed JSON: " + e.getOriginalMessage()));
         } catch (java.io.IOException e) {
@@ -52,6 +52,16 @@ public record HookRequest(String sessionId, String hookEventName, String cwd) {
         }
         JsonNode cwd = root.get("cwd");
         return new HookRequest(sessionId, hookEventName, cwd != null && cwd.isTextual() ? cwd.asText() : null);
+    }
+
+    /** Jackson's reason without the parts that quote the input (it may hold secrets) or point at it. */
+    private static String reason(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        int cut = message.indexOf(" (");
+        message = cut > 0 ? message.substring(0, cut) : message;
+        int newline = message.indexOf('\n');
+        message = newline > 0 ? message.substring(0, newline) : message;
+        return message.replaceAll("'[^']*'", "token").replaceAll("\\(code \\d+\\)", "").trim();
     }
 
     private static String requiredText(JsonNode root, String field, List<String> problems) {

@@ -1,0 +1,50 @@
+package dev.agenttelemetry.launcher;
+
+import dev.agenttelemetry.config.ConfigException;
+import dev.agenttelemetry.launcher.alerts.AlertsCommand;
+import dev.agenttelemetry.launcher.up.UpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The {@code agent-telemetry} command. */
+@Command(name = "agent-telemetry", mixinStandardHelpOptions = true, versionProvider = AgentTelemetry.Version.class,
+        description = "Telemetry, masking and security alerts for AI coding agents, on Apache Kafka.",
+        subcommands = {UpCommand.class, AlertsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:", "  agent-telemetry up                      run the whole pipeline on this machine",
+                "  agent-telemetry alerts --follow         watch security alerts as they are raised"})
+public final class AgentTelemetry {
+    public static void main(String[] args) {
+        System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.agenttelemetry");
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new AgentTelemetry());
+        commandLine.setExecutionExceptionHandler((error, cmd, parseResult) -> {
+            Throwable cause = error;
+            while (cause.getCause() != null && !(cause instanceof ConfigException)) {
+                cause = cause.getCause();
+            }
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + (cause instanceof ConfigException ? cause.getMessage() : error.getMessage())));
+            return error instanceof ConfigException || cause instanceof ConfigException ? 2 : 1;
+        });
+        return commandLine;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = AgentTelemetry.class.getResourceAsStream("/agent-telemetry-version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[]{"agent-telemetry " + properties.getProperty("version", "unknown")};
+        }
+    }
+}

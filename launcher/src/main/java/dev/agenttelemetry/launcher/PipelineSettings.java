@@ -1,0 +1,52 @@
+package dev.agenttelemetry.launcher;
+
+import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.schemas.topics.TopicLayout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the pipeline runs and what it connects to, read once from (lowest first) defaults, the config
+ * file ({@code --config}, else {@code <data-dir>/agent-telemetry.properties} when present), environment
+ * variables {@code AGENT_TELEMETRY_*}, and command-line options.
+ *
+ * @param bootstrapServers  an existing Kafka to use; empty: start the embedded broker
+ * @param schemaRegistryUrl an existing registry to use; empty: start the embedded registry
+ * @param lokiUrl           Grafana Loki to forward to; empty: no sink
+ */
+public record PipelineSettings(Path dataDir, ConfigReader config, Optional<String> bootstrapServers,
+                               Optional<String> schemaRegistryUrl, Optional<String> lokiUrl, TopicLayout topics,
+                               int brokerPort, int controllerPort, int registryPort, String registryTopic, int connectRestPort) {
+
+    public static final String CONFIG_FILE_NAME = "agent-telemetry.properties";
+
+    public static PipelineSettings load(Path dataDir, Path configFile, Map<String, String> commandLine) {
+        Path file = configFile != null ? configFile
+                : Files.isRegularFile(dataDir.resolve(CONFIG_FILE_NAME)) ? dataDir.resolve(CONFIG_FILE_NAME) : null;
+        Map<String, String> overrides = new HashMap<>();
+        commandLine.forEach((k, v) -> {
+            if (v != null) {
+                overrides.put(k, v);
+            }
+        });
+        ConfigReader config = ConfigReader.load(file, System.getenv()).with(overrides);
+        return new PipelineSettings(dataDir.toAbsolutePath(), config,
+                config.optional("bootstrap.servers"),
+                config.optional("schema.registry.url"),
+                config.optional("loki.url"),
+                TopicLayout.from(config),
+                config.integer("broker.port", 9092, 0, 65535),
+                config.integer("broker.controller.port", 9093, 0, 65535),
+                config.integer("schema.registry.port", 8081, 0, 65535),
+                config.string("schema.registry.topic", "_schemas"),
+                config.integer("connect.rest.port", 8083, 0, 65535));
+    }
+
+    public static Path defaultDataDir() {
+        return Path.of(System.getProperty("user.home"), ".agent-telemetry");
+    }
+}
