@@ -41,25 +41,44 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private boolean closed;
     private String bootstrapServers;
     private String schemaRegistryUrl;
     private String collectorUrl;
 
-    private Pipeline() {
-    }
-
     public static Pipeline start(PipelineSettings settings, Progress progress) throws Exception {
         Pipeline pipeline = new Pipeline();
+        pipeline.startAll(settings, progress);
+        return pipeline;
+    }
+
+    /**
+     * Starts every component in order. May be called on a pipeline that another thread closes meanwhile
+     * (Ctrl+C during start): what has started is stopped and this throws.
+     */
+    public void startAll(PipelineSettings settings, Progress progress) throws Exception {
         try {
-            pipeline.startAll(settings, progress);
-            return pipeline;
+            startComponents(settings, progress);
         } catch (Exception | Error e) {
-            pipeline.close();
+            close();
             throw e;
         }
     }
 
-    private void startAll(PipelineSettings settings, Progress progress) throws Exception {
+    private synchronized <T extends AutoCloseable> T track(T component) {
+        if (closed) {
+            try {
+                component.close();
+            } catch (Exception e) {
+                // stopping anyway
+            }
+            throw new IllegalStateException("stopped while starting");
+        }
+        running.push(component);
+        return component;
+    }
+
+    private void startComponents(PipelineSettings settings, Progress progress) throws Exception {
         Path dataDir = settings.dataDir();
         long t = System.nanoTime();
         if (settings.bootstrapServers().isPresent()) {
@@ -69,7 +88,7 @@ public final class Pipeline implements AutoCloseable {
         } else {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(dataDir.resolve("kafka"),
                     "127.0.0.1", settings.brokerPort(), settings.controllerPort(), settings.config().withPrefix("broker.override.")));
-            running.push(broker);
+            track(broker);
             bootstrapServers = broker.bootstrapServers();
             progress.started("Kafka broker", "embedded KRaft on " + bootstrapServers, since(t));
         }
@@ -87,7 +106,7 @@ public final class Pipeline implements AutoCloseable {
         } else {
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", settings.registryPort(), bootstrapServers,
                     settings.registryTopic());
-            running.push(registry);
+            track(registry);
             schemaRegistryUrl = registry.url();
             progress.started("Schema registry", "embedded on " + schemaRegistryUrl, since(t));
         }
@@ -96,28 +115,28 @@ public final class Pipeline implements AutoCloseable {
         t = System.nanoTime();
         Collector collector = Collector.start(CollectorConfig.from(settings.config(), bootstrapServers, schemaRegistryUrl,
                 settings.topics().raw().name()), topics.raw());
-        running.push(collector);
+        track(collector);
         collectorUrl = collector.url();
         progress.started("Collector", collectorUrl + "/v1/hooks", since(t));
 
         Path stateDir = dataDir.resolve("streams");
         t = System.nanoTime();
         EnricherConfig enricherConfig = EnricherConfig.from(settings.config(), bootstrapServers, stateDir);
-        running.push(StreamsRunner.start("enricher",
+        track(StreamsRunner.start("enricher",
                 EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.withDefaultRules())),
                 enricherConfig.streamsProperties(), START_TIMEOUT));
         progress.started("Enricher", enricherConfig.applicationId() + " running", since(t));
 
         t = System.nanoTime();
         AnalyticsConfig analyticsConfig = AnalyticsConfig.from(settings.config(), bootstrapServers, stateDir);
-        running.push(StreamsRunner.start("analytics",
+        track(StreamsRunner.start("analytics",
                 AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), List.of(new DestructiveCommandRule())),
                 analyticsConfig.streamsProperties(), START_TIMEOUT));
         progress.started("Analytics", analyticsConfig.applicationId() + " running", since(t));
 
         t = System.nanoTime();
         if (settings.lokiUrl().isPresent()) {
-            running.push(ConnectRunner.start(bootstrapServers, dataDir.resolve("connect"), settings.connectRestPort(),
+            track(ConnectRunner.start(bootstrapServers, dataDir.resolve("connect"), settings.connectRestPort(),
                     settings.lokiUrl().get(), schemaRegistryUrl,
                     List.of(topics.events().name(), topics.alerts().name(), topics.sessions().name()),
                     settings.topics().dlq().name(), START_TIMEOUT));
@@ -144,7 +163,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         while (!running.isEmpty()) {
             try {
                 running.pop().close();

@@ -64,7 +64,16 @@ public final class UpCommand implements Callable<Integer> {
 
         PrintStream out = System.out;
         out.println("agent-telemetry: starting the pipeline (data in " + settings.dataDir() + ", log in " + logFile + ")");
-        Pipeline pipeline = Pipeline.start(settings, new Pipeline.Progress() {
+        Pipeline pipeline = new Pipeline();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before starting, so Ctrl+C during start stops what has started already.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("agent-telemetry: stopping...");
+            pipeline.close();
+            out.println("agent-telemetry: stopped.");
+            stopped.countDown();
+        }, "agent-telemetry-shutdown"));
+        pipeline.startAll(settings, new Pipeline.Progress() {
             @Override
             public void started(String component, String detail, Duration took) {
                 out.printf("  [ok]  %-16s %-58s %5.1f s%n", component, detail, took.toMillis() / 1000.0);
@@ -75,13 +84,6 @@ public final class UpCommand implements Callable<Integer> {
                 out.printf("  [--]  %-16s %s%n", component, why);
             }
         });
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("agent-telemetry: stopping...");
-            pipeline.close();
-            out.println("agent-telemetry: stopped.");
-            stopped.countDown();
-        }, "agent-telemetry-shutdown"));
         out.println();
         out.println("Ready. Claude Code hooks post to " + pipeline.collectorUrl() + "/v1/hooks (see README: Hook setup).");
         out.println("Watch alerts with: ./agent-telemetry alerts --follow. Press Ctrl+C to stop.");
