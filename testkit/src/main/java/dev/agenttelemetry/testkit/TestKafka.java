@@ -14,9 +14,9 @@ import java.nio.file.Path;
  * Either way the same tests run against a real broker; nothing is skipped.
  */
 public final class TestKafka {
-    private static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+    /** The broker image when Docker is there; same release as our clients. Override: -Dtest.kafka.image=... */
+    private static final String KAFKA_IMAGE = System.getProperty("test.kafka.image", "apache/kafka:4.3.1");
     private static String bootstrapServers;
-    private static String kind;
 
     private TestKafka() {
     }
@@ -26,12 +26,6 @@ public final class TestKafka {
             start();
         }
         return bootstrapServers;
-    }
-
-    /** "testcontainers" or "embedded": which broker this run uses. */
-    public static synchronized String kind() {
-        bootstrapServers();
-        return kind;
     }
 
     /** A fresh directory under the build's test work directory (java.io.tmpdir points there in this build). */
@@ -49,14 +43,14 @@ public final class TestKafka {
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "test-kafka-stop"));
             bootstrapServers = container.getBootstrapServers();
-            kind = "testcontainers";
+            System.out.println("TestKafka: Docker is available; using a " + KAFKA_IMAGE + " container at " + bootstrapServers);
             return;
         }
         try {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.forTests(workDir("kafka-")));
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-stop"));
             bootstrapServers = broker.bootstrapServers();
-            kind = "embedded";
+            System.out.println("TestKafka: no Docker; using the embedded KRaft broker at " + bootstrapServers);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker", e);
         } catch (InterruptedException e) {
