@@ -1,11 +1,22 @@
 package dev.agenttelemetry.collector;
 
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.collector.context.LocalContext;
 import dev.agenttelemetry.collector.http.CollectorServer;
+import dev.agenttelemetry.collector.metrics.CollectorMetrics;
 import dev.agenttelemetry.collector.publish.HookPublisher;
+import dev.agenttelemetry.collector.publish.KafkaSender;
+import dev.agenttelemetry.collector.spool.Spool;
 import dev.agenttelemetry.schemas.topics.Topic;
 
-/** The collector application: an HTTP endpoint for agent hooks that publishes each event to the raw topic. */
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The collector application: an HTTP endpoint for agent hooks that publishes each event to the raw topic,
+ * or to its on-disk spool while Kafka cannot take it.
+ */
 public final class Collector implements AutoCloseable {
     private final HookPublisher publisher;
     private final CollectorServer server;
@@ -15,11 +26,17 @@ public final class Collector implements AutoCloseable {
         this.server = server;
     }
 
-    public static Collector start(CollectorConfig config, Topic<String, HookEnvelope> rawTopic) throws InterruptedException {
-        HookPublisher publisher = HookPublisher.create(config.bootstrapServers(), rawTopic, config.producerOverrides());
+    public static Collector start(CollectorConfig config, Topic<String, HookEnvelope> rawTopic) throws IOException, InterruptedException {
+        CollectorMetrics metrics = new CollectorMetrics();
+        Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(), config.fsync(), config.fsyncInterval());
+        HookPublisher publisher = new HookPublisher(KafkaSender.create(config.bootstrapServers(), rawTopic, config.producerOverrides()),
+                spool, config.ackTimeout(), metrics);
         try {
-            return new Collector(publisher, CollectorServer.start(config, publisher));
-        } catch (RuntimeException | InterruptedException e) {
+            HookIntake intake = new HookIntake(new EnvelopeFactory(config.localContext()
+                    ? Optional.of(new LocalContext(Duration.ofSeconds(5))) : Optional.empty()), publisher);
+            FallbackFile.ingest(config.fallbackFile(), intake);
+            return new Collector(publisher, CollectorServer.start(config, intake, metrics));
+        } catch (IOException | RuntimeException | InterruptedException e) {
             publisher.close();
             throw e;
         }

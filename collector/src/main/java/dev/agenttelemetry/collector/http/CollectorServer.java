@@ -1,7 +1,8 @@
 package dev.agenttelemetry.collector.http;
 
 import dev.agenttelemetry.collector.CollectorConfig;
-import dev.agenttelemetry.collector.publish.HookPublisher;
+import dev.agenttelemetry.collector.HookIntake;
+import dev.agenttelemetry.collector.metrics.CollectorMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -11,13 +12,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /** The collector's HTTP server (Netty). Bodies above the configured size are refused with 413 before they are read. */
 public final class CollectorServer implements AutoCloseable {
@@ -33,10 +34,10 @@ public final class CollectorServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static CollectorServer start(CollectorConfig config, HookPublisher publisher) throws InterruptedException {
+    public static CollectorServer start(CollectorConfig config, HookIntake intake, CollectorMetrics metrics) throws InterruptedException {
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        HookHttpHandler handler = new HookHttpHandler(publisher, config.ackTimeout());
+        CollectorHttpHandler handler = new CollectorHttpHandler(intake, metrics, config.authToken(), config.maxInFlight());
         try {
             Channel channel = new ServerBootstrap()
                     .group(acceptors, workers)
@@ -49,13 +50,13 @@ public final class CollectorServer implements AutoCloseable {
                             ch.pipeline()
                                     .addLast(new HttpServerCodec())
                                     .addLast(new HttpServerKeepAliveHandler())
-                                    .addLast(new HttpObjectAggregator(config.maxBodyBytes()))
+                                    .addLast(new BodyLimit(config.maxBodyBytes(), metrics))
                                     .addLast(handler);
                         }
                     })
                     .bind(config.host(), config.port()).sync().channel();
             CollectorServer server = new CollectorServer(acceptors, workers, channel);
-            log.info("Collector listening on {} (hooks to {})", server.url(), server.url() + HookHttpHandler.HOOKS_PATH);
+            log.info("Collector listening on {} (hooks to {})", server.url(), server.url() + CollectorHttpHandler.HOOKS);
             return server;
         } catch (RuntimeException e) {
             acceptors.shutdownGracefully();
@@ -77,10 +78,11 @@ public final class CollectorServer implements AutoCloseable {
         return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
+    /** Stops listening, lets answers in flight go out, then stops the threads (Netty's default 2 s quiet period is not needed). */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        acceptors.shutdownGracefully().syncUninterruptibly();
-        workers.shutdownGracefully().syncUninterruptibly();
+        acceptors.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 }

@@ -113,8 +113,8 @@ public final class Pipeline implements AutoCloseable {
         TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(schemaRegistryUrl));
 
         t = System.nanoTime();
-        Collector collector = Collector.start(CollectorConfig.from(settings.config(), bootstrapServers, schemaRegistryUrl,
-                settings.topics().raw().name()), topics.raw());
+        Collector collector = Collector.start(CollectorConfig.from(settings.config(), bootstrapServers,
+                settings.topics().raw().name(), dataDir), topics.raw());
         track(collector);
         collectorUrl = collector.url();
         progress.started("Collector", collectorUrl + "/v1/hooks", since(t));

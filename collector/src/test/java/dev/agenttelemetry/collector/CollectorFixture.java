@@ -1,0 +1,89 @@
+package dev.agenttelemetry.collector;
+
+import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A collector on a real broker for the integration tests, and helpers to post to it and read the raw topic. */
+final class CollectorFixture {
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final String bootstrapServers;
+    final Topic<String, HookEnvelope> raw;
+    final Path dataDir;
+
+    CollectorFixture(String bootstrapServers, String registryUrl, String rawTopicName, Path dataDir) throws Exception {
+        this.bootstrapServers = bootstrapServers;
+        this.dataDir = dataDir;
+        TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.raw.name", rawTopicName, "topic.raw.partitions", "3"), "test"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            TopicProvisioner.ensure(admin, List.of(layout.raw()), Duration.ofSeconds(30));
+        }
+        this.raw = TopicCatalog.of(layout, new SchemaRegistryClient(registryUrl)).raw();
+    }
+
+    Collector start(Map<String, String> settings) throws Exception {
+        Map<String, String> all = new HashMap<>(Map.of("collector.port", "0", "collector.ack.timeout.ms", "300"));
+        all.putAll(settings);
+        return Collector.start(CollectorConfig.from(new ConfigReader(all, "test"), bootstrapServers, raw.name(), dataDir), raw);
+    }
+
+    static HttpResponse<String> post(String url, String contentType, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String hook(String session, String event, int n) {
+        return "{\"session_id\":\"" + session + "\",\"hook_event_name\":\"" + event + "\",\"cwd\":\"/work/shop\",\"tool_name\":\"Bash\","
+                + "\"tool_input\":{\"command\":\"echo " + n + "\"},\"seq\":" + n + "}";
+    }
+
+    /** Every record on the raw topic, in partition order, read until {@code expected} arrived or the wait ran out. */
+    List<ConsumerRecord<String, HookEnvelope>> readRaw(int expected, Duration wait) {
+        List<ConsumerRecord<String, HookEnvelope>> records = new ArrayList<>();
+        try (KafkaConsumer<String, HookEnvelope> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), raw.keySerde().deserializer(), raw.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(raw.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Instant deadline = Instant.now().plus(wait);
+            while (records.size() < expected && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
