@@ -11,7 +11,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -32,13 +33,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * has drained the spool, events go direct again. The spool survives restarts, so a collector killed with
  * a non-empty spool replays it when it starts.
  *
- * <p>An event whose acknowledgement arrives after it was spooled is remembered and skipped at replay; if
- * the collector dies in between, the replay sends it again: the event id lets consumers drop the duplicate.
+ * <p>No record is sent again while an earlier send of it may still succeed: the replayer waits for the
+ * outcome of its batch (however long Kafka stays away) and, for an event spooled because its direct send
+ * was slow, for that send's outcome. Only a collector that dies between a late acknowledgement and the
+ * replay sends an event twice; the event id lets consumers drop such a duplicate.
  */
 public final class HookPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HookPublisher.class);
     private static final int REPLAY_BATCH = 500;
-    private static final Duration REPLAY_ACK_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
@@ -53,7 +55,8 @@ public final class HookPublisher implements AutoCloseable {
     private final ExecutorService sendThread = Executors.newSingleThreadExecutor(r -> daemon(r, "collector-kafka-send"));
     private final Thread replayer;
     private final Semaphore replayWake = new Semaphore(0);
-    private final Set<String> deliveredLate = ConcurrentHashMap.newKeySet();
+    /** Direct sends that were still in flight when their event was spooled, by event id. */
+    private final Map<String, CompletableFuture<RecordMetadata>> inFlightDirect = new ConcurrentHashMap<>();
     private final Object modeLock = new Object();
     private boolean spooling; // guarded by modeLock
     private volatile boolean running = true;
@@ -86,24 +89,23 @@ public final class HookPublisher implements AutoCloseable {
             }
         }
         AtomicBoolean gaveUp = new AtomicBoolean();
-        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+        CompletableFuture<RecordMetadata> sent = new CompletableFuture<>(); // Kafka's outcome, however late
         long start = System.nanoTime();
         sendThread.execute(() -> {
             if (gaveUp.get()) {
-                return; // already spooled while this waited: the replayer sends it
+                sent.completeExceptionally(new CancellationException("spooled before it was sent"));
+                return;
             }
             sender.send(envelope).whenComplete((metadata, error) -> {
                 if (error != null) {
-                    acked.completeExceptionally(error);
-                    return;
-                }
-                metrics.produceLatency(System.nanoTime() - start);
-                if (!acked.complete(metadata)) {
-                    deliveredLate.add(envelope.getEventId());
+                    sent.completeExceptionally(error);
+                } else {
+                    metrics.produceLatency(System.nanoTime() - start);
+                    sent.complete(metadata);
                 }
             });
         });
-        return acked.orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((metadata, error) -> {
+        return sent.copy().orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((metadata, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(Outcome.DELIVERED);
             }
@@ -113,6 +115,9 @@ public final class HookPublisher implements AutoCloseable {
                     spooling = true;
                     log.warn("Kafka did not acknowledge event {} within {} ms ({}); spooling events locally until it is back",
                             envelope.getEventId(), ackTimeout.toMillis(), rootCause(error));
+                }
+                if (!sent.isCompletedExceptionally()) {
+                    inFlightDirect.put(envelope.getEventId(), sent); // may still succeed: the replayer waits for it
                 }
                 return toSpool(envelope);
             }
@@ -170,24 +175,38 @@ public final class HookPublisher implements AutoCloseable {
         }
     }
 
-    /** Sends the batch and returns how many entries from its start Kafka acknowledged. */
+    /**
+     * Sends the batch and waits for every outcome (as long as Kafka takes: a record is never sent twice while
+     * its first send may still succeed); returns how many entries from the batch's start Kafka acknowledged.
+     */
     private int sendInOrder(List<Spool.Entry> batch) throws InterruptedException {
-        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        List<CompletableFuture<?>> acks = new ArrayList<>(batch.size());
         for (Spool.Entry entry : batch) {
-            acks.add(entry.envelope() == null || deliveredLate.remove(entry.envelope().getEventId())
-                    ? CompletableFuture.completedFuture(null)
-                    : sender.send(entry.envelope()));
-        }
-        long deadline = System.nanoTime() + REPLAY_ACK_TIMEOUT.toNanos();
-        int acked = 0;
-        for (CompletableFuture<RecordMetadata> ack : acks) {
-            try {
-                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                acked++;
-            } catch (ExecutionException | TimeoutException e) {
-                log.debug("Replay stopped at {} of {}: {}", acked, batch.size(), rootCause(e));
-                break;
+            if (entry.envelope() == null) {
+                acks.add(CompletableFuture.completedFuture(null)); // a quarantined corrupt record
+                continue;
             }
+            CompletableFuture<RecordMetadata> direct = inFlightDirect.remove(entry.envelope().getEventId());
+            acks.add(direct == null ? sender.send(entry.envelope())
+                    : direct.handle((metadata, error) -> error == null ? CompletableFuture.completedFuture(metadata) : sender.send(entry.envelope()))
+                            .thenCompose(f -> f));
+        }
+        // allOf completes once every send has an outcome, failed or not
+        CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        while (!all.isDone()) {
+            try {
+                all.get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                break; // all done, some failed: counted below
+            } catch (TimeoutException e) {
+                if (!running) {
+                    return 0;
+                }
+            }
+        }
+        int acked = 0;
+        while (acked < acks.size() && !acks.get(acked).isCompletedExceptionally()) {
+            acked++;
         }
         return acked;
     }
