@@ -1,9 +1,11 @@
 package dev.agenttelemetry.collector;
 
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.avro.OtlpLogRecord;
 import dev.agenttelemetry.collector.context.LocalContext;
 import dev.agenttelemetry.collector.http.CollectorServer;
 import dev.agenttelemetry.collector.metrics.CollectorMetrics;
+import dev.agenttelemetry.collector.otlp.OtlpIntake;
 import dev.agenttelemetry.collector.publish.HookPublisher;
 import dev.agenttelemetry.collector.publish.KafkaSender;
 import dev.agenttelemetry.collector.spool.Spool;
@@ -19,25 +21,31 @@ import java.util.Optional;
  */
 public final class Collector implements AutoCloseable {
     private final HookPublisher publisher;
+    private final OtlpIntake otlp;
     private final CollectorServer server;
 
-    private Collector(HookPublisher publisher, CollectorServer server) {
+    private Collector(HookPublisher publisher, OtlpIntake otlp, CollectorServer server) {
         this.publisher = publisher;
+        this.otlp = otlp;
         this.server = server;
     }
 
-    public static Collector start(CollectorConfig config, Topic<String, HookEnvelope> rawTopic) throws IOException, InterruptedException {
+    public static Collector start(CollectorConfig config, Topic<String, HookEnvelope> rawTopic, Topic<String, OtlpLogRecord> otlpTopic)
+            throws IOException, InterruptedException {
         CollectorMetrics metrics = new CollectorMetrics();
         Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(), config.fsync(), config.fsyncInterval());
-        HookPublisher publisher = new HookPublisher(KafkaSender.create(config.bootstrapServers(), rawTopic, config.producerOverrides()),
-                spool, config.ackTimeout(), metrics);
+        HookPublisher publisher = new HookPublisher(KafkaSender.create(config.bootstrapServers(), rawTopic, config.producerOverrides(),
+                HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli()), spool, config.ackTimeout(), metrics);
+        OtlpIntake otlp = new OtlpIntake(KafkaSender.create(config.bootstrapServers(), otlpTopic, config.producerOverrides(),
+                OtlpLogRecord::getSessionId, r -> r.getReceivedAt().toEpochMilli()));
         try {
             HookIntake intake = new HookIntake(new EnvelopeFactory(config.localContext()
                     ? Optional.of(new LocalContext(Duration.ofSeconds(5))) : Optional.empty()), publisher);
             FallbackFile.ingest(config.fallbackFile(), intake);
-            return new Collector(publisher, CollectorServer.start(config, intake, metrics));
+            return new Collector(publisher, otlp, CollectorServer.start(config, intake, otlp, metrics));
         } catch (IOException | RuntimeException | InterruptedException e) {
             publisher.close();
+            otlp.close();
             throw e;
         }
     }
@@ -50,5 +58,6 @@ public final class Collector implements AutoCloseable {
     public void close() {
         server.close();
         publisher.close();
+        otlp.close();
     }
 }

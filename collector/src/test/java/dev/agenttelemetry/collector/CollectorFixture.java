@@ -1,6 +1,7 @@
 package dev.agenttelemetry.collector;
 
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.avro.OtlpLogRecord;
 import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.Topic;
@@ -31,22 +32,26 @@ final class CollectorFixture {
 
     final String bootstrapServers;
     final Topic<String, HookEnvelope> raw;
+    final Topic<String, OtlpLogRecord> otlp;
     final Path dataDir;
 
     CollectorFixture(String bootstrapServers, String registryUrl, String rawTopicName, Path dataDir) throws Exception {
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
-        TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.raw.name", rawTopicName, "topic.raw.partitions", "3"), "test"));
+        TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.raw.name", rawTopicName, "topic.raw.partitions", "3",
+                "topic.otlp-logs.name", rawTopicName + "-otlp"), "test"));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            TopicProvisioner.ensure(admin, List.of(layout.raw()), Duration.ofSeconds(30));
+            TopicProvisioner.ensure(admin, List.of(layout.raw(), layout.otlpLogs()), Duration.ofSeconds(30));
         }
-        this.raw = TopicCatalog.of(layout, new SchemaRegistryClient(registryUrl)).raw();
+        TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registryUrl));
+        this.raw = topics.raw();
+        this.otlp = topics.otlpLogs();
     }
 
     Collector start(Map<String, String> settings) throws Exception {
         Map<String, String> all = new HashMap<>(Map.of("collector.port", "0", "collector.ack.timeout.ms", "300"));
         all.putAll(settings);
-        return Collector.start(CollectorConfig.from(new ConfigReader(all, "test"), bootstrapServers, raw.name(), dataDir), raw);
+        return Collector.start(CollectorConfig.from(new ConfigReader(all, "test"), bootstrapServers, raw.name(), dataDir), raw, otlp);
     }
 
     static HttpResponse<String> post(String url, String contentType, String body, String... headers) throws Exception {
@@ -61,6 +66,15 @@ final class CollectorFixture {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<byte[]> postBytes(String url, String contentType, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -72,10 +86,14 @@ final class CollectorFixture {
 
     /** Every record on the raw topic, in partition order, read until {@code expected} arrived or the wait ran out. */
     List<ConsumerRecord<String, HookEnvelope>> readRaw(int expected, Duration wait) {
-        List<ConsumerRecord<String, HookEnvelope>> records = new ArrayList<>();
-        try (KafkaConsumer<String, HookEnvelope> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), raw.keySerde().deserializer(), raw.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(raw.name()).stream()
+        return read(raw, expected, wait);
+    }
+
+    <V> List<ConsumerRecord<String, V>> read(Topic<String, V> topic, int expected, Duration wait) {
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agenttelemetry.collector.HookIntake;
 import dev.agenttelemetry.collector.HookRequest;
 import dev.agenttelemetry.collector.metrics.CollectorMetrics;
+import dev.agenttelemetry.collector.otlp.OtlpIntake;
+import dev.agenttelemetry.collector.otlp.OtlpLogsParser;
 import dev.agenttelemetry.collector.publish.HookPublisher;
 import dev.agenttelemetry.collector.spool.SpoolFullException;
 import io.netty.buffer.ByteBufUtil;
@@ -47,16 +49,19 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String HOOKS = "/v1/hooks";
     static final String HOOKS_BATCH = "/v1/hooks/batch";
-    private static final java.util.Set<String> ROUTES = java.util.Set.of(HOOKS, HOOKS_BATCH, "/healthz", "/readyz", "/metrics");
+    static final String LOGS = "/v1/logs";
+    private static final java.util.Set<String> ROUTES = java.util.Set.of(HOOKS, HOOKS_BATCH, LOGS, "/healthz", "/readyz", "/metrics");
 
     private final HookIntake intake;
+    private final OtlpIntake otlp;
     private final CollectorMetrics metrics;
     private final Optional<byte[]> expectedAuthorization;
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    CollectorHttpHandler(HookIntake intake, CollectorMetrics metrics, Optional<String> authToken, int maxInFlight) {
+    CollectorHttpHandler(HookIntake intake, OtlpIntake otlp, CollectorMetrics metrics, Optional<String> authToken, int maxInFlight) {
         this.intake = intake;
+        this.otlp = otlp;
         this.metrics = metrics;
         this.expectedAuthorization = authToken.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
         this.maxInFlight = maxInFlight;
@@ -79,6 +84,7 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
                     "text/plain; version=0.0.4; charset=utf-8", metrics.render())));
             case HOOKS -> exchange.post(() -> acceptOne(exchange));
             case HOOKS_BATCH -> exchange.post(() -> acceptBatch(exchange));
+            case LOGS -> exchange.post(() -> acceptOtlpLogs(exchange));
             default -> exchange.answer(HttpAnswers.error(HttpResponseStatus.NOT_FOUND, "no route " + exchange.path
                     + "; hooks are posted to " + HOOKS + " (one) or " + HOOKS_BATCH + " (many)"));
         }
@@ -158,6 +164,31 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
                             : failed.size() + " valid events could not be stored (Kafka and the spool unavailable); retry those");
                     exchange.answer(HttpAnswers.json(status, answer));
                 });
+    }
+
+    /** OTLP/HTTP logs: answers in the request's encoding, 503 (which exporters retry) while Kafka is unavailable. */
+    private void acceptOtlpLogs(Exchange exchange) {
+        if (!exchange.requireContentType("application/x-protobuf", "application/json")) {
+            return;
+        }
+        boolean protobuf = HttpUtil.getMimeType(exchange.request.headers().get(HttpHeaderNames.CONTENT_TYPE)).toString().trim()
+                .equalsIgnoreCase("application/x-protobuf");
+        CompletableFuture<Integer> published;
+        try {
+            published = otlp.accept(ByteBufUtil.getBytes(exchange.request.content()), protobuf);
+        } catch (OtlpLogsParser.Invalid e) {
+            exchange.reject("invalid_otlp", OtlpAnswers.status(protobuf, HttpResponseStatus.BAD_REQUEST, 3, e.getMessage()));
+            return;
+        }
+        published.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).whenComplete((count, error) -> {
+            if (error == null) {
+                exchange.answer(OtlpAnswers.success(protobuf));
+            } else {
+                log.warn("OTLP logs not stored: {}", error.toString());
+                exchange.reject("unavailable", OtlpAnswers.status(protobuf, HttpResponseStatus.SERVICE_UNAVAILABLE, 14,
+                        "Kafka is unavailable; retry"));
+            }
+        });
     }
 
     private record Item(String text, JsonNode node) {

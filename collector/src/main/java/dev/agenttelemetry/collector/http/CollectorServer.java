@@ -3,6 +3,7 @@ package dev.agenttelemetry.collector.http;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.collector.HookIntake;
 import dev.agenttelemetry.collector.metrics.CollectorMetrics;
+import dev.agenttelemetry.collector.otlp.OtlpIntake;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,6 +13,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import org.slf4j.Logger;
@@ -34,10 +36,10 @@ public final class CollectorServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static CollectorServer start(CollectorConfig config, HookIntake intake, CollectorMetrics metrics) throws InterruptedException {
+    public static CollectorServer start(CollectorConfig config, HookIntake intake, OtlpIntake otlp, CollectorMetrics metrics) throws InterruptedException {
         EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        CollectorHttpHandler handler = new CollectorHttpHandler(intake, metrics, config.authToken(), config.maxInFlight());
+        CollectorHttpHandler handler = new CollectorHttpHandler(intake, otlp, metrics, config.authToken(), config.maxInFlight());
         try {
             Channel channel = new ServerBootstrap()
                     .group(acceptors, workers)
@@ -50,6 +52,7 @@ public final class CollectorServer implements AutoCloseable {
                             ch.pipeline()
                                     .addLast(new HttpServerCodec())
                                     .addLast(new HttpServerKeepAliveHandler())
+                                    .addLast(new HttpContentDecompressor()) // OTLP exporters may gzip their bodies
                                     .addLast(new BodyLimit(config.maxBodyBytes(), metrics))
                                     .addLast(handler);
                         }

@@ -47,7 +47,7 @@ public final class HookPublisher implements AutoCloseable {
     /** Where an accepted event went. */
     public enum Outcome { DELIVERED, SPOOLED }
 
-    private final KafkaSender sender;
+    private final KafkaSender<HookEnvelope> sender;
     private final Spool spool;
     private final Duration ackTimeout;
     private final CollectorMetrics metrics;
@@ -61,7 +61,7 @@ public final class HookPublisher implements AutoCloseable {
     private boolean spooling; // guarded by modeLock
     private volatile boolean running = true;
 
-    public HookPublisher(KafkaSender sender, Spool spool, Duration ackTimeout, CollectorMetrics metrics) {
+    public HookPublisher(KafkaSender<HookEnvelope> sender, Spool spool, Duration ackTimeout, CollectorMetrics metrics) {
         this.sender = sender;
         this.spool = spool;
         this.ackTimeout = ackTimeout;

@@ -1,6 +1,5 @@
 package dev.agenttelemetry.collector.publish;
 
-import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.schemas.topics.Topic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -12,24 +11,35 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
- * Sends hook envelopes to the raw topic, keyed by session id so each session stays in order on one
- * partition; completes when the broker has acknowledged the write (acks=all, idempotent).
+ * Sends records to one topic, keyed by session id so each session stays in order on one partition;
+ * completes when the broker has acknowledged the write (acks=all, idempotent).
  */
-public final class KafkaSender implements AutoCloseable {
-    private final Producer<String, HookEnvelope> producer;
+public final class KafkaSender<V> implements AutoCloseable {
+    private final Producer<String, V> producer;
     private final String topic;
+    private final Function<V, String> key;
+    private final ToLongFunction<V> timestamp;
 
-    KafkaSender(Producer<String, HookEnvelope> producer, String topic) {
+    KafkaSender(Producer<String, V> producer, String topic, Function<V, String> key, ToLongFunction<V> timestamp) {
         this.producer = producer;
         this.topic = topic;
+        this.key = key;
+        this.timestamp = timestamp;
     }
 
-    public static KafkaSender create(String bootstrapServers, Topic<String, HookEnvelope> topic, Map<String, String> overrides) {
+    /**
+     * @param key       the record key (the session id)
+     * @param timestamp the record timestamp in epoch milliseconds (when the collector received it)
+     */
+    public static <V> KafkaSender<V> create(String bootstrapServers, Topic<String, V> topic, Map<String, String> overrides,
+                                            Function<V, String> key, ToLongFunction<V> timestamp) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "agent-telemetry-collector");
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "agent-telemetry-collector-" + topic.name());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
@@ -37,20 +47,17 @@ public final class KafkaSender implements AutoCloseable {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        // send() may block this long on missing metadata or a full buffer; callers never block the HTTP threads on it.
+        // send() may block this long on missing metadata or a full buffer; callers keep it off the HTTP threads.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putAll(overrides);
-        return new KafkaSender(new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer()), topic);
+        return new KafkaSender<>(new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer()),
+                topic.name(), key, timestamp);
     }
 
-    private KafkaSender(Producer<String, HookEnvelope> producer, Topic<String, HookEnvelope> topic) {
-        this(producer, topic.name());
-    }
-
-    public CompletableFuture<RecordMetadata> send(HookEnvelope envelope) {
+    public CompletableFuture<RecordMetadata> send(V value) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, null, envelope.getReceivedAt().toEpochMilli(), envelope.getSessionId(), envelope),
+            producer.send(new ProducerRecord<>(topic, null, timestamp.applyAsLong(value), key.apply(value), value),
                     (metadata, error) -> {
                         if (error != null) {
                             acked.completeExceptionally(error);

@@ -114,7 +114,7 @@ public final class Pipeline implements AutoCloseable {
 
         t = System.nanoTime();
         Collector collector = Collector.start(CollectorConfig.from(settings.config(), bootstrapServers,
-                settings.topics().raw().name(), dataDir), topics.raw());
+                settings.topics().raw().name(), dataDir), topics.raw(), topics.otlpLogs());
         track(collector);
         collectorUrl = collector.url();
         progress.started("Collector", collectorUrl + "/v1/hooks", since(t));

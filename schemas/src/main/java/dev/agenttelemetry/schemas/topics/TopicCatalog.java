@@ -2,6 +2,7 @@ package dev.agenttelemetry.schemas.topics;
 
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.avro.OtlpLogRecord;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.SessionActivity;
 import dev.agenttelemetry.schemas.registry.SchemaRegistry;
@@ -15,13 +16,15 @@ import org.apache.kafka.common.serialization.Serdes;
 public record TopicCatalog(Topic<String, HookEnvelope> raw,
                            Topic<String, AgentEvent> events,
                            Topic<String, SecurityAlert> alerts,
-                           Topic<String, SessionActivity> sessions) {
+                           Topic<String, SessionActivity> sessions,
+                           Topic<String, OtlpLogRecord> otlpLogs) {
 
     public static TopicCatalog of(TopicLayout layout, SchemaRegistry registry) {
         return new TopicCatalog(
                 new Topic<>(layout.raw().name(), Serdes.String(), AvroSerdes.specific(HookEnvelope.class, registry)),
                 new Topic<>(layout.events().name(), Serdes.String(), AvroSerdes.specific(AgentEvent.class, registry)),
                 new Topic<>(layout.alerts().name(), Serdes.String(), AvroSerdes.specific(SecurityAlert.class, registry)),
-                new Topic<>(layout.sessions().name(), Serdes.String(), AvroSerdes.specific(SessionActivity.class, registry)));
+                new Topic<>(layout.sessions().name(), Serdes.String(), AvroSerdes.specific(SessionActivity.class, registry)),
+                new Topic<>(layout.otlpLogs().name(), Serdes.String(), AvroSerdes.specific(OtlpLogRecord.class, registry)));
     }
 }
