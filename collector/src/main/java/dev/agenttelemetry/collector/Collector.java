@@ -35,7 +35,7 @@ public final class Collector implements AutoCloseable {
         CollectorMetrics metrics = new CollectorMetrics();
         Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(), config.fsync(), config.fsyncInterval());
         HookPublisher publisher = new HookPublisher(KafkaSender.create(config.bootstrapServers(), rawTopic, config.producerOverrides(),
-                HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli()), spool, config.ackTimeout(), metrics);
+                HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli()), spool, config.ackTimeout(), config.sendThreads(), metrics);
         OtlpIntake otlp = new OtlpIntake(KafkaSender.create(config.bootstrapServers(), otlpTopic, config.producerOverrides(),
                 OtlpLogRecord::getSessionId, r -> r.getReceivedAt().toEpochMilli()));
         try {

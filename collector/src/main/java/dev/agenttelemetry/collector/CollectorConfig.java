@@ -18,6 +18,7 @@ import java.util.Set;
  * @param authToken          bearer token every POST must carry; empty: none (loopback only)
  * @param maxBodyBytes       largest request body accepted; larger ones get 413
  * @param maxInFlight        most requests being processed at once; beyond it 503
+ * @param sendThreads        threads that serialize, compress and hand events to the producer (sessions keep their order)
  * @param ackTimeout         how long an event may wait for Kafka's acknowledgement before it is spooled instead
  * @param spoolDir           where the spool lives
  * @param spoolMaxBytes      the spool's size bound; when reached, hooks get 503
@@ -29,7 +30,7 @@ import java.util.Set;
  * @param producerOverrides  further Kafka producer properties ({@code collector.producer.*})
  */
 public record CollectorConfig(String host, int port, String bootstrapServers, String rawTopic, Optional<String> authToken,
-                              int maxBodyBytes, int maxInFlight, Duration ackTimeout, Path spoolDir, long spoolMaxBytes,
+                              int maxBodyBytes, int maxInFlight, int sendThreads, Duration ackTimeout, Path spoolDir, long spoolMaxBytes,
                               long spoolSegmentBytes, FsyncPolicy fsync, Duration fsyncInterval, Path fallbackFile,
                               boolean localContext, Map<String, String> producerOverrides) {
 
@@ -38,6 +39,7 @@ public record CollectorConfig(String host, int port, String bootstrapServers, St
     public static final String AUTH_TOKEN = "collector.auth.token";
     public static final String MAX_BODY_BYTES = "collector.max.body.bytes";
     public static final String MAX_IN_FLIGHT = "collector.max.in.flight";
+    public static final String SEND_THREADS = "collector.send.threads";
     public static final String ACK_TIMEOUT_MS = "collector.ack.timeout.ms";
     public static final String SPOOL_DIR = "collector.spool.dir";
     public static final String SPOOL_MAX_BYTES = "collector.spool.max.bytes";
@@ -65,6 +67,7 @@ public record CollectorConfig(String host, int port, String bootstrapServers, St
                 config.optional(AUTH_TOKEN),
                 config.integer(MAX_BODY_BYTES, 1536 * 1024, 1024, 64 * 1024 * 1024),
                 config.integer(MAX_IN_FLIGHT, 10_000, 1, 1_000_000),
+                config.integer(SEND_THREADS, Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 64),
                 config.millis(ACK_TIMEOUT_MS, Duration.ofMillis(500), Duration.ofMillis(1)),
                 Path.of(config.string(SPOOL_DIR, dataDir.resolve("collector").resolve("spool").toString())),
                 config.longValue(SPOOL_MAX_BYTES, 1L << 30, 1L << 20, Long.MAX_VALUE),

@@ -1,11 +1,15 @@
 package dev.agenttelemetry.collector;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -39,19 +43,87 @@ public record HookRequest(String sessionId, String hookEventName, String cwd, bo
         }
     }
 
+    /**
+     * Reads only the top-level fields it needs and skips the rest (tool inputs and responses can be hundreds
+     * of KB), while still checking that the whole body is well-formed JSON.
+     */
     public static HookRequest parse(byte[] body) throws Invalid {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
+        Map<String, String> fields = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new Invalid(List.of("the body must be a JSON object (a hook payload)"));
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (FIELDS.contains(name)) {
+                    if (value == JsonToken.VALUE_STRING) {
+                        fields.putIfAbsent(name, parser.getText());
+                    } else if (value == JsonToken.START_ARRAY && (name.equals("workspace_roots") || name.equals("workspaceRoots"))) {
+                        if (parser.nextToken() == JsonToken.VALUE_STRING) {
+                            fields.putIfAbsent(name, parser.getText());
+                        }
+                        parser.skipChildren();
+                        if (parser.currentToken() != JsonToken.END_ARRAY) {
+                            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                                parser.skipChildren();
+                            }
+                        }
+                    } else if (value != JsonToken.VALUE_NULL) {
+                        fields.putIfAbsent(name, NOT_TEXT);
+                        parser.skipChildren();
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new Invalid(List.of("unexpected content after the JSON object"));
+            }
         } catch (JsonParseException e) {
             throw new Invalid(List.of("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + reason(e)));
-        } catch (JsonProcessingException e) {
-            throw new Invalid(List.of("malformed JSON: " + reason(e)));
         } catch (java.io.IOException e) {
             throw new Invalid(List.of("unreadable body"));
         }
-        return of(root);
+        String sessionId = required(fields, problems, "session_id", "sessionId", "conversation_id", "conversationId");
+        String hookEventName = required(fields, problems, "hook_event_name", "hookEventName");
+        if (!problems.isEmpty()) {
+            throw new Invalid(problems);
+        }
+        String cwd = firstUsable(fields, "cwd", "workspace_roots", "workspaceRoots");
+        return new HookRequest(sessionId, hookEventName, cwd, KNOWN_HOOK_EVENTS.contains(hookEventName));
+    }
+
+    private static final String NOT_TEXT = "\u0000not text";
+    private static final Set<String> FIELDS = Set.of("session_id", "sessionId", "conversation_id", "conversationId",
+            "hook_event_name", "hookEventName", "cwd", "workspace_roots", "workspaceRoots");
+
+    private static String required(Map<String, String> fields, List<String> problems, String... names) {
+        for (String name : names) {
+            String value = fields.get(name);
+            if (value == null) {
+                continue;
+            }
+            if (value.equals(NOT_TEXT) || value.isBlank()) {
+                problems.add("field '" + name + "' must be a non-empty string");
+                return null;
+            }
+            return value;
+        }
+        problems.add("missing required field '" + names[0] + "'");
+        return null;
+    }
+
+    private static String firstUsable(Map<String, String> fields, String... names) {
+        for (String name : names) {
+            String value = fields.get(name);
+            if (value != null && !value.equals(NOT_TEXT) && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
     }
 
     /** The hook in an already parsed JSON value (one element of a batch). */

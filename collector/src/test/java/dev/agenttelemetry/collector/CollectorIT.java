@@ -156,6 +156,53 @@ class CollectorIT {
     }
 
     @Test
+    void takesAnEightHundredKilobytePayloadLikeAWholeFileInAWriteResponse() throws Exception {
+        CollectorFixture fixture = fixture("raw-large");
+        String content = "x".repeat(800 * 1024);
+        try (Collector collector = fixture.start(Map.of())) {
+            HttpResponse<String> answer = post(collector.url() + "/v1/hooks", "application/json",
+                    "{\"session_id\":\"big\",\"hook_event_name\":\"PostToolUse\",\"tool_name\":\"Write\",\"tool_input\":{\"content\":\"" + content + "\"}}");
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("X-Spooled")).isEmpty();
+            List<ConsumerRecord<String, HookEnvelope>> records = fixture.readRaw(1, Duration.ofSeconds(30));
+            assertThat(records.get(0).value().getPayload()).hasSizeGreaterThan(800 * 1024);
+        }
+    }
+
+    @Test
+    void answers503WhenMoreRequestsAreInFlightThanConfigured() throws Exception {
+        CollectorFixture fixture = fixture("raw-overload");
+        // Kafka that is not there keeps the first request waiting for its acknowledgement (then it is spooled).
+        try (Collector collector = Collector.start(CollectorConfig.from(new dev.agenttelemetry.config.ConfigReader(Map.of(
+                        "collector.port", "0", "collector.max.in.flight", "1", "collector.ack.timeout.ms", "3000"), "test"),
+                "127.0.0.1:1", fixture.raw.name(), fixture.dataDir), fixture.raw, fixture.otlp)) {
+            var first = CollectorFixture.HTTP.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(collector.url() + "/v1/hooks"))
+                    .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(hook("ov", "Stop", 1))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (!get(collector.url() + "/metrics").body().contains("collector_requests_in_flight 1") && System.nanoTime() < deadline) {
+                Thread.sleep(20); // until the first request is in flight, waiting for Kafka
+            }
+            HttpResponse<String> second = post(collector.url() + "/v1/hooks", "application/json", hook("ov", "Stop", 2));
+            assertThat(second.statusCode()).isEqualTo(503);
+            assertThat(second.body()).contains("overloaded");
+            HttpResponse<String> firstAnswer = first.get();
+            assertThat(firstAnswer.statusCode()).isEqualTo(200);
+            assertThat(firstAnswer.headers().firstValue("X-Spooled")).hasValue("true");
+        }
+    }
+
+    @Test
+    void refusesToListenBeyondLoopbackWithoutAToken() {
+        var config = new dev.agenttelemetry.config.ConfigReader(Map.of("collector.host", "0.0.0.0"), "test");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CollectorConfig.from(config, "k:9092", "raw", Path.of("/tmp")))
+                .isInstanceOf(dev.agenttelemetry.config.ConfigException.class)
+                .hasMessageContaining("collector.host").hasMessageContaining("collector.auth.token");
+        var withToken = new dev.agenttelemetry.config.ConfigReader(Map.of("collector.host", "0.0.0.0", "collector.auth.token", "t0ken"), "test");
+        assertThat(CollectorConfig.from(withToken, "k:9092", "raw", Path.of("/tmp")).toString()).contains("[hidden]").doesNotContain("t0ken");
+    }
+
+    @Test
     void requiresTheBearerTokenWhenOneIsConfigured() throws Exception {
         CollectorFixture fixture = fixture("raw-auth");
         try (Collector collector = fixture.start(Map.of("collector.auth.token", "s3cret-token"))) {

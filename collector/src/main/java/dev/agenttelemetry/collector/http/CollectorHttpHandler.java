@@ -65,6 +65,7 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
         this.metrics = metrics;
         this.expectedAuthorization = authToken.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
         this.maxInFlight = maxInFlight;
+        metrics.gauge("collector_requests_in_flight", inFlight::get);
     }
 
     @Override

@@ -51,8 +51,9 @@ public final class HookPublisher implements AutoCloseable {
     private final Spool spool;
     private final Duration ackTimeout;
     private final CollectorMetrics metrics;
-    // send() can block on metadata or a full buffer: never on the HTTP threads.
-    private final ExecutorService sendThread = Executors.newSingleThreadExecutor(r -> daemon(r, "collector-kafka-send"));
+    // send() serializes and compresses, and can block on metadata or a full buffer: never on the HTTP threads.
+    // One thread per shard, a session always on the same shard, so each session's sends stay in order.
+    private final ExecutorService[] sendThreads;
     private final Thread replayer;
     private final Semaphore replayWake = new Semaphore(0);
     /** Direct sends that were still in flight when their event was spooled, by event id. */
@@ -61,8 +62,12 @@ public final class HookPublisher implements AutoCloseable {
     private boolean spooling; // guarded by modeLock
     private volatile boolean running = true;
 
-    public HookPublisher(KafkaSender<HookEnvelope> sender, Spool spool, Duration ackTimeout, CollectorMetrics metrics) {
+    public HookPublisher(KafkaSender<HookEnvelope> sender, Spool spool, Duration ackTimeout, int sendThreads, CollectorMetrics metrics) {
         this.sender = sender;
+        this.sendThreads = new ExecutorService[sendThreads];
+        for (int i = 0; i < sendThreads; i++) {
+            this.sendThreads[i] = Executors.newSingleThreadExecutor(r -> daemon(r, "collector-kafka-send"));
+        }
         this.spool = spool;
         this.ackTimeout = ackTimeout;
         this.metrics = metrics;
@@ -91,7 +96,7 @@ public final class HookPublisher implements AutoCloseable {
         AtomicBoolean gaveUp = new AtomicBoolean();
         CompletableFuture<RecordMetadata> sent = new CompletableFuture<>(); // Kafka's outcome, however late
         long start = System.nanoTime();
-        sendThread.execute(() -> {
+        sendThreads[Math.floorMod(envelope.getSessionId().hashCode(), sendThreads.length)].execute(() -> {
             if (gaveUp.get()) {
                 sent.completeExceptionally(new CancellationException("spooled before it was sent"));
                 return;
@@ -243,7 +248,9 @@ public final class HookPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sendThread.shutdown();
+        for (ExecutorService sendThread : sendThreads) {
+            sendThread.shutdown();
+        }
         sender.close();
         spool.close();
     }

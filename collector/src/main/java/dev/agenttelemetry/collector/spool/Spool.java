@@ -69,6 +69,7 @@ public final class Spool implements AutoCloseable {
     private volatile Position writtenEnd;
     private volatile boolean running = true;
     private long lastFsyncNanos = System.nanoTime();
+    private boolean unsynced;
 
     private Spool(Path dir, long maxBytes, long segmentBytes, FsyncPolicy policy, Duration fsyncInterval) {
         this.dir = dir;
@@ -228,6 +229,7 @@ public final class Spool implements AutoCloseable {
             while (buffer.hasRemaining()) {
                 current.write(buffer);
             }
+            unsynced = true;
             fsyncIfDue(policy == FsyncPolicy.ALWAYS);
             totalBytes.addAndGet(bytes.size());
             writtenEnd = new Position(currentSegment, current.position());
@@ -253,11 +255,12 @@ public final class Spool implements AutoCloseable {
 
     private void fsyncIfDue(boolean force) {
         long now = System.nanoTime();
-        if (!force && now - lastFsyncNanos < fsyncInterval.toNanos()) {
+        if (!unsynced || (!force && now - lastFsyncNanos < fsyncInterval.toNanos())) {
             return;
         }
         try {
             current.force(false);
+            unsynced = false;
             lastFsyncNanos = now;
         } catch (IOException e) {
             log.error("Spool fsync failed in {}: {}", dir, e.toString());
@@ -266,6 +269,7 @@ public final class Spool implements AutoCloseable {
 
     private void roll() throws IOException {
         current.force(false);
+        unsynced = false;
         current.close();
         currentSegment++;
         current = FileChannel.open(segmentPath(currentSegment), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

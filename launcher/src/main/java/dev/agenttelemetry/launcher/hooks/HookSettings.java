@@ -115,7 +115,7 @@ public final class HookSettings {
      * Posts the payload with curl; if the collector does not take it, appends it to the fallback file,
      * which the collector ingests when it starts. Always exits 0, so the session is never held up.
      */
-    static String sessionStartCommand(Target target) {
+    public static String sessionStartCommand(Target target) {
         String auth = target.tokenEnv().map(env -> " -H \"Authorization: Bearer $" + env + "\"").orElse("");
         String file = shellQuote(target.fallbackFile().toString());
         String dir = shellQuote(target.fallbackFile().getParent().toString());

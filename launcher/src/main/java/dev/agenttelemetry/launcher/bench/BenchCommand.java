@@ -1,0 +1,9 @@
+package dev.agenttelemetry.launcher.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code agent-telemetry bench}: benchmarks that print their figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = CollectorBenchmark.class,
+        description = "Benchmarks on this machine, on a real (embedded) Kafka broker; each prints its figures.")
+public final class BenchCommand {
+}

@@ -1,0 +1,183 @@
+package dev.agenttelemetry.launcher.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.collector.Collector;
+import dev.agenttelemetry.collector.CollectorConfig;
+import dev.agenttelemetry.collector.publish.KafkaSender;
+import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
+import dev.agenttelemetry.launcher.hooks.HookSettings;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code agent-telemetry bench collector}: hook endpoint throughput and latency next to a plain producer. */
+@Command(name = "collector", mixinStandardHelpOptions = true,
+        description = {"Measures the collector on a fresh embedded broker: latency at a fixed rate and throughput at",
+                "saturation, side by side with the same producer sending the same records without HTTP (the limit),",
+                "and the wall time of the SessionStart command hook next to a bare curl."},
+        footer = {"", "Example:", "  agent-telemetry bench collector --duration 20 --rate 1000"})
+public final class CollectorBenchmark implements Callable<Integer> {
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "15", description = "Length of each measured run (default: ${DEFAULT-VALUE}).")
+    int durationSecs;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "5", description = "Unmeasured warm-up before the runs (default: ${DEFAULT-VALUE}).")
+    int warmupSecs;
+
+    @Option(names = "--rate", paramLabel = "EVENTS", defaultValue = "1000", description = "Events per second of the fixed-rate runs (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "64", description = "HTTP connections at saturation (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Override
+    public Integer call() throws Exception {
+        // Figures go to stdout, progress to stderr; only warnings from the components (set before any logger exists).
+        System.setProperty("org.slf4j.simpleLogger.log.dev.agenttelemetry", "warn");
+        PrintStream out = System.out;
+        Path dir = Files.createTempDirectory("agent-telemetry-bench-");
+        Duration duration = Duration.ofSeconds(durationSecs);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.forTests(dir.resolve("kafka")));
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, broker.bootstrapServers(), "_schemas")) {
+            TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.raw.name", "bench.hooks.raw"), "bench"));
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                TopicProvisioner.ensure(admin, List.of(layout.raw(), layout.otlpLogs()), Duration.ofSeconds(30));
+            }
+            TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
+            List<byte[]> payloads = Payloads.generate(2_000, 50, 42);
+            List<HookEnvelope> envelopes = envelopes(payloads);
+            out.println("Collector benchmark: embedded KRaft broker (1 node), acks=all, idempotent, zstd; " + Runtime.getRuntime().availableProcessors()
+                    + " cores shared by broker, collector and load generator");
+            out.println("Payloads: " + Payloads.describe(payloads) + "; " + rate + " events/s fixed rate, " + connections
+                    + " connections at saturation, " + durationSecs + " s per run");
+            out.println();
+            try (Collector collector = Collector.start(CollectorConfig.from(new ConfigReader(Map.of("collector.port", "0"), "bench"),
+                    broker.bootstrapServers(), layout.raw().name(), dir), topics.raw(), topics.otlpLogs());
+                 KafkaSender<HookEnvelope> producer = KafkaSender.create(broker.bootstrapServers(), topics.raw(), Map.of(),
+                         HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli())) {
+                URI hooks = URI.create(collector.url() + "/v1/hooks");
+                progress("warming up (" + warmupSecs + " s)");
+                ProducerLoad.run(producer, envelopes, 0, Duration.ofSeconds(warmupSecs));
+                HttpLoad.run(hooks, payloads, connections, 0, Duration.ofSeconds(warmupSecs));
+
+                List<String[]> rows = new ArrayList<>();
+                progress("plain producer at " + rate + "/s");
+                rows.add(row("plain producer, fixed rate", ProducerLoad.run(producer, envelopes, rate, duration)));
+                progress("collector at " + rate + "/s");
+                rows.add(row("collector, fixed rate", HttpLoad.run(hooks, payloads, 16, rate, duration)));
+                progress("plain producer at saturation");
+                rows.add(row("plain producer, saturation", ProducerLoad.run(producer, envelopes, 0, duration)));
+                progress("collector at saturation");
+                rows.add(row("collector, saturation", HttpLoad.run(hooks, payloads, connections, 0, duration)));
+                out.printf("%-28s %12s %9s %9s %9s %9s %8s%n", "run", "events/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed");
+                rows.forEach(r -> out.printf("%-28s %12s %9s %9s %9s %9s %8s%n", (Object[]) r));
+            }
+            out.println();
+            sessionStartHook(out, payloads.get(0));
+        } finally {
+            deleteQuietly(dir);
+        }
+        return 0;
+    }
+
+    /** The SessionStart command hook against a server that answers at once, next to a bare curl of the same payload. */
+    private static void sessionStartHook(PrintStream out, byte[] payload) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/hooks", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/hooks";
+            String ours = HookSettings.sessionStartCommand(new HookSettings.Target(url, 2, Optional.empty(), Path.of("/nonexistent/fallback.ndjson")));
+            String bare = "curl -s -X POST -H 'Content-Type: application/json' --data-binary @- " + url + " >/dev/null";
+            progress("SessionStart command hook vs bare curl (40 runs each)");
+            double[] bareMs = timeShell(bare, payload, 40);
+            double[] oursMs = timeShell(ours, payload, 40);
+            out.printf("SessionStart command hook: p50 %.1f ms, p90 %.1f ms; bare curl: p50 %.1f ms, p90 %.1f ms; difference at p50 %.1f ms%n",
+                    percentile(oursMs, 0.5), percentile(oursMs, 0.9), percentile(bareMs, 0.5), percentile(bareMs, 0.9),
+                    percentile(oursMs, 0.5) - percentile(bareMs, 0.5));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static double[] timeShell(String command, byte[] stdin, int runs) throws Exception {
+        double[] millis = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            Process process = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+            process.getOutputStream().write(stdin);
+            process.getOutputStream().close();
+            process.getInputStream().readAllBytes();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(millis);
+        return millis;
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
+    }
+
+    private static String[] row(String name, HttpLoad.Result result) {
+        Histogram h = result.latency();
+        return new String[]{name, String.format("%,.0f", result.perSecond()), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), result.failed() + (result.spooled() > 0 ? " (" + result.spooled() + " spooled)" : "")};
+    }
+
+    private static String ms(long micros) {
+        return String.format("%.2f", micros / 1000.0);
+    }
+
+    private static List<HookEnvelope> envelopes(List<byte[]> payloads) {
+        List<HookEnvelope> envelopes = new ArrayList<>(payloads.size());
+        for (int i = 0; i < payloads.size(); i++) {
+            String json = new String(payloads.get(i), StandardCharsets.UTF_8);
+            String session = json.substring(json.indexOf("bench-session-"), json.indexOf('"', json.indexOf("bench-session-")));
+            envelopes.add(HookEnvelope.newBuilder().setEventId("bench-" + i).setReceivedAt(Instant.now()).setHookEventName("PostToolUse")
+                    .setSessionId(session).setCwd("/home/dev/shop").setPayload(json).build());
+        }
+        return envelopes;
+    }
+
+    private static void progress(String what) {
+        System.err.println("... " + what);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}
