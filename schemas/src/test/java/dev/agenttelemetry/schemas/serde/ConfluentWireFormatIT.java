@@ -58,13 +58,10 @@ class ConfluentWireFormatIT {
 
         // the same record written by Avro's plain GenericDatumWriter, byte for byte
         GenericRecord generic = new GenericData.Record(HookEnvelope.getClassSchema());
-        generic.put("event_id", value.getEventId());
-        generic.put("received_at", value.getReceivedAt().toEpochMilli());
-        generic.put("source", value.getSource());
-        generic.put("hook_event_name", value.getHookEventName());
-        generic.put("session_id", value.getSessionId());
-        generic.put("cwd", value.getCwd());
-        generic.put("payload", value.getPayload());
+        for (Schema.Field field : HookEnvelope.getClassSchema().getFields()) {
+            Object v = value.get(field.pos());
+            generic.put(field.pos(), v instanceof Instant instant ? instant.toEpochMilli() : v);
+        }
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(plain, null);
         new GenericDatumWriter<GenericRecord>(HookEnvelope.getClassSchema()).write(generic, encoder);
