@@ -61,6 +61,10 @@ public final class HookEventEnricher {
     private final class MaskCounter {
         int total;
 
+        boolean isSensitiveField(String name) {
+            return masker.isSensitiveField(name);
+        }
+
         String mask(String text) {
             if (text == null) {
                 return null;
@@ -77,7 +81,10 @@ public final class HookEventEnricher {
             Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                if (field.getValue().isTextual()) {
+                if (counter.isSensitiveField(field.getKey()) && !field.getValue().isNull()) {
+                    field.setValue(TextNode.valueOf("[MASKED:field]"));
+                    counter.total++;
+                } else if (field.getValue().isTextual()) {
                     field.setValue(TextNode.valueOf(counter.mask(field.getValue().asText())));
                 } else {
                     maskTree(field.getValue(), counter);

@@ -49,7 +49,7 @@ class EnricherTopologyTest {
     void masksSecretsInEveryStringAndClassifiesACommand() {
         String payload = """
                 {"session_id":"s1","hook_event_name":"PreToolUse","cwd":"/home/alice/shop","tool_name":"Bash","tool_use_id":"toolu_1",
-                 "tool_input":{"command":"curl -H 'Authorization: Bearer abcdef0123456789abcdef' https://api.example.com && export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+                 "tool_input":{"command":"curl -H 'Authorization: Bearer abcdef0123456789abcdef' https://api.example.com && export AWS_ACCESS_KEY_ID=AKIA2OGYBAH6STMMNXNN",
                  "description":"call the api"}}""";
         raw.pipeInput("s1", hook("PreToolUse", "/home/alice/shop", payload));
 
@@ -62,8 +62,8 @@ class EnricherTopologyTest {
         assertThat(event.getCwd()).isEqualTo("~/shop");
         assertThat(event.getProjectName()).isEqualTo("shop");
         assertThat(event.getCommand()).contains("[MASKED:authorization]", "[MASKED:aws_access_key]")
-                .doesNotContain("abcdef0123456789abcdef", "AKIAIOSFODNN7EXAMPLE");
-        assertThat(event.getPayload()).doesNotContain("abcdef0123456789abcdef", "AKIAIOSFODNN7EXAMPLE", "alice")
+                .doesNotContain("abcdef0123456789abcdef", "AKIA2OGYBAH6STMMNXNN");
+        assertThat(event.getPayload()).doesNotContain("abcdef0123456789abcdef", "AKIA2OGYBAH6STMMNXNN", "alice")
                 .contains("call the api");
         assertThat(event.getMaskedValues()).isGreaterThanOrEqualTo(4);
         assertThat(events.isEmpty()).isTrue();

@@ -1,0 +1,187 @@
+package dev.agenttelemetry.enricher.masking;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built-in masking rules, most specific first: a value that a provider rule masks keeps that
+ * provider's type hint. Each rule masks one capture group (or the whole match) and may check the
+ * candidate (Luhn for card numbers, mod-97 for IBANs, entropy for the fallback).
+ */
+final class MaskingRules {
+    private MaskingRules() {
+    }
+
+    /** Characters that make up tokens: keys, ids, base64 and URL-safe base64. */
+    static final String TOKEN = "[A-Za-z0-9_\\-+/=.~]";
+
+    /** Words that make a nearby value a credential. */
+    static final String KEY_WORDS = "(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|passphrase|credential|creds?|auth|bearer"
+            + "|access[_-]?key|private[_-]?key|client[_-]?secret|cookie|signature|license[_-]?key|dsn)";
+
+    private static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
+    private static final String[] VENDOR_HINTS = {"pscale_", "sntry", "shp", "xkeysib-", "lin_", "pul-", "rubygems_", "do", "flw", "ez",
+            "atatt3", "figd_", "glc_", "glsa_", "hv", "ops_", "pplx-", "sq0", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.",
+            "clojars_", "cmvmd", "fio-u-", "nfp_", "key-", "mlsn.", "frb_", "lob_", "live_", "test_", "eyjrijoi", "sgp_", "scalingo_", "tfp_",
+            "aida", "dckr_oat_", "confluent_", "ctx_", "oat_"};
+
+    static List<MaskingRule> defaults() {
+        return List.of(
+                MaskingRule.whole("private_key", "-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----").hints("private key"),
+                MaskingRule.whole("age_secret_key", "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}").hints("age-secret-key-"),
+                MaskingRule.whole("anthropic_api_key", "\\bsk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_\\-]{20,}").hints("sk-ant-"),
+                MaskingRule.whole("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}").hints("sk-"),
+                MaskingRule.checked("aws_access_key", "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b", v -> !v.endsWith("EXAMPLE")).hints("a3t", "akia", "asia", "abia", "acca"),
+                MaskingRule.whole("aws_bedrock_key", "\\bABSK[A-Za-z0-9+/]{20,}={0,2}").hints("absk"),
+                MaskingRule.group("aws_secret_key", "(?i)aws[_\\-.]?(?:secret[_\\-.]?(?:access[_\\-.]?)?key|session[_\\-.]?token)[\"'`]?\\s*(?:[:=]|:=|=>|,)\\s*[\"'`]?([A-Za-z0-9/+=]{30,})").hints("aws"),
+                MaskingRule.whole("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})").hints("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+                MaskingRule.whole("gitlab_token", "\\b(?:glpat|glptt|glrt|glcbt|gldt|glft|glimt|gloas|glsoat|glagent|glffct|glrtr)-[A-Za-z0-9_\\-.]{16,}"
+                        + "|\\bGR1348941[A-Za-z0-9_\\-]{20,}|_gitlab_session=[0-9a-z]{32}").hints("gl", "gr1348941"),
+                MaskingRule.whole("slack_token", "\\bxox[abposer]-[A-Za-z0-9\\-]{10,}|\\bxoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,}|\\bxoxe-\\d-[A-Za-z0-9]{100,}"
+                        + "|\\bxapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,}").hints("xox", "xapp-", "hooks.slack.com"),
+                MaskingRule.whole("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}\\b|\\bya29\\.[0-9A-Za-z_\\-]{20,}").hints("aiza", "ya29."),
+                MaskingRule.whole("stripe_key", "\\b(?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,}").hints("k_test_", "k_live_", "k_prod_"),
+                MaskingRule.whole("twilio_key", "\\bSK[0-9a-fA-F]{32}\\b").hints("sk"),
+                MaskingRule.whole("sendgrid_key", "\\bSG\\.[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}").hints("sg."),
+                MaskingRule.whole("npm_token", "\\bnpm_[A-Za-z0-9]{36}\\b").hints("npm_"),
+                MaskingRule.whole("pypi_token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}").hints("pypi-"),
+                MaskingRule.whole("docker_hub_token", "\\bdckr_pat_[A-Za-z0-9_\\-]{20,}").hints("dckr_pat_"),
+                MaskingRule.whole("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").hints("hf_", "api_org_"),
+                MaskingRule.whole("vendor_token", "\\b(?:pscale_(?:tkn|oauth|pw)_|sntry[su]_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
+                        + "|do[por]_v1_|FLWSECK(?:_TEST)?-|FLWPUBK(?:_TEST)?-|EZ[AT]K|ATATT3|figd_|glc_|glsa_|hv[sb]\\.|ops_|pplx-|sq0(?:atp|csp)-"
+                        + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|cmVmd|fio-u-|nfp_|key-"
+                        + "|mlsn\\.|frb_|lob_(?:live|test)_|live_|test_|eyJrIjoi|sgp_|scalingo_|tfp_|AIDA|dckr_oat_|confluent_|ctx_|oat_)"
+                        + "[A-Za-z0-9_\\-+/=.]{12,}").near(VENDOR_HINTS),
+                MaskingRule.whole("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").hints("eyj"),
+                MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)\\s*[:=]\\s*"
+                        + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"']?([^\\s\"',;]{6,})", MaskingRules::notPlaceholder).near("authorization", "api-key", "auth-token", "private-token"),
+                MaskingRule.checked("authorization", "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::notPlaceholder).near("bearer", "basic"),
+                MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{1,64}:([^/\\s@\"'\\[\\]]{1,128})@", MaskingRules::notPlaceholder).near("://"),
+                MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)\\s+[\"']?[^\\s:\"']{1,64}:([^\\s\"']{3,})", MaskingRules::notPlaceholder).near("-u ", "--user "),
+                MaskingRule.checked("password", "(?i)--(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", MaskingRules::notPlaceholder).near("--"),
+                MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", MaskingRules::notPlaceholder).hints("mysql", "mariadb"),
+                MaskingRule.checked("password", "(?i)key\\s*=\\s*\"[^\"]*(?:pass|secret|token|pwd)[^\"]*\"\\s+value\\s*=\\s*\"([^\"]{4,})\"",
+                        MaskingRules::notPlaceholder).hints("value"),
+                MaskingRule.whole("azure_client_secret", "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}").hints("q~"),
+                // key = value (shell, env files, YAML, JSON, code): the value of a key-like name.
+                MaskingRule.checked("secret", "(?i)" + KEY_WORDS + "[\\w.\\-]*[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
+                        + "(?:::=|=|:=|\\?=|\\.=|\\+=|=>|:|,)\\s*"
+                        + "(?:new\\s+\\w+\\(|\\w+\\(|&)?[\"'`]?(" + TOKEN + "[A-Za-z0-9_\\-+/=.~:@#$%^*!?]{5,})", MaskingRules::looksLikeSecretValue)
+                        .near(KEY_HINTS),
+                MaskingRule.checked("secret", "(?i)<([\\w.\\-]*?" + KEY_WORDS + "[\\w.\\-]*)>\\s*([A-Za-z0-9_\\-+/=.~:]{8,})", MaskingRules::looksLikeSecretValue, 2)
+                        .near(KEY_HINTS),
+                // A long random token on a line that talks about keys or tokens.
+                MaskingRule.checked("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
+                        MaskingRules::isHighEntropy).near(KEY_HINTS),
+                MaskingRule.checked("card_number", "(?<![\\d-])(\\d(?:[ -]?\\d){12,18})(?![\\d-])", MaskingRules::luhnValid),
+                MaskingRule.checked("iban", "\\b([A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\\b", MaskingRules::ibanValid),
+                MaskingRule.whole("phone", "(?<![\\w+])\\+\\d{1,3}[ .\\-]?\\(?\\d{1,4}\\)?(?:[ .\\-]?\\d{2,4}){2,4}(?![\\w])").near("+"),
+                MaskingRule.checked("email", "(?<![\\w.%+\\-])([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9.\\-]{1,253}\\.[A-Za-z]{2,24})(?![\\w])",
+                        value -> !value.startsWith("git@")).near("@"));
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
+            + "|passwd|pwd|credentials?|user(?:name)?)[_\\-]?(?:here)?|changeme|example\\w*|placeholder|redacted|dummy|xxx+|\\*+|\\.{3}");
+
+    /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
+    static boolean notPlaceholder(String value) {
+        String v = value.replaceAll("^[\"'`(\\[]+|[\"'`),;\\]]+$", "");
+        if (v.isEmpty() || "$<{%[(".indexOf(v.charAt(0)) >= 0 || v.contains("${") || v.contains("$(") || v.endsWith(">")) {
+            return false;
+        }
+        return !PLACEHOLDER.matcher(v).matches() && !v.matches("[a-z]{1,8}") && v.chars().distinct().count() >= 3;
+    }
+
+    /** A value that is not code, a placeholder or a plain word. */
+    static boolean looksLikeSecretValue(String value) {
+        if (!notPlaceholder(value)) {
+            return false;
+        }
+        String v = value.replaceAll("[\"'`,;)]+$", "");
+        if (v.length() < 6 || v.startsWith("$") || v.startsWith("<") || v.startsWith("%") || v.startsWith("{")) {
+            return false;
+        }
+        String lower = v.toLowerCase();
+        if (lower.matches("(?:true|false|null|none|undefined|required|optional|string|password|secret|token|changeme|example\\w*|placeholder|redacted|xxx+|\\*+|\\.\\.\\.)")) {
+            return false;
+        }
+        boolean digit = v.chars().anyMatch(Character::isDigit);
+        boolean letter = v.chars().anyMatch(Character::isLetter);
+        boolean upper = v.chars().anyMatch(Character::isUpperCase);
+        boolean lowerCase = v.chars().anyMatch(Character::isLowerCase);
+        boolean symbol = v.chars().anyMatch(c -> "+/=_-.~:@#$%^*!?".indexOf(c) >= 0);
+        if (v.matches("[a-z]+(?:[._\\-][a-z]+)*") || v.matches("[A-Za-z][a-z]+(?:[A-Z][a-z]+)*") || v.matches("[A-Z_]+")) {
+            return false; // identifiers: config keys, class names, constants
+        }
+        boolean longNumber = v.matches("\\d{15,}"); // numeric ids and secrets (Discord, Asana)
+        return (digit && letter) || longNumber || (upper && lowerCase && v.length() >= 10) || (symbol && letter && v.length() >= 12) || v.length() >= 20;
+    }
+
+    /** Shannon entropy of at least 3.5 bits per character, with letters and digits mixed. */
+    static boolean isHighEntropy(String value) {
+        if (value.length() < 20) {
+            return false;
+        }
+        int[] counts = new int[128];
+        int n = 0;
+        for (char c : value.toCharArray()) {
+            if (c < 128) {
+                counts[c]++;
+                n++;
+            }
+        }
+        double entropy = 0;
+        for (int count : counts) {
+            if (count > 0) {
+                double p = (double) count / n;
+                entropy -= p * Math.log(p) / Math.log(2);
+            }
+        }
+        boolean digit = value.chars().anyMatch(Character::isDigit);
+        boolean letter = value.chars().anyMatch(Character::isLetter);
+        return entropy >= 3.5 && digit && letter && !value.contains("/") && !value.matches("[0-9a-f]{40}");
+    }
+
+    static boolean luhnValid(String candidate) {
+        String digits = candidate.replaceAll("[ -]", "");
+        if (digits.length() < 13 || digits.length() > 19 || digits.chars().distinct().count() < 3) {
+            return false;
+        }
+        int sum = 0;
+        boolean doubled = false;
+        for (int i = digits.length() - 1; i >= 0; i--) {
+            int d = digits.charAt(i) - '0';
+            if (doubled) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            doubled = !doubled;
+        }
+        return sum % 10 == 0;
+    }
+
+    static boolean ibanValid(String candidate) {
+        String iban = candidate.replace(" ", "");
+        if (iban.length() < 15 || iban.length() > 34) {
+            return false;
+        }
+        String rearranged = iban.substring(4) + iban.substring(0, 4);
+        StringBuilder numeric = new StringBuilder();
+        for (char c : rearranged.toCharArray()) {
+            numeric.append(Character.isDigit(c) ? String.valueOf(c) : String.valueOf(c - 'A' + 10));
+        }
+        return new BigInteger(numeric.toString()).mod(BigInteger.valueOf(97)).intValue() == 1;
+    }
+
+    /** Home-directory user names: /home/alice/x and /Users/alice/x become ~/x. */
+    static final Pattern HOME_DIR = Pattern.compile("(?:/home/|/Users/)(?!\\[MASKED)[^/\\s\"']+");
+
+    static Matcher home(String text) {
+        return HOME_DIR.matcher(text);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.agenttelemetry.enricher.masking;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MaskerTest {
+    private final Masker masker = Masker.withDefaultRules();
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "anthropic_api_key | ANTHROPIC_API_KEY=sk-ant-api03-Qx7bF2kLm9Np4Rt6Vw8Yz1Ac3De5Fg7Hi9Jk | sk-ant-api03-Qx7bF2kLm9Np4Rt6Vw8Yz1Ac3De5Fg7Hi9Jk",
+            "openai_api_key | client = OpenAI(api_key=sk-proj-4fG7hJ9kL2mN5pQ8rS1tU3vW6xY0zA2bC4dE) | sk-proj-4fG7hJ9kL2mN5pQ8rS1tU3vW6xY0zA2bC4dE",
+            "aws_access_key | aws s3 ls --profile x AKIA2OGYBAH6STMMNXNN | AKIA2OGYBAH6STMMNXNN",
+            "aws_secret_key | aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY1 | wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY1",
+            "github_token | git clone https://ghp_0123456789abcdefghijklmnopqrstuvwxyzAB@github.com/o/r | ghp_0123456789abcdefghijklmnopqrstuvwxyzAB",
+            "gitlab_token | PRIVATE-TOKEN glpat-xY9zA8bC7dE6fG5hI4jK | glpat-xY9zA8bC7dE6fG5hI4jK",
+            "slack_token | SLACK=xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD | xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD",
+            "google_api_key | key=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q | AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
+            "stripe_key | Stripe.apiKey = \"sk_live_51H8xYzAbCdEfGhIjKlMnOp\"; | sk_live_51H8xYzAbCdEfGhIjKlMnOp",
+            "sendgrid_key | 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 | 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",
+            "npm_token | //registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789 | npm_abcdefghijklmnopqrstuvwxyz0123456789",
+            "jwt | Cookie: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U | eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "authorization | curl -H 'Authorization: Bearer abcdef0123456789abcdef' https://api.example.com | abcdef0123456789abcdef",
+            "url_password | psql postgres://app:s3cr3tPass@db.internal:5432/app | s3cr3tPass",
+            "password | mysql -u root -pHunter2Secret shop | Hunter2Secret",
+            "password | deploy --password Tr0ub4dor3 --host x | Tr0ub4dor3",
+            "password | export DB_PASSWORD=correct-horse-7 | correct-horse-7",
+            "password | connection: Server=db;Database=shop;User Id=sa;Password=Pa55w0rd!x; | Pa55w0rd!x",
+            "secret | {\"client_secret\": \"9fQ2xLm4Vb7Nc1Zt8Rk3Hs6\"} | 9fQ2xLm4Vb7Nc1Zt8Rk3Hs6",
+            "email | contact alice.smith@example.org for access | alice.smith@example.org",
+            "card_number | card 4539 1488 0343 6467 exp 12/29 | 4539 1488 0343 6467",
+            "iban | IBAN DE89 3704 0044 0532 0130 00 | DE89 3704 0044 0532 0130 00",
+            "phone | call +44 20 7946 0958 now | +44 20 7946 0958",
+    })
+    void masksWithATypeHint(String kind, String text, String secret) {
+        String masked = masker.mask(text).text();
+        assertThat(masked).doesNotContain(secret).contains("[MASKED:" + kind + "]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "mvn -q test -pl core", "git log --oneline -n 20", "docker run -p 8080:80 nginx", "ssh -p 2222 deploy@10.0.0.5",
+            "curl -u username:password https://example.com", "curl -H \"Authorization: Bearer $TOKEN\" https://x",
+            "export API_KEY=${API_KEY}", "password = getPassword()", "token: <your-token-here>", "key = \"value\"",
+            "kubectl get secret my-secret -o yaml", "npm run build -- --mode production", "ls /home", "git commit -m 'fix token refresh'",
+            "echo 1234567890", "AKIAIOSFODNN7EXAMPLE"})
+    void leavesEverydayTextAndPlaceholdersAlone(String text) {
+        assertThat(masker.mask(text).text()).isEqualTo(text);
+    }
+
+    @Test
+    void replacesHomeDirectoryUserNamesAndCountsWhatItMasked() {
+        Masker.Result result = masker.mask("cat /home/alice/.aws/credentials /Users/bob/notes.txt");
+        assertThat(result.text()).isEqualTo("cat ~/.aws/credentials ~/notes.txt");
+        assertThat(result.masked()).isEqualTo(2);
+    }
+
+    @Test
+    void rulesCanBeSwitchedOffAndAdded() {
+        Masker custom = Masker.create(new Masker.Settings(Set.of("email", "home_dir"), Map.of("ticket", "TICKET-(\\d{4,})"), Set.of("note")));
+        assertThat(custom.mask("mail bob@example.org about TICKET-12345 in /home/bob").text())
+                .isEqualTo("mail bob@example.org about TICKET-[MASKED:ticket] in /home/bob");
+        assertThat(custom.isSensitiveField("Note")).isTrue();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.agenttelemetry.launcher.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.enricher.masking.Masker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code agent-telemetry bench masking}: how well the masker does on external corpora (gitleaks' secrets and
+ * look-alikes, tldr's everyday commands), and how fast it is.
+ */
+@Command(name = "masking", mixinStandardHelpOptions = true,
+        description = {"Measures the masker on the labelled corpora: recall on real secrets, the share of look-alikes and",
+                "of everyday commands it changes, and its speed on median-size payloads."},
+        footer = {"", "Example:", "  agent-telemetry bench masking --corpora ../shared/corpora"})
+public final class MaskingMeasurement implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The secret in a corpus line (the corpus does not mark it): its longest token with letters and digits, else
+     * its most random one; separators such as = and : end a token, and URLs, paths, domains and identifiers are not secrets.
+     */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-+/.~]{8,}");
+
+    @Option(names = "--corpora", paramLabel = "DIR", defaultValue = "../shared/corpora",
+            description = "Directory with secrets.jsonl and benign-commands.jsonl (default: ${DEFAULT-VALUE}).")
+    Path corpora;
+
+    @Option(names = "--show-misses", paramLabel = "N", defaultValue = "0", description = "Print up to N missed secret rules with an example each.")
+    int showMisses;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Path secretsFile = corpora.resolve("secrets.jsonl");
+        Path benignFile = corpora.resolve("benign-commands.jsonl");
+        if (!Files.isRegularFile(secretsFile) || !Files.isRegularFile(benignFile)) {
+            System.err.println("error: no secrets.jsonl and benign-commands.jsonl in " + corpora.toAbsolutePath() + " (use --corpora DIR)");
+            return 2;
+        }
+        Masker masker = Masker.withDefaultRules();
+        int secrets = 0;
+        int secretsMasked = 0;
+        int real = 0;
+        int realMasked = 0;
+        int lookAlikes = 0;
+        int lookAlikesChanged = 0;
+        Map<String, Integer> missedByRule = new TreeMap<>();
+        Map<String, String> missedExample = new TreeMap<>();
+        for (String line : Files.readAllLines(secretsFile, StandardCharsets.UTF_8)) {
+            JsonNode row = JSON.readTree(line);
+            String text = row.path("text").asText();
+            String masked = masker.mask(text).text();
+            if (row.path("is_secret").asBoolean()) {
+                boolean gone = secretOf(text).map(secret -> !masked.contains(secret)).orElse(!masked.equals(text));
+                secrets++;
+                secretsMasked += gone ? 1 : 0;
+                if (!row.path("generated").asBoolean()) {
+                    real++;
+                    realMasked += gone ? 1 : 0;
+                }
+                if (!gone) {
+                    missedByRule.merge(row.path("rule_id").asText(), 1, Integer::sum);
+                    missedExample.putIfAbsent(row.path("rule_id").asText(), text);
+                }
+            } else {
+                lookAlikes++;
+                lookAlikesChanged += masked.equals(text) ? 0 : 1;
+            }
+        }
+        Masker withoutPersonalData = Masker.create(new Masker.Settings(Set.of("email", "home_dir"), Map.of(), Set.of()));
+        int commands = 0;
+        int commandsChanged = 0;
+        List<String> changedExamples = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        for (String line : Files.readAllLines(benignFile, StandardCharsets.UTF_8)) {
+            String command = JSON.readTree(line).path("text").asText();
+            commands++;
+            payloads.add(command);
+            String masked = withoutPersonalData.mask(command).text();
+            if (!masked.equals(command)) {
+                commandsChanged++;
+                if (changedExamples.size() < 5) {
+                    changedExamples.add(masked);
+                }
+            }
+        }
+        out.printf("Secrets (gitleaks test cases, is_secret=true): %d of %d masked = %.1f %% recall (target >= 99 %%)%n",
+                secretsMasked, secrets, 100.0 * secretsMasked / secrets);
+        out.printf("  of which not generated (real test cases): %d of %d = %.1f %%%n", realMasked, real, 100.0 * realMasked / real);
+        out.printf("Look-alikes (is_secret=false) changed: %d of %d = %.1f %% (target <= 10 %%)%n",
+                lookAlikesChanged, lookAlikes, 100.0 * lookAlikesChanged / lookAlikes);
+        out.printf("Everyday commands (tldr) changed for anything but an email or a home path: %d of %d = %.2f %% (target <= 1 %%)%n",
+                commandsChanged, commands, 100.0 * commandsChanged / commands);
+        changedExamples.forEach(e -> out.println("  changed: " + e));
+        out.printf("Masker speed: %,.0f median-size (2 KB) payloads/s on one thread%n", speed(masker));
+        if (showMisses > 0) {
+            out.println("Missed, by rule:");
+            missedByRule.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(showMisses)
+                    .forEach(e -> out.println("  " + e.getValue() + "  " + e.getKey() + "  e.g. " + missedExample.get(e.getKey()).replace("\n", "\\n")));
+        }
+        return 0;
+    }
+
+    static java.util.Optional<String> secretOf(String text) {
+        Matcher m = TOKEN.matcher(text);
+        String best = null;
+        String longest = null;
+        while (m.find()) {
+            String token = m.group();
+            if (token.startsWith("//") || token.matches("(?:[\\w.\\-]*/)+[\\w.\\-]*") && token.matches(".*/[a-z]{4,}.*")
+                    || token.matches("(?:[a-z0-9\\-]+\\.)+[a-z]{2,6}")
+                    || token.matches("[A-Za-z][a-z]+(?:[_\\-.]?[A-Za-z][a-z]+)*|[A-Z]+(?:_+[A-Z]+)*|[a-z]+(?:_[a-z]+)+")) {
+                continue; // URLs, paths, domains and identifiers (key names) are not the secret
+            }
+            boolean mixed = token.chars().anyMatch(Character::isDigit) && token.chars().anyMatch(Character::isLetter);
+            if (mixed && (best == null || token.length() > best.length())) {
+                best = token;
+            }
+            if (longest == null || entropy(token) * Math.sqrt(token.length()) > entropy(longest) * Math.sqrt(longest.length())) {
+                longest = token;
+            }
+        }
+        return java.util.Optional.ofNullable(best != null ? best : longest);
+    }
+
+    private static double entropy(String text) {
+        Map<Integer, Long> counts = text.chars().boxed().collect(java.util.stream.Collectors.groupingBy(c -> c, java.util.stream.Collectors.counting()));
+        return counts.values().stream().mapToDouble(c -> (double) c / text.length()).map(p -> -p * Math.log(p) / Math.log(2)).sum();
+    }
+
+    /** A realistic hook payload of median size, masked repeatedly: payloads per second. */
+    private static double speed(Masker masker) {
+        List<byte[]> payloads = Payloads.generate(500, 20, 7);
+        payloads.sort(Comparator.comparingInt(p -> Math.abs(p.length - 2048)));
+        List<String> median = payloads.subList(0, 100).stream().map(p -> new String(p, StandardCharsets.UTF_8)).toList();
+        for (int i = 0; i < 3_000; i++) {
+            masker.mask(median.get(i % median.size()));
+        }
+        long start = System.nanoTime();
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            masker.mask(median.get(i % median.size()));
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+}
