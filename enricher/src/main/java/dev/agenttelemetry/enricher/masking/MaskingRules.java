@@ -22,10 +22,10 @@ final class MaskingRules {
             + "|access[_-]?key|private[_-]?key|client[_-]?secret|cookie|signature|license[_-]?key|dsn)";
 
     private static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
-    private static final String[] VENDOR_HINTS = {"pscale_", "sntry", "shp", "xkeysib-", "lin_", "pul-", "rubygems_", "do", "flw", "ez",
-            "atatt3", "figd_", "glc_", "glsa_", "hv", "ops_", "pplx-", "sq0", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.",
-            "clojars_", "cmvmd", "fio-u-", "nfp_", "key-", "mlsn.", "frb_", "lob_", "live_", "test_", "eyjrijoi", "sgp_", "scalingo_", "tfp_",
-            "aida", "dckr_oat_", "confluent_", "ctx_", "oat_"};
+    private static final String[] VENDOR_HINTS = {"pscale_", "sntry", "shpat_", "shpca_", "shppa_", "shpss_", "xkeysib-", "lin_api_",
+            "lin_oauth_", "pul-", "rubygems_", "_v1_", "flwseck", "flwpubk", "ezak", "eztk", "atatt3", "figd_", "glc_", "glsa_", "hvs.", "hvb.",
+            "ops_", "pplx-", "sq0", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "cmvmd", "fio-u-", "nfp_", "mlsn.",
+            "frb_", "lob_", "eyjrijoi", "sgp_", "scalingo_", "tfp_", "dckr_oat_", "ntn_", "hrku-", "sha256~", "key-"};
 
     static List<MaskingRule> defaults() {
         return List.of(
@@ -51,9 +51,9 @@ final class MaskingRules {
                 MaskingRule.whole("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").hints("hf_", "api_org_"),
                 MaskingRule.whole("vendor_token", "\\b(?:pscale_(?:tkn|oauth|pw)_|sntry[su]_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
                         + "|do[por]_v1_|FLWSECK(?:_TEST)?-|FLWPUBK(?:_TEST)?-|EZ[AT]K|ATATT3|figd_|glc_|glsa_|hv[sb]\\.|ops_|pplx-|sq0(?:atp|csp)-"
-                        + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|cmVmd|fio-u-|nfp_|key-"
-                        + "|mlsn\\.|frb_|lob_(?:live|test)_|live_|test_|eyJrIjoi|sgp_|scalingo_|tfp_|AIDA|dckr_oat_|confluent_|ctx_|oat_)"
-                        + "[A-Za-z0-9_\\-+/=.]{12,}").near(VENDOR_HINTS),
+                        + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi[a-f0-9]|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|cmVmd|fio-u-|nfp_"
+                        + "|mlsn\\.|frb_|lob_(?:live|test)_|eyJrIjoi|sgp_|scalingo_|tfp_|dckr_oat_|ntn_|HRKU-|sha256~)"
+                        + "[A-Za-z0-9_\\-+/=.]{12,}|\\bkey-[0-9a-f]{32}\\b").near(VENDOR_HINTS),
                 MaskingRule.whole("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").hints("eyj"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)\\s*[:=]\\s*"
                         + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"']?([^\\s\"',;]{6,})", MaskingRules::notPlaceholder).near("authorization", "api-key", "auth-token", "private-token"),
