@@ -44,7 +44,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param overrides      further broker properties, applied last
      */
     public record Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides) {
-        public static Settings forTests(Path dataDir) {
+        /** Loopback, free ports: for tests and benchmarks that start a broker of their own. */
+        public static Settings ephemeral(Path dataDir) {
             return new Settings(dataDir, "127.0.0.1", 0, 0, Map.of());
         }
     }

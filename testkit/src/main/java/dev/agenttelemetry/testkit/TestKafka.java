@@ -47,7 +47,7 @@ public final class TestKafka {
             return;
         }
         try {
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.forTests(workDir("kafka-")));
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.ephemeral(workDir("kafka-")));
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-stop"));
             bootstrapServers = broker.bootstrapServers();
             System.out.println("TestKafka: no Docker; using the embedded KRaft broker at " + bootstrapServers);

@@ -63,7 +63,7 @@ public final class CollectorBenchmark implements Callable<Integer> {
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("agent-telemetry-bench-");
         Duration duration = Duration.ofSeconds(durationSecs);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.forTests(dir.resolve("kafka")));
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.ephemeral(dir.resolve("kafka")));
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, broker.bootstrapServers(), "_schemas")) {
             TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.raw.name", "bench.hooks.raw"), "bench"));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {

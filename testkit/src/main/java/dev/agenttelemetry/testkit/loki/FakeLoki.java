@@ -56,7 +56,6 @@ public final class FakeLoki implements AutoCloseable {
     private final Map<SortedMap<String, String>, Set<Entry>> streams = new HashMap<>();
     private final Map<SortedMap<String, String>, Long> newestByStream = new HashMap<>();
     private final Deque<Failure> scripted = new ArrayDeque<>();
-    private final List<Integer> answers = new ArrayList<>();
 
     private FakeLoki(HttpServer server) {
         this.server = server;
@@ -90,11 +89,6 @@ public final class FakeLoki implements AutoCloseable {
     /** Stored entries whose labels include all of {@code selector}. */
     public synchronized List<Entry> entries(Map<String, String> selector) {
         return entries().stream().filter(e -> e.labels().entrySet().containsAll(selector.entrySet())).toList();
-    }
-
-    /** HTTP statuses of every push answered so far, in order. */
-    public synchronized List<Integer> answers() {
-        return List.copyOf(answers);
     }
 
     private void handlePush(HttpExchange exchange) throws IOException {
@@ -220,12 +214,7 @@ public final class FakeLoki implements AutoCloseable {
         return null;
     }
 
-    private synchronized void recordAnswer(int status) {
-        answers.add(status);
-    }
-
     private void answer(HttpExchange exchange, int status, String body) throws IOException {
-        recordAnswer(status);
         if (status == 204) {
             exchange.sendResponseHeaders(204, -1);
             return;
