@@ -4,6 +4,7 @@ import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.StreamsDefaults;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -11,12 +12,14 @@ import java.util.Map;
  *
  * @param applicationId    Kafka Streams application id ({@code enricher.application.id}); also the consumer group
  * @param stateDir         where Kafka Streams keeps local state
+ * @param chainTtl         how long a quiet session's chain state is kept ({@code enricher.chain.ttl.ms})
  * @param streamsOverrides further Kafka Streams properties ({@code enricher.streams.*})
  */
-public record EnricherConfig(String applicationId, String bootstrapServers, Path stateDir, Map<String, String> streamsOverrides) {
+public record EnricherConfig(String applicationId, String bootstrapServers, Path stateDir, Duration chainTtl, Map<String, String> streamsOverrides) {
     public static EnricherConfig from(ConfigReader config, String bootstrapServers, Path stateDir) {
         return new EnricherConfig(config.string("enricher.application.id", "agent-telemetry-enricher"),
-                bootstrapServers, stateDir, config.withPrefix("enricher.streams."));
+                bootstrapServers, stateDir, config.millis("enricher.chain.ttl.ms", Duration.ofDays(30), Duration.ofMinutes(1)),
+                config.withPrefix("enricher.streams."));
     }
 
     public Map<String, Object> streamsProperties() {

@@ -2,19 +2,29 @@ package dev.agenttelemetry.enricher;
 
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.enricher.chain.SessionChainer;
 import dev.agenttelemetry.schemas.topics.Topic;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
 
 /**
  * The enricher's topology.
  * <pre>
  *   raw topic (key session_id, value HookEnvelope: unmasked)
  *     -> enrich: mask every string, classify, add context
+ *     -> chain: per-session sequence number and hash chain (store "session-chain", changelogged)
  *     -> events topic (key session_id, value AgentEvent: masked)
+ * </pre>
+ * Records are keyed by session id on the raw topic, so a session's events reach one task in order and
+ * its chain needs no repartition.
+ * <pre>
  * </pre>
  * Built by a pure function so {@code TopologyTestDriver} tests exercise exactly what runs.
  */
@@ -22,10 +32,13 @@ public final class EnricherTopology {
     private EnricherTopology() {
     }
 
-    public static Topology build(Topic<String, HookEnvelope> raw, Topic<String, AgentEvent> events, HookEventEnricher enricher) {
+    public static Topology build(Topic<String, HookEnvelope> raw, Topic<String, AgentEvent> events, HookEventEnricher enricher,
+                                 Duration chainTtl) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionChainer.STORE), Serdes.String(), Serdes.String()));
         builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName("raw-hooks"))
                 .mapValues(enricher::enrich, Named.as("enrich"))
+                .processValues(() -> new SessionChainer(chainTtl), Named.as("chain"), SessionChainer.STORE)
                 .to(events.name(), Produced.with(events.keySerde(), events.valueSerde()).withName("agent-events"));
         return builder.build();
     }

@@ -30,7 +30,8 @@ class EnricherTopologyTest {
         Properties props = new Properties();
         props.put("application.id", "enricher-test");
         props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.withDefaultRules())), props);
+        driver = new TopologyTestDriver(EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.withDefaultRules()),
+                java.time.Duration.ofDays(1)), props);
         raw = driver.createInputTopic(topics.raw().name(), topics.raw().keySerde().serializer(), topics.raw().valueSerde().serializer());
         events = driver.createOutputTopic(topics.events().name(), topics.events().keySerde().deserializer(), topics.events().valueSerde().deserializer());
     }
@@ -75,6 +76,28 @@ class EnricherTopologyTest {
         AgentEvent event = events.readValue();
         assertThat(event.getEventType()).isEqualTo(EventType.unknown);
         assertThat(event.getPayload()).contains("unparsed", "[MASKED:password]").doesNotContain("hunter22");
+    }
+
+    @Test
+    void chainsEachSessionsEventsSoThatChangesAndGapsShow() {
+        raw.pipeInput("s1", hook("PreToolUse", "/w", "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}"));
+        raw.pipeInput("s2", HookEnvelope.newBuilder(hook("Stop", "/w", "{}")).setSessionId("s2").setEventId("other").build());
+        raw.pipeInput("s1", hook("PostToolUse", "/w", "{\"tool_name\":\"Bash\"}"));
+        raw.pipeInput("s1", hook("Stop", "/w", "{}"));
+        java.util.List<AgentEvent> out = events.readValuesToList();
+        java.util.List<AgentEvent> s1 = out.stream().filter(e -> e.getSessionId().equals("s1")).toList();
+        assertThat(s1).extracting(AgentEvent::getSequence).containsExactly(1L, 2L, 3L);
+        assertThat(s1.get(0).getPreviousHash()).isNull();
+        assertThat(s1.get(1).getPreviousHash()).isEqualTo(s1.get(0).getHash());
+        assertThat(s1.get(2).getPreviousHash()).isEqualTo(s1.get(1).getHash());
+        assertThat(out.stream().filter(e -> e.getSessionId().equals("s2")).findFirst().orElseThrow().getSequence()).isEqualTo(1L);
+        for (AgentEvent e : s1) {
+            assertThat(dev.agenttelemetry.enricher.chain.ChainHash.of(e, e.getSequence(), e.getPreviousHash()))
+                    .as("anyone can recompute the hash").isEqualTo(e.getHash());
+        }
+        AgentEvent altered = AgentEvent.newBuilder(s1.get(1)).setPayload("{\"tool_name\":\"Bash\",\"edited\":true}").build();
+        assertThat(dev.agenttelemetry.enricher.chain.ChainHash.of(altered, altered.getSequence(), altered.getPreviousHash()))
+                .as("an altered event no longer matches its hash").isNotEqualTo(altered.getHash());
     }
 
     @Test

@@ -84,6 +84,8 @@ class HookToAlertIT {
                 assertThat(event.getEventType()).isEqualTo(EventType.command_execution);
                 assertThat(event.getCommand()).contains("rm -rf /").doesNotContain(SECRET);
                 assertThat(event.getPayload()).doesNotContain(SECRET).doesNotContain("/home/dev");
+                assertThat(event.getSequence()).as("first event of its session").isEqualTo(1L);
+                assertThat(event.getHash()).hasSize(64);
 
                 SecurityAlert alert = awaitRecord(pipeline.bootstrapServers(), topics.alerts(), a -> a.getEventIds().contains(id));
                 assertThat(alert.getRuleId()).isEqualTo("destructive_command");
