@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.agenttelemetry.avro.AgentEvent;
+import dev.agenttelemetry.avro.ContentDetails;
+import dev.agenttelemetry.avro.PromptDetails;
+import dev.agenttelemetry.enricher.content.ContentDigest;
+import dev.agenttelemetry.enricher.prompt.PromptDetailsReader;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.enricher.classify.EventClassifier;
 import dev.agenttelemetry.enricher.masking.Masker;
@@ -19,23 +23,33 @@ public final class HookEventEnricher {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Masker masker;
+    private final int promptPreviewChars;
 
-    public HookEventEnricher(Masker masker) {
+    public HookEventEnricher(Masker masker, int promptPreviewChars) {
         this.masker = masker;
+        this.promptPreviewChars = promptPreviewChars;
     }
 
     public AgentEvent enrich(HookEnvelope envelope) {
         MaskCounter counter = new MaskCounter();
-        JsonNode payload = parse(envelope.getPayload());
+        ObjectNode payload = parse(envelope.getPayload());
         String maskedPayload;
+        String toolName = payload == null ? null : text(payload, "tool_name");
+        ContentDetails content = null;
+        PromptDetails prompt = null;
         if (payload == null) {
             // Not JSON (a producer other than our collector): keep it only as masked text.
             maskedPayload = JSON.createObjectNode().put("unparsed", counter.mask(envelope.getPayload())).toString();
             payload = JSON.createObjectNode();
         } else {
-            maskedPayload = maskTree(payload.deepCopy(), counter).toString();
+            ObjectNode kept = payload.deepCopy();
+            content = ContentDigest.strip(toolName, kept).orElse(null);
+            if (kept.path("prompt").isTextual()) {
+                prompt = PromptDetailsReader.read(kept.path("prompt").asText(), masker, promptPreviewChars);
+                kept.put("prompt", prompt.getPreview()); // only the masked preview is kept
+            }
+            maskedPayload = maskTree(kept, counter).toString();
         }
-        String toolName = text(payload, "tool_name");
         JsonNode input = payload.path("tool_input");
         String cwd = counter.mask(envelope.getCwd());
         String projectRoot = cwd;
@@ -54,6 +68,8 @@ public final class HookEventEnricher {
                 .setCommand(counter.mask(text(input, "command")))
                 .setFilePath(counter.mask(firstText(input, "file_path", "notebook_path", "path")))
                 .setPayload(maskedPayload)
+                .setContent(content)
+                .setPrompt(prompt)
                 .setMaskedValues(counter.total)
                 .build();
     }
@@ -102,10 +118,10 @@ public final class HookEventEnricher {
         return node;
     }
 
-    private static JsonNode parse(String payload) {
+    private static ObjectNode parse(String payload) {
         try {
             JsonNode node = JSON.readTree(payload);
-            return node != null && node.isObject() ? node : null;
+            return node instanceof ObjectNode object ? object : null;
         } catch (IOException e) {
             return null;
         }

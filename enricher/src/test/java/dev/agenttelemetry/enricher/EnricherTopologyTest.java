@@ -30,7 +30,7 @@ class EnricherTopologyTest {
         Properties props = new Properties();
         props.put("application.id", "enricher-test");
         props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.withDefaultRules()),
+        driver = new TopologyTestDriver(EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.withDefaultRules(), 40),
                 java.time.Duration.ofDays(1)), props);
         raw = driver.createInputTopic(topics.raw().name(), topics.raw().keySerde().serializer(), topics.raw().valueSerde().serializer());
         events = driver.createOutputTopic(topics.events().name(), topics.events().keySerde().deserializer(), topics.events().valueSerde().deserializer());
@@ -98,6 +98,44 @@ class EnricherTopologyTest {
         AgentEvent altered = AgentEvent.newBuilder(s1.get(1)).setPayload("{\"tool_name\":\"Bash\",\"edited\":true}").build();
         assertThat(dev.agenttelemetry.enricher.chain.ChainHash.of(altered, altered.getSequence(), altered.getPreviousHash()))
                 .as("an altered event no longer matches its hash").isNotEqualTo(altered.getHash());
+    }
+
+    @Test
+    void keepsDigestSizeAndLineCountsOfFileContentsButNeverTheContents() {
+        raw.pipeInput("s1", hook("PreToolUse", "/w", "{\"tool_name\":\"Write\",\"tool_input\":{\"file_path\":\"/w/a.txt\","
+                + "\"content\":\"alpha secret line\\nbeta\\ngamma\\n\"}}"));
+        AgentEvent write = events.readValue();
+        assertThat(write.getContent().getLines()).isEqualTo(3);
+        assertThat(write.getContent().getLinesAdded()).isEqualTo(3);
+        assertThat(write.getContent().getBytes()).isEqualTo(29);
+        assertThat(write.getContent().getSha256()).hasSize(64);
+        assertThat(write.getPayload()).doesNotContain("alpha secret line").contains("[content: 29 bytes, 3 lines, sha256 ");
+
+        raw.pipeInput("s1", hook("PreToolUse", "/w", "{\"tool_name\":\"Edit\",\"tool_input\":{\"file_path\":\"/w/a.txt\","
+                + "\"old_string\":\"a\\nb\\nc\",\"new_string\":\"a\\nB\\nB2\\nc\"}}"));
+        AgentEvent edit = events.readValue();
+        assertThat(edit.getContent().getLinesRemoved()).isEqualTo(1);
+        assertThat(edit.getContent().getLinesAdded()).isEqualTo(2);
+
+        raw.pipeInput("s1", hook("PostToolUse", "/w", "{\"tool_name\":\"Edit\",\"tool_input\":{\"old_string\":\"x\",\"new_string\":\"y\"},"
+                + "\"tool_response\":{\"originalFile\":\"whole file body\",\"structuredPatch\":[{\"lines\":[\" k\",\"-x\",\"-x2\",\"+y\"]}]}}"));
+        AgentEvent patched = events.readValue();
+        assertThat(patched.getContent().getLinesRemoved()).isEqualTo(2);
+        assertThat(patched.getContent().getLinesAdded()).isEqualTo(1);
+        assertThat(patched.getPayload()).doesNotContain("whole file body").contains("[4 patch lines]");
+    }
+
+    @Test
+    void readsPromptDetailsAndKeepsOnlyAMaskedPreview() {
+        raw.pipeInput("s1", hook("UserPromptSubmit", "/w", "{\"prompt\":\"/review --think look at @src/App.java using sk-ant-api03-Qx7bF2kLm9Np4Rt6Vw8Yz1Ac3De5Fg7Hi9Jk then more words\"}"));
+        AgentEvent event = events.readValue();
+        assertThat(event.getEventType()).isEqualTo(EventType.user_prompt);
+        assertThat(event.getPrompt().getSlashCommand()).isEqualTo("/review");
+        assertThat(event.getPrompt().getFlags()).containsExactly("--think");
+        assertThat(event.getPrompt().getMentions()).containsExactly("src/App.java");
+        assertThat(event.getPrompt().getLength()).isGreaterThan(90);
+        assertThat(event.getPrompt().getPreview()).hasSizeLessThanOrEqualTo(41).doesNotContain("sk-ant");
+        assertThat(event.getPayload()).doesNotContain("then more words").doesNotContain("Qx7bF2");
     }
 
     @Test
