@@ -11,10 +11,16 @@ import dev.agenttelemetry.avro.PromptDetails;
 import dev.agenttelemetry.enricher.content.ContentDigest;
 import dev.agenttelemetry.enricher.prompt.PromptDetailsReader;
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.avro.PathClass;
+import dev.agenttelemetry.avro.PathRef;
+import dev.agenttelemetry.enricher.context.PathContext;
 import dev.agenttelemetry.enricher.classify.EventClassifier;
 import dev.agenttelemetry.enricher.masking.Masker;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -51,8 +57,14 @@ public final class HookEventEnricher {
             maskedPayload = maskTree(kept, counter).toString();
         }
         JsonNode input = payload.path("tool_input");
-        String cwd = counter.mask(envelope.getCwd());
-        String projectRoot = cwd;
+        String projectRoot = PathContext.projectRoot(envelope.getCwd(), envelope.getGitRoot());
+        List<PathRef> paths = new ArrayList<>();
+        boolean outside = false;
+        for (PathContext.Touched touched : PathContext.touched(projectRoot, envelope.getCwd(),
+                Arrays.asList(text(input, "file_path"), text(input, "notebook_path"), text(input, "path")), text(input, "command"))) {
+            paths.add(new PathRef(counter.mask(touched.path()), touched.pathClass()));
+            outside |= touched.pathClass() != PathClass.inside_project;
+        }
         return AgentEvent.newBuilder()
                 .setEventId(envelope.getEventId())
                 .setReceivedAt(envelope.getReceivedAt())
@@ -62,9 +74,11 @@ public final class HookEventEnricher {
                 .setEventType(EventClassifier.classify(envelope.getHookEventName(), toolName))
                 .setToolName(toolName)
                 .setToolUseId(text(payload, "tool_use_id"))
-                .setCwd(cwd)
-                .setProjectRoot(projectRoot)
+                .setCwd(counter.mask(envelope.getCwd()))
+                .setProjectRoot(counter.mask(projectRoot))
                 .setProjectName(projectRoot == null ? null : lastElement(projectRoot))
+                .setPaths(paths)
+                .setOutsideProjectScope(outside)
                 .setCommand(counter.mask(text(input, "command")))
                 .setFilePath(counter.mask(firstText(input, "file_path", "notebook_path", "path")))
                 .setPayload(maskedPayload)

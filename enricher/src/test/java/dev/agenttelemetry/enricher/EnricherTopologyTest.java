@@ -146,5 +146,17 @@ class EnricherTopologyTest {
         assertThat(event.getEventType()).isEqualTo(EventType.file_edit);
         assertThat(event.getFilePath()).isEqualTo("/work/shop/src/App.java");
         assertThat(event.getProjectRoot()).isEqualTo("/work/shop");
+        assertThat(event.getPaths()).containsExactly(new dev.agenttelemetry.avro.PathRef("/work/shop/src/App.java", dev.agenttelemetry.avro.PathClass.inside_project));
+        assertThat(event.getOutsideProjectScope()).isFalse();
+
+        raw.pipeInput("s1", HookEnvelope.newBuilder(hook("PreToolUse", "/home/alice/work/shop/src",
+                "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"cd .. && cat ~/.ssh/id_rsa ../billing/pom.xml\"}}"))
+                .setGitRoot("/home/alice/work/shop").build());
+        AgentEvent bash = events.readValue();
+        assertThat(bash.getProjectName()).isEqualTo("shop");
+        assertThat(bash.getProjectRoot()).isEqualTo("~/work/shop");
+        assertThat(bash.getOutsideProjectScope()).isTrue();
+        assertThat(bash.getPaths()).extracting(p -> p.getPath() + " " + p.getClass$())
+                .containsExactly("~/.ssh/id_rsa home_config", "~/work/billing/pom.xml sibling_project");
     }
 }

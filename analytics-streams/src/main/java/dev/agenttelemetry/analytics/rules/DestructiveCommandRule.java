@@ -3,6 +3,7 @@ package dev.agenttelemetry.analytics.rules;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.Severity;
+import dev.agenttelemetry.shell.ShellCommands;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.agenttelemetry.analytics.rules;
+package dev.agenttelemetry.shell;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,144 @@
+package dev.agenttelemetry.enricher.context;
+
+import dev.agenttelemetry.avro.PathClass;
+import dev.agenttelemetry.shell.ShellCommands;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Where the paths an event touches lie, relative to its project. Paths are normalised lexically (no file
+ * system access: the enricher may run on another machine): relative paths against the effective cwd
+ * (which {@code cd X &&} changes in Bash commands), {@code ..} folded, {@code ~} and {@code /home/<user>} kept
+ * recognisable as the home directory.
+ */
+public final class PathContext {
+    private static final List<String> SYSTEM = List.of("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/boot", "/dev",
+            "/proc", "/sys", "/var", "/opt", "/root", "/srv", "/System", "/Library", "/private/etc", "/private/var", "/Applications");
+    private static final List<String> TEMP = List.of("/tmp", "/var/tmp", "/private/tmp", "/dev/shm", "/var/folders");
+    private static final Pattern HOME = Pattern.compile("^(?:/home/[^/]+|/Users/[^/]+|/root|~)(?=/|$)");
+    private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.\\-]*://");
+
+    /** A path and its class. */
+    public record Touched(String path, PathClass pathClass) {
+    }
+
+    private PathContext() {
+    }
+
+    /** The project's root: the git work tree the collector found, else the working directory. */
+    public static String projectRoot(String cwd, String gitRoot) {
+        return gitRoot != null && !gitRoot.isBlank() ? normalise(gitRoot, "/") : cwd == null ? null : normalise(cwd, "/");
+    }
+
+    /** Every path in the tool's input and, for Bash, in its command, each once, in order. */
+    public static List<Touched> touched(String projectRoot, String cwd, List<String> toolPaths, String command) {
+        Map<String, PathClass> found = new LinkedHashMap<>();
+        String base = cwd != null ? cwd : projectRoot != null ? projectRoot : "/";
+        for (String path : toolPaths) {
+            if (path != null && !path.isBlank()) {
+                String normal = normalise(path, base);
+                found.putIfAbsent(normal, classify(normal, projectRoot));
+            }
+        }
+        if (command != null) {
+            for (List<String> words : ShellCommands.split(command)) {
+                if (words.size() >= 2 && words.get(0).equals("cd")) {
+                    base = normalise(words.get(1), base); // later commands run there
+                }
+                for (String word : words.subList(1, words.size())) {
+                    String candidate = pathIn(word);
+                    if (candidate != null) {
+                        String normal = normalise(candidate, base);
+                        found.putIfAbsent(normal, classify(normal, projectRoot));
+                    }
+                }
+            }
+        }
+        List<Touched> touched = new ArrayList<>();
+        found.forEach((path, pathClass) -> touched.add(new Touched(path, pathClass)));
+        return touched;
+    }
+
+    /** The path in a command word, if it looks like one: {@code /x}, {@code ~/x}, {@code ./x}, {@code a/b}, {@code --file=/x}, {@code >/x}. */
+    static String pathIn(String word) {
+        String w = word.replaceFirst("^\\d?[<>]+", "");
+        if (w.startsWith("-")) {
+            int eq = w.indexOf('=');
+            if (eq < 0) {
+                return null;
+            }
+            w = w.substring(eq + 1);
+        }
+        if (w.isEmpty() || URL.matcher(w).find() || w.contains("$(") || w.startsWith("$")) {
+            return null;
+        }
+        boolean looksLikePath = w.startsWith("/") || w.startsWith("~") || w.startsWith("./") || w.startsWith("../")
+                || (w.contains("/") && !w.contains("@") && !w.contains(":")) || w.startsWith(".env");
+        return looksLikePath ? w : null;
+    }
+
+    static String normalise(String path, String base) {
+        String p = path.startsWith("~") || path.startsWith("/") ? path : (base.endsWith("/") ? base : base + "/") + path;
+        try {
+            if (p.startsWith("~")) {
+                // "~" stays a symbolic home directory: fold ".." inside it, keep the "~" prefix.
+                String normal = Path.of("/" + p).normalize().toString();
+                return normal.startsWith("/~") ? normal.substring(1) : normal;
+            }
+            return Path.of(p).normalize().toString();
+        } catch (InvalidPathException e) {
+            return path;
+        }
+    }
+
+    static PathClass classify(String path, String projectRoot) {
+        var home = HOME.matcher(path);
+        boolean homeConfig = false;
+        if (home.find()) {
+            String rest = path.substring(home.end());
+            homeConfig = rest.startsWith("/.") || rest.startsWith("/Library/") || rest.startsWith("/AppData/");
+        }
+        // A session started in the home directory does not make ~/.ssh part of its project.
+        if (projectRoot != null && within(path, projectRoot) && !(homeConfig && isHomeOrRoot(projectRoot))) {
+            return PathClass.inside_project;
+        }
+        if (path.equals("/")) {
+            return PathClass.system;
+        }
+        if (homeConfig) {
+            return PathClass.home_config;
+        }
+        for (String temp : TEMP) {
+            if (within(path, temp)) {
+                return PathClass.temp;
+            }
+        }
+        for (String system : SYSTEM) {
+            if (within(path, system)) {
+                return PathClass.system;
+            }
+        }
+        if (projectRoot != null) {
+            int slash = projectRoot.lastIndexOf('/');
+            String workspace = slash > 0 ? projectRoot.substring(0, slash) : null;
+            if (workspace != null && !isHomeOrRoot(workspace) && within(path, workspace)) {
+                return PathClass.sibling_project;
+            }
+        }
+        return PathClass.other;
+    }
+
+    private static boolean isHomeOrRoot(String dir) {
+        return dir.isEmpty() || dir.equals("/") || HOME.matcher(dir).matches() || dir.equals("/home") || dir.equals("/Users");
+    }
+
+    private static boolean within(String path, String dir) {
+        return path.equals(dir) || path.startsWith(dir.endsWith("/") ? dir : dir + "/");
+    }
+}
