@@ -121,7 +121,7 @@ public final class Pipeline implements AutoCloseable {
 
         Path stateDir = dataDir.resolve("streams");
         t = System.nanoTime();
-        EnricherConfig enricherConfig = EnricherConfig.from(settings.config(), bootstrapServers, stateDir);
+        EnricherConfig enricherConfig = EnricherConfig.from(settings.config(), bootstrapServers, stateDir, settings.topics().dlq().name());
         track(StreamsRunner.start("enricher",
                 EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.withDefaultRules(), enricherConfig.promptPreviewChars()), enricherConfig.chainTtl()),
                 enricherConfig.streamsProperties(), START_TIMEOUT));
