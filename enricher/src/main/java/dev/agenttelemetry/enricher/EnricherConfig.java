@@ -3,10 +3,12 @@ package dev.agenttelemetry.enricher;
 import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.StreamsDefaults;
 import dev.agenttelemetry.enricher.errors.MaskingDeadLetterHandler;
+import dev.agenttelemetry.enricher.masking.Masker;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The enricher's settings.
@@ -16,16 +18,38 @@ import java.util.Map;
  * @param chainTtl         how long a quiet session's chain state is kept ({@code enricher.chain.ttl.ms})
  * @param promptPreviewChars how much of a prompt is kept, masked ({@code enricher.prompt.preview.chars})
  * @param dlqTopic         where undecodable raw records go, masked
+ * @param masking          masking rules switched off ({@code enricher.masking.disabled}), added
+ *                         ({@code enricher.masking.pattern.<kind>=<regex>}) and fields masked whole ({@code enricher.masking.fields})
  * @param streamsOverrides further Kafka Streams properties ({@code enricher.streams.*})
  */
 public record EnricherConfig(String applicationId, String bootstrapServers, Path stateDir, Duration chainTtl, int promptPreviewChars,
-                             String dlqTopic, Map<String, String> streamsOverrides) {
+                             String dlqTopic, Masker.Settings masking, Map<String, String> streamsOverrides) {
     public static EnricherConfig from(ConfigReader config, String bootstrapServers, Path stateDir, String dlqTopic) {
         return new EnricherConfig(config.string("enricher.application.id", "agent-telemetry-enricher"),
                 bootstrapServers, stateDir, config.millis("enricher.chain.ttl.ms", Duration.ofDays(30), Duration.ofMinutes(1)),
                 config.integer("enricher.prompt.preview.chars", 200, 0, 100_000),
                 dlqTopic,
+                masking(config),
                 config.withPrefix("enricher.streams."));
+    }
+
+    private static Masker.Settings masking(ConfigReader config) {
+        Map<String, String> custom = config.withPrefix("enricher.masking.pattern.");
+        custom.forEach((kind, regex) -> {
+            try {
+                java.util.regex.Pattern.compile(regex);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new dev.agenttelemetry.config.ConfigException("enricher.masking.pattern." + kind,
+                        "invalid regular expression for 'enricher.masking.pattern." + kind + "': " + e.getDescription());
+            }
+        });
+        Set<String> fields = new java.util.HashSet<>(Masker.Settings.defaults().fieldNames());
+        fields.addAll(list(config.string("enricher.masking.fields", "")));
+        return new Masker.Settings(Set.copyOf(list(config.string("enricher.masking.disabled", ""))), custom, fields);
+    }
+
+    private static java.util.List<String> list(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     public Map<String, Object> streamsProperties() {

@@ -81,6 +81,13 @@ public final class HookEventEnricher {
                 .setOutsideProjectScope(outside)
                 .setCommand(counter.mask(text(input, "command")))
                 .setFilePath(counter.mask(firstText(input, "file_path", "notebook_path", "path")))
+                .setDescription(counter.mask(text(input, "description")))
+                .setPattern(counter.mask(text(input, "pattern")))
+                .setUrl(counter.mask(text(input, "url")))
+                .setQuery(counter.mask(text(input, "query")))
+                .setSubagentType(text(input, "subagent_type"))
+                .setMcpServer(mcpPart(toolName, 0))
+                .setMcpTool(mcpPart(toolName, 1))
                 .setPayload(maskedPayload)
                 .setContent(content)
                 .setPrompt(prompt)
@@ -154,6 +161,19 @@ public final class HookEventEnricher {
             }
         }
         return null;
+    }
+
+    /** mcp__github__create_issue: part 0 is the server (github), part 1 the tool (create_issue). */
+    private static String mcpPart(String toolName, int part) {
+        if (toolName == null || !toolName.startsWith("mcp__")) {
+            return null;
+        }
+        String rest = toolName.substring("mcp__".length());
+        int split = rest.indexOf("__");
+        if (split < 0) {
+            return part == 0 ? rest : null;
+        }
+        return part == 0 ? rest.substring(0, split) : rest.substring(split + 2);
     }
 
     private static String lastElement(String path) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,6 +137,24 @@ class EnricherTopologyTest {
         assertThat(event.getPrompt().getLength()).isGreaterThan(90);
         assertThat(event.getPrompt().getPreview()).hasSizeLessThanOrEqualTo(41).doesNotContain("sk-ant");
         assertThat(event.getPayload()).doesNotContain("then more words").doesNotContain("Qx7bF2");
+    }
+
+    @Test
+    void takesTheActionDetailsOfEachTool() {
+        raw.pipeInput("s1", hook("PreToolUse", "/w", "{\"tool_name\":\"mcp__github__create_issue\",\"tool_input\":{\"title\":\"x\"}}"));
+        raw.pipeInput("s1", hook("PreToolUse", "/w", "{\"tool_name\":\"Task\",\"tool_input\":{\"subagent_type\":\"code-reviewer\",\"description\":\"review the diff\"}}"));
+        raw.pipeInput("s1", hook("PreToolUse", "/w", "{\"tool_name\":\"Grep\",\"tool_input\":{\"pattern\":\"TODO\",\"path\":\"/w/src\"}}"));
+        raw.pipeInput("s1", hook("PreToolUse", "/w", "{\"tool_name\":\"WebFetch\",\"tool_input\":{\"url\":\"https://docs.example.com/a?token=Zq8Lm3Nw5Kx7Vb2Rt9\"}}"));
+        raw.pipeInput("s1", hook("PreToolUse", "/w", "{\"tool_name\":\"WebSearch\",\"tool_input\":{\"query\":\"kafka streams dlq\"}}"));
+        List<AgentEvent> out = events.readValuesToList();
+        assertThat(out.get(0).getEventType()).isEqualTo(EventType.mcp_tool);
+        assertThat(out.get(0).getMcpServer()).isEqualTo("github");
+        assertThat(out.get(0).getMcpTool()).isEqualTo("create_issue");
+        assertThat(out.get(1).getSubagentType()).isEqualTo("code-reviewer");
+        assertThat(out.get(1).getDescription()).isEqualTo("review the diff");
+        assertThat(out.get(2).getPattern()).isEqualTo("TODO");
+        assertThat(out.get(3).getUrl()).startsWith("https://docs.example.com/a?token=").doesNotContain("Zq8Lm3Nw5Kx7Vb2Rt9");
+        assertThat(out.get(4).getQuery()).isEqualTo("kafka streams dlq");
     }
 
     @Test
