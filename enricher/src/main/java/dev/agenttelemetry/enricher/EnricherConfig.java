@@ -17,16 +17,18 @@ import java.util.Set;
  * @param stateDir         where Kafka Streams keeps local state
  * @param chainTtl         how long a quiet session's chain state is kept ({@code enricher.chain.ttl.ms})
  * @param promptPreviewChars how much of a prompt is kept, masked ({@code enricher.prompt.preview.chars})
+ * @param pairingGap       how long a PreToolUse waits for its result before it ends as no_result ({@code enricher.pairing.gap.ms})
  * @param dlqTopic         where undecodable raw records go, masked
  * @param masking          masking rules switched off ({@code enricher.masking.disabled}), added
  *                         ({@code enricher.masking.pattern.<kind>=<regex>}) and fields masked whole ({@code enricher.masking.fields})
  * @param streamsOverrides further Kafka Streams properties ({@code enricher.streams.*})
  */
-public record EnricherConfig(String applicationId, String bootstrapServers, Path stateDir, Duration chainTtl, int promptPreviewChars,
+public record EnricherConfig(String applicationId, String bootstrapServers, Path stateDir, Duration chainTtl, Duration pairingGap, int promptPreviewChars,
                              String dlqTopic, Masker.Settings masking, Map<String, String> streamsOverrides) {
     public static EnricherConfig from(ConfigReader config, String bootstrapServers, Path stateDir, String dlqTopic) {
         return new EnricherConfig(config.string("enricher.application.id", "agent-telemetry-enricher"),
                 bootstrapServers, stateDir, config.millis("enricher.chain.ttl.ms", Duration.ofDays(30), Duration.ofMinutes(1)),
+                config.millis("enricher.pairing.gap.ms", Duration.ofMinutes(10), Duration.ofSeconds(1)),
                 config.integer("enricher.prompt.preview.chars", 200, 0, 100_000),
                 dlqTopic,
                 masking(config),

@@ -3,6 +3,7 @@ package dev.agenttelemetry.enricher;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.enricher.chain.SessionChainer;
+import dev.agenttelemetry.enricher.pairing.ToolCallPairer;
 import dev.agenttelemetry.schemas.topics.Topic;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -19,6 +20,7 @@ import java.time.Duration;
  * <pre>
  *   raw topic (key session_id, value HookEnvelope: unmasked)
  *     -> enrich: mask every string, classify, add context
+ *     -> pair: PreToolUse with its PostToolUse(Failure); missing results after a gap (store "pending-tool-calls")
  *     -> chain: per-session sequence number and hash chain (store "session-chain", changelogged)
  *     -> events topic (key session_id, value AgentEvent: masked)
  * </pre>
@@ -33,11 +35,13 @@ public final class EnricherTopology {
     }
 
     public static Topology build(Topic<String, HookEnvelope> raw, Topic<String, AgentEvent> events, HookEventEnricher enricher,
-                                 Duration chainTtl) {
+                                 Duration chainTtl, Duration pairingGap) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionChainer.STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ToolCallPairer.STORE), Serdes.String(), events.valueSerde()));
         builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName("raw-hooks"))
                 .mapValues(enricher::enrich, Named.as("enrich"))
+                .process(() -> new ToolCallPairer(pairingGap), Named.as("pair"), ToolCallPairer.STORE)
                 .processValues(() -> new SessionChainer(chainTtl), Named.as("chain"), SessionChainer.STORE)
                 .to(events.name(), Produced.with(events.keySerde(), events.valueSerde()).withName("agent-events"));
         return builder.build();

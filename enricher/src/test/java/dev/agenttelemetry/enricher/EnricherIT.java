@@ -49,7 +49,7 @@ class EnricherIT {
             Properties props = new Properties();
             props.putAll(config.streamsProperties());
             try (KafkaStreams streams = new KafkaStreams(EnricherTopology.build(topics.raw(), topics.events(),
-                    new HookEventEnricher(Masker.withDefaultRules(), 200), config.chainTtl()), props)) {
+                    new HookEventEnricher(Masker.withDefaultRules(), 200), config.chainTtl(), config.pairingGap()), props)) {
                 streams.start();
                 try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),
                         new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +33,7 @@ class EnricherTopologyTest {
         props.put("application.id", "enricher-test");
         props.put("bootstrap.servers", "unused:9092");
         driver = new TopologyTestDriver(EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.withDefaultRules(), 40),
-                java.time.Duration.ofDays(1)), props);
+                java.time.Duration.ofDays(1), java.time.Duration.ofMinutes(5)), props);
         raw = driver.createInputTopic(topics.raw().name(), topics.raw().keySerde().serializer(), topics.raw().valueSerde().serializer());
         events = driver.createOutputTopic(topics.events().name(), topics.events().keySerde().deserializer(), topics.events().valueSerde().deserializer());
     }
@@ -137,6 +138,54 @@ class EnricherTopologyTest {
         assertThat(event.getPrompt().getLength()).isGreaterThan(90);
         assertThat(event.getPrompt().getPreview()).hasSizeLessThanOrEqualTo(41).doesNotContain("sk-ant");
         assertThat(event.getPayload()).doesNotContain("then more words").doesNotContain("Qx7bF2");
+    }
+
+    private static HookEnvelope at(HookEnvelope envelope, String eventId, long secondsAfter) {
+        return HookEnvelope.newBuilder(envelope).setEventId(eventId)
+                .setReceivedAt(Instant.parse("2026-11-23T10:00:00Z").plusSeconds(secondsAfter)).build();
+    }
+
+    @Test
+    void pairsEachToolCallWithItsResultInEitherOrder() {
+        raw.pipeInput("s1", at(hook("PreToolUse", "/w", "{\"tool_name\":\"Bash\",\"tool_use_id\":\"t1\",\"tool_input\":{\"command\":\"ls\"}}"), "pre-1", 0));
+        raw.pipeInput("s1", at(hook("PostToolUse", "/w", "{\"tool_name\":\"Bash\",\"tool_use_id\":\"t1\",\"tool_response\":{}}"), "post-1", 2));
+        // out of order: the failure arrives before its pre
+        raw.pipeInput("s1", at(hook("PostToolUseFailure", "/w", "{\"tool_name\":\"Bash\",\"tool_use_id\":\"t2\",\"error\":\"exit 1: password=hunter22\"}"), "post-2", 5));
+        raw.pipeInput("s1", at(hook("PreToolUse", "/w", "{\"tool_name\":\"Bash\",\"tool_use_id\":\"t2\",\"tool_input\":{\"command\":\"make\"}}"), "pre-2", 4));
+        // an old payload without tool_use_id pairs by tool and input
+        raw.pipeInput("s1", at(hook("PreToolUse", "/w", "{\"tool_name\":\"Read\",\"tool_input\":{\"file_path\":\"/w/a\"}}"), "pre-3", 6));
+        raw.pipeInput("s1", at(hook("PostToolUse", "/w", "{\"tool_name\":\"Read\",\"tool_input\":{\"file_path\":\"/w/a\"},\"tool_response\":{}}"), "post-3", 7));
+
+        Map<String, AgentEvent> byId = new java.util.HashMap<>();
+        events.readValuesToList().forEach(e -> byId.put(e.getEventId(), e));
+        assertThat(byId.get("pre-1").getPairing()).isNull();
+        assertThat(byId.get("post-1").getPairing().getOtherEventId()).isEqualTo("pre-1");
+        assertThat(byId.get("post-1").getPairing().getDurationMs()).isEqualTo(2_000);
+        assertThat(byId.get("post-1").getPairing().getOutcome()).isEqualTo(dev.agenttelemetry.avro.ToolOutcome.success);
+        assertThat(byId.get("post-2").getPairing()).isNull();
+        assertThat(byId.get("pre-2").getPairing().getOtherEventId()).isEqualTo("post-2");
+        assertThat(byId.get("pre-2").getPairing().getDurationMs()).isEqualTo(1_000);
+        assertThat(byId.get("pre-2").getPairing().getOutcome()).isEqualTo(dev.agenttelemetry.avro.ToolOutcome.failure);
+        assertThat(byId.get("pre-2").getPairing().getError()).contains("exit 1").doesNotContain("hunter22");
+        assertThat(byId.get("post-3").getPairing().getOtherEventId()).isEqualTo("pre-3");
+    }
+
+    @Test
+    void aToolCallWithoutResultEndsAsNoResultAfterTheGapAndIsChained() {
+        raw.pipeInput("s1", HookEnvelope.newBuilder(hook("PreToolUse", "/w", "{\"tool_name\":\"Bash\",\"tool_use_id\":\"t9\",\"tool_input\":{\"command\":\"sleep 999\"}}"))
+                .setEventId("pre-9").setReceivedAt(Instant.now()).build());
+        AgentEvent pre = events.readValue();
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(6));
+        AgentEvent missing = events.readValue();
+        assertThat(missing.getHookEventName()).isEqualTo("ToolResultMissing");
+        assertThat(missing.getEventId()).isEqualTo("pre-9-no-result");
+        assertThat(missing.getSessionId()).isEqualTo("s1");
+        assertThat(missing.getPairing().getOutcome()).isEqualTo(dev.agenttelemetry.avro.ToolOutcome.no_result);
+        assertThat(missing.getPairing().getOtherEventId()).isEqualTo("pre-9");
+        assertThat(missing.getSequence()).isEqualTo(pre.getSequence() + 1);
+        assertThat(missing.getPreviousHash()).isEqualTo(pre.getHash());
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(6));
+        assertThat(events.isEmpty()).as("reported once").isTrue();
     }
 
     @Test

@@ -123,7 +123,7 @@ public final class Pipeline implements AutoCloseable {
         t = System.nanoTime();
         EnricherConfig enricherConfig = EnricherConfig.from(settings.config(), bootstrapServers, stateDir, settings.topics().dlq().name());
         track(StreamsRunner.start("enricher",
-                EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.create(enricherConfig.masking()), enricherConfig.promptPreviewChars()), enricherConfig.chainTtl()),
+                EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.create(enricherConfig.masking()), enricherConfig.promptPreviewChars()), enricherConfig.chainTtl(), enricherConfig.pairingGap()),
                 enricherConfig.streamsProperties(), START_TIMEOUT));
         progress.started("Enricher", enricherConfig.applicationId() + " running", since(t));
 

@@ -1,0 +1,147 @@
+package dev.agenttelemetry.enricher.pairing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.avro.AgentEvent;
+import dev.agenttelemetry.avro.EventType;
+import dev.agenttelemetry.avro.ToolOutcome;
+import dev.agenttelemetry.avro.ToolPairing;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Pairs a PreToolUse with its PostToolUse or PostToolUseFailure: by {@code tool_use_id}, or, for old payloads
+ * without one, by session, tool and a hash of the tool input. The later event of the pair carries the
+ * {@link ToolPairing} (duration, outcome, error), whichever arrived first. A PreToolUse left without a
+ * result after the gap yields a {@code ToolResultMissing} event with outcome {@code no_result}; an early
+ * post whose pre never comes is forgotten after the gap. Pending halves live in a changelogged store and
+ * leave it when paired or timed out, so it does not grow without bound.
+ */
+public final class ToolCallPairer implements Processor<String, AgentEvent, String, AgentEvent> {
+    public static final String STORE = "pending-tool-calls";
+    public static final String MISSING_RESULT_EVENT = "ToolResultMissing";
+    private static final Set<String> POSTS = Set.of("PostToolUse", "PostToolUseFailure");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Duration gap;
+    private ProcessorContext<String, AgentEvent> context;
+    private KeyValueStore<String, AgentEvent> pending;
+
+    public ToolCallPairer(Duration gap) {
+        this.gap = gap;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, AgentEvent> context) {
+        this.context = context;
+        this.pending = context.getStateStore(STORE);
+        Duration every = gap.compareTo(Duration.ofSeconds(30)) < 0 ? gap : Duration.ofSeconds(30);
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::expire);
+    }
+
+    @Override
+    public void process(Record<String, AgentEvent> record) {
+        AgentEvent event = record.value();
+        boolean pre = "PreToolUse".equals(event.getHookEventName());
+        boolean post = POSTS.contains(event.getHookEventName());
+        if (!(pre || post) || event.getToolName() == null) {
+            context.forward(record);
+            return;
+        }
+        String key = pairingKey(event);
+        AgentEvent other = pending.get(key);
+        boolean otherIsPre = other != null && "PreToolUse".equals(other.getHookEventName());
+        if (other != null && (pre != otherIsPre)) {
+            pending.delete(key);
+            AgentEvent postEvent = post ? event : other;
+            event.setPairing(ToolPairing.newBuilder()
+                    .setOtherEventId(other.getEventId())
+                    .setDurationMs(Math.abs(event.getReceivedAt().toEpochMilli() - other.getReceivedAt().toEpochMilli()))
+                    .setOutcome("PostToolUseFailure".equals(postEvent.getHookEventName()) ? ToolOutcome.failure : ToolOutcome.success)
+                    .setError(errorOf(postEvent))
+                    .build());
+        } else {
+            // The first half: remember a copy (the forwarded one is completed downstream, by the chain).
+            pending.put(key, AgentEvent.newBuilder(event).build());
+        }
+        context.forward(record.withValue(event));
+    }
+
+    private void expire(long now) {
+        List<String> expired = new ArrayList<>();
+        List<AgentEvent> missing = new ArrayList<>();
+        try (KeyValueIterator<String, AgentEvent> all = pending.all()) {
+            all.forEachRemaining(entry -> {
+                if (now - entry.value.getReceivedAt().toEpochMilli() >= gap.toMillis()) {
+                    expired.add(entry.key);
+                    if ("PreToolUse".equals(entry.value.getHookEventName())) {
+                        missing.add(entry.value);
+                    }
+                }
+            });
+        }
+        expired.forEach(pending::delete);
+        for (AgentEvent pre : missing) {
+            AgentEvent noResult = AgentEvent.newBuilder(pre)
+                    .setEventId(pre.getEventId() + "-no-result") // deterministic: the same pre always yields the same id
+                    .setReceivedAt(java.time.Instant.ofEpochMilli(now))
+                    .setHookEventName(MISSING_RESULT_EVENT)
+                    .setEventType(EventType.tool_failure)
+                    .setPayload("{}")
+                    .setContent(null)
+                    .setMaskedValues(0)
+                    .setPairing(ToolPairing.newBuilder().setOtherEventId(pre.getEventId())
+                            .setDurationMs(now - pre.getReceivedAt().toEpochMilli()).setOutcome(ToolOutcome.no_result).build())
+                    .build();
+            context.forward(new Record<>(pre.getSessionId(), noResult, now)); // same session, so same partition as its pre
+        }
+    }
+
+    static String pairingKey(AgentEvent event) {
+        if (event.getToolUseId() != null) {
+            return event.getSessionId() + "|" + event.getToolUseId();
+        }
+        return event.getSessionId() + "|" + event.getToolName() + "|" + inputHash(event.getPayload());
+    }
+
+    private static String inputHash(String payload) {
+        String input = "";
+        try {
+            input = JSON.readTree(payload).path("tool_input").toString();
+        } catch (IOException e) {
+            // unparseable payloads pair by tool alone
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8)), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static String errorOf(AgentEvent post) {
+        if (!"PostToolUseFailure".equals(post.getHookEventName())) {
+            return null;
+        }
+        try {
+            JsonNode payload = JSON.readTree(post.getPayload()); // already masked
+            JsonNode error = payload.has("error") ? payload.get("error") : payload.path("tool_response").path("error");
+            return error.isMissingNode() || error.isNull() ? null : error.isTextual() ? error.asText() : error.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
