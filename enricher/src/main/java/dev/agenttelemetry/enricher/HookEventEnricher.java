@@ -54,7 +54,7 @@ public final class HookEventEnricher {
                 prompt = PromptDetailsReader.read(kept.path("prompt").asText(), masker, promptPreviewChars);
                 kept.put("prompt", prompt.getPreview()); // only the masked preview is kept
             }
-            maskedPayload = maskTree(kept, counter).toString();
+            maskedPayload = maskPayload(kept, counter);
         }
         JsonNode input = payload.path("tool_input");
         String projectRoot = PathContext.projectRoot(envelope.getCwd(), envelope.getGitRoot());
@@ -109,6 +109,45 @@ public final class HookEventEnricher {
             Masker.Result result = masker.mask(text);
             total += result.masked();
             return result.text();
+        }
+    }
+
+    /**
+     * Masks the payload's JSON text in one pass (one masker call instead of one per string: the replacements
+     * hold no quote or backslash, so the JSON stays valid), then checks that it still parses; if a match cut
+     * through an escape sequence, falls back to masking string by string. Fields named as sensitive are
+     * masked whole first.
+     */
+    private String maskPayload(ObjectNode payload, MaskCounter counter) {
+        maskSensitiveFields(payload, counter);
+        String text = payload.toString();
+        Masker.Result result = masker.mask(text);
+        if (result.masked() == 0) {
+            return text;
+        }
+        try {
+            JSON.readTree(result.text());
+            counter.total += result.masked();
+            return result.text();
+        } catch (IOException e) {
+            return maskTree(payload, counter).toString();
+        }
+    }
+
+    private void maskSensitiveFields(JsonNode node, MaskCounter counter) {
+        if (node instanceof ObjectNode object) {
+            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (masker.isSensitiveField(field.getKey()) && !field.getValue().isNull()) {
+                    field.setValue(TextNode.valueOf("[MASKED:field]"));
+                    counter.total++;
+                } else {
+                    maskSensitiveFields(field.getValue(), counter);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(child -> maskSensitiveFields(child, counter));
         }
     }
 

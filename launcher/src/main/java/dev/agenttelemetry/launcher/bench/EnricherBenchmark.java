@@ -1,0 +1,136 @@
+package dev.agenttelemetry.launcher.bench;
+
+import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.StreamsDefaults;
+import dev.agenttelemetry.enricher.EnricherConfig;
+import dev.agenttelemetry.enricher.EnricherTopology;
+import dev.agenttelemetry.enricher.HookEventEnricher;
+import dev.agenttelemetry.enricher.masking.Masker;
+import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import dev.agenttelemetry.schemas.topics.TopicSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code agent-telemetry bench enricher}: enricher throughput next to a pass-through topology on the same broker. */
+@Command(name = "enricher", mixinStandardHelpOptions = true,
+        description = {"Loads realistic hook envelopes onto a raw topic of a fresh embedded broker, then measures how fast",
+                "a pass-through Kafka Streams topology (bytes in, bytes out: the exactly-once limit here) and the enricher",
+                "(decode, mask, classify, pair, chain, encode) each process all of them, exactly-once, one stream thread."},
+        footer = {"", "Example:", "  agent-telemetry bench enricher --events 50000"})
+public final class EnricherBenchmark implements Callable<Integer> {
+    @Option(names = "--events", paramLabel = "N", defaultValue = "30000", description = "Envelopes to process (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.log.dev.agenttelemetry", "warn");
+        Path dir = Files.createTempDirectory("agent-telemetry-bench-");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.ephemeral(dir.resolve("kafka")));
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, broker.bootstrapServers(), "_schemas")) {
+            String kafka = broker.bootstrapServers();
+            TopicLayout layout = TopicLayout.defaults();
+            TopicSpec passThroughOut = new TopicSpec("bench.passthrough", layout.events().partitions(), (short) 1, Duration.ofHours(1),
+                    layout.events().maxMessageBytes());
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+                TopicProvisioner.ensure(admin, List.of(layout.raw(), layout.events(), layout.dlq(), passThroughOut), Duration.ofSeconds(30));
+            }
+            TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
+            List<byte[]> payloads = Payloads.generate(2_000, 200, 11);
+            System.err.println("... loading " + events + " envelopes");
+            try (KafkaProducer<String, HookEnvelope> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "linger.ms", 20,
+                    "batch.size", 256 * 1024, "compression.type", "zstd"), topics.raw().keySerde().serializer(), topics.raw().valueSerde().serializer())) {
+                for (int i = 0; i < events; i++) {
+                    String json = new String(payloads.get(i % payloads.size()), StandardCharsets.UTF_8);
+                    String session = json.substring(json.indexOf("bench-session-"), json.indexOf('"', json.indexOf("bench-session-")));
+                    HookEnvelope envelope = HookEnvelope.newBuilder().setEventId("e" + i).setReceivedAt(Instant.now())
+                            .setHookEventName(i % 2 == 0 ? "PreToolUse" : "PostToolUse").setSessionId(session).setCwd("/home/dev/shop")
+                            .setPayload(json.replace("\"toolu_" + i + "\"", "\"toolu_" + (i / 2) + "\"")).build();
+                    producer.send(new ProducerRecord<>(layout.raw().name(), session, envelope));
+                }
+                producer.flush();
+            }
+            StreamsBuilder passThrough = new StreamsBuilder();
+            passThrough.stream(layout.raw().name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                    .to(passThroughOut.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+            EnricherConfig config = EnricherConfig.from(new ConfigReader(Map.of(), "bench"), kafka, dir.resolve("state"), layout.dlq().name());
+            double passRate = run("pass-through", passThrough.build(), StreamsDefaults.properties("bench-passthrough", kafka, dir.resolve("state"), Map.of()),
+                    kafka, passThroughOut.name());
+            Map<String, Object> enricherProps = config.streamsProperties();
+            enricherProps.put("application.id", "bench-enricher");
+            double enrichRate = run("enricher", EnricherTopology.build(topics.raw(), topics.events(),
+                    new HookEventEnricher(Masker.create(config.masking()), config.promptPreviewChars()), config.chainTtl(), config.pairingGap()),
+                    enricherProps, kafka, layout.events().name());
+            System.out.println("Enricher benchmark: embedded KRaft broker, exactly_once_v2, 1 stream thread, " + events + " envelopes ("
+                    + Payloads.describe(payloads) + ")");
+            System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,
+                    "enricher", enrichRate, 100 * enrichRate / passRate);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return 0;
+    }
+
+    /** Runs the topology until its output topic holds every input record; records per second. */
+    private double run(String name, Topology topology, Map<String, Object> properties, String kafka, String output) throws Exception {
+        System.err.println("... running " + name);
+        Properties props = new Properties();
+        props.putAll(properties);
+        try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            streams.start();
+            running.await(); // measured from RUNNING: start-up and the group join are not throughput
+            long start = System.nanoTime();
+            while (committed(admin, output) < events) {
+                Thread.sleep(100); // polling the output's end offsets; Streams has no completion signal for a bounded input
+            }
+            double rate = events / ((System.nanoTime() - start) / 1e9);
+            streams.close(Duration.ofSeconds(30));
+            return rate;
+        }
+    }
+
+    private static long committed(Admin admin, String topic) throws Exception {
+        List<TopicPartition> partitions = new ArrayList<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        Map<TopicPartition, OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+        // End offsets include transaction markers (one per partition per commit): close enough for a rate over tens of thousands.
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+}
