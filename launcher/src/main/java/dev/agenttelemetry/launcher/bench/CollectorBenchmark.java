@@ -22,7 +22,6 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,13 +57,12 @@ public final class CollectorBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // Figures go to stdout, progress to stderr; only warnings from the components (set before any logger exists).
-        System.setProperty("org.slf4j.simpleLogger.log.dev.agenttelemetry", "warn");
         PrintStream out = System.out;
-        Path dir = Files.createTempDirectory("agent-telemetry-bench-");
         Duration duration = Duration.ofSeconds(durationSecs);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.ephemeral(dir.resolve("kafka")));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, broker.bootstrapServers(), "_schemas")) {
+        try (BenchEnvironment env = BenchEnvironment.start()) {
+            EmbeddedKafkaBroker broker = env.broker;
+            EmbeddedSchemaRegistry registry = env.registry;
+            Path dir = env.dir;
             TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.raw.name", "bench.hooks.raw"), "bench"));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 TopicProvisioner.ensure(admin, List.of(layout.raw(), layout.otlpLogs()), Duration.ofSeconds(30));
@@ -87,26 +85,24 @@ public final class CollectorBenchmark implements Callable<Integer> {
                  KafkaSender<HookEnvelope> producer = KafkaSender.create(broker.bootstrapServers(), topics.raw(), producerProperties,
                          HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli())) {
                 URI hooks = URI.create(collector.url() + "/v1/hooks");
-                progress("warming up (" + warmupSecs + " s)");
+                BenchEnvironment.progress("warming up (" + warmupSecs + " s)");
                 ProducerLoad.run(producer, envelopes, 0, Duration.ofSeconds(warmupSecs));
                 HttpLoad.run(hooks, payloads, connections, 0, Duration.ofSeconds(warmupSecs));
 
                 List<String[]> rows = new ArrayList<>();
-                progress("plain producer at " + rate + "/s");
+                BenchEnvironment.progress("plain producer at " + rate + "/s");
                 rows.add(row("plain producer, fixed rate", ProducerLoad.run(producer, envelopes, rate, duration)));
-                progress("collector at " + rate + "/s");
+                BenchEnvironment.progress("collector at " + rate + "/s");
                 rows.add(row("collector, fixed rate", HttpLoad.run(hooks, payloads, 16, rate, duration)));
-                progress("plain producer at saturation");
+                BenchEnvironment.progress("plain producer at saturation");
                 rows.add(row("plain producer, saturation", ProducerLoad.run(producer, envelopes, 0, duration)));
-                progress("collector at saturation");
+                BenchEnvironment.progress("collector at saturation");
                 rows.add(row("collector, saturation", HttpLoad.run(hooks, payloads, connections, 0, duration)));
                 out.printf("%-28s %12s %9s %9s %9s %9s %8s%n", "run", "events/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed");
                 rows.forEach(r -> out.printf("%-28s %12s %9s %9s %9s %9s %8s%n", (Object[]) r));
             }
             out.println();
             sessionStartHook(out, payloads.get(0));
-        } finally {
-            deleteQuietly(dir);
         }
         return 0;
     }
@@ -124,7 +120,7 @@ public final class CollectorBenchmark implements Callable<Integer> {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/hooks";
             String ours = HookSettings.sessionStartCommand(new HookSettings.Target(url, 2, Optional.empty(), Path.of("/nonexistent/fallback.ndjson")));
             String bare = "curl -s -X POST -H 'Content-Type: application/json' --data-binary @- " + url + " >/dev/null";
-            progress("SessionStart command hook vs bare curl (40 runs each)");
+            BenchEnvironment.progress("SessionStart command hook vs bare curl (40 runs each)");
             double[] bareMs = timeShell(bare, payload, 40);
             double[] oursMs = timeShell(ours, payload, 40);
             out.printf("SessionStart command hook: p50 %.1f ms, p90 %.1f ms; bare curl: p50 %.1f ms, p90 %.1f ms; difference at p50 %.1f ms%n",
@@ -177,15 +173,4 @@ public final class CollectorBenchmark implements Callable<Integer> {
         return envelopes;
     }
 
-    private static void progress(String what) {
-        System.err.println("... " + what);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            System.err.println("could not remove " + dir + ": " + e.getMessage());
-        }
-    }
 }

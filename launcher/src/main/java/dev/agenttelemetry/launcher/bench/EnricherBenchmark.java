@@ -7,7 +7,6 @@ import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.enricher.EnricherTopology;
 import dev.agenttelemetry.enricher.HookEventEnricher;
 import dev.agenttelemetry.enricher.masking.Masker;
-import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -29,7 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,11 +50,10 @@ public final class EnricherBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.setProperty("org.slf4j.simpleLogger.log.dev.agenttelemetry", "warn");
-        Path dir = Files.createTempDirectory("agent-telemetry-bench-");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.ephemeral(dir.resolve("kafka")));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, broker.bootstrapServers(), "_schemas")) {
-            String kafka = broker.bootstrapServers();
+        try (BenchEnvironment env = BenchEnvironment.start()) {
+            Path dir = env.dir;
+            EmbeddedSchemaRegistry registry = env.registry;
+            String kafka = env.broker.bootstrapServers();
             TopicLayout layout = TopicLayout.defaults();
             TopicSpec passThroughOut = new TopicSpec("bench.passthrough", layout.events().partitions(), (short) 1, Duration.ofHours(1),
                     layout.events().maxMessageBytes());
@@ -65,7 +62,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
             }
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             List<byte[]> payloads = Payloads.generate(2_000, 200, 11);
-            System.err.println("... loading " + events + " envelopes");
+            BenchEnvironment.progress("loading " + events + " envelopes");
             try (KafkaProducer<String, HookEnvelope> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "linger.ms", 20,
                     "batch.size", 256 * 1024, "compression.type", "zstd"), topics.raw().keySerde().serializer(), topics.raw().valueSerde().serializer())) {
                 for (int i = 0; i < events; i++) {
@@ -93,17 +90,13 @@ public final class EnricherBenchmark implements Callable<Integer> {
                     + Payloads.describe(payloads) + ")");
             System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,
                     "enricher", enrichRate, 100 * enrichRate / passRate);
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
         return 0;
     }
 
     /** Runs the topology until its output topic holds every input record; records per second. */
     private double run(String name, Topology topology, Map<String, Object> properties, String kafka, String output) throws Exception {
-        System.err.println("... running " + name);
+        BenchEnvironment.progress("running " + name);
         Properties props = new Properties();
         props.putAll(properties);
         try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
