@@ -1,22 +1,41 @@
 package dev.agenttelemetry.analytics;
 
+import dev.agenttelemetry.analytics.rules.RuleBook;
+import dev.agenttelemetry.analytics.rules.RuleFileException;
+import dev.agenttelemetry.config.ConfigException;
 import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.StreamsDefaults;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The analytics application's settings.
  *
  * @param applicationId    Kafka Streams application id ({@code analytics.application.id}); also the consumer group
+ * @param rules            the rules in force: {@code analytics.rules.file}, else the shipped defaults
+ * @param sessionGap       inactivity that ends a session window ({@code analytics.session.gap.ms}, default 30 minutes)
  * @param stateDir         where Kafka Streams keeps local state (window stores)
  * @param streamsOverrides further Kafka Streams properties ({@code analytics.streams.*})
  */
-public record AnalyticsConfig(String applicationId, String bootstrapServers, Path stateDir, Map<String, String> streamsOverrides) {
+public record AnalyticsConfig(String applicationId, String bootstrapServers, RuleBook rules, Duration sessionGap, Path stateDir,
+                              Map<String, String> streamsOverrides) {
     public static AnalyticsConfig from(ConfigReader config, String bootstrapServers, Path stateDir) {
-        return new AnalyticsConfig(config.string("analytics.application.id", "agent-telemetry-analytics"),
-                bootstrapServers, stateDir, config.withPrefix("analytics.streams."));
+        Optional<Path> rulesFile = Optional.ofNullable(config.string("analytics.rules.file", null)).filter(s -> !s.isBlank()).map(Path::of);
+        RuleBook rules;
+        try {
+            rules = RuleBook.loadOrDefaults(rulesFile);
+        } catch (IOException e) {
+            throw new ConfigException("analytics.rules.file", "analytics.rules.file: cannot read " + rulesFile.orElseThrow() + ": " + e.getMessage());
+        } catch (RuleFileException e) {
+            throw new ConfigException("analytics.rules.file", "analytics.rules.file: " + e.getMessage());
+        }
+        Duration gap = config.millis("analytics.session.gap.ms", Duration.ofMinutes(30), Duration.ofSeconds(10));
+        return new AnalyticsConfig(config.string("analytics.application.id", "agent-telemetry-analytics"), bootstrapServers, rules, gap,
+                stateDir, config.withPrefix("analytics.streams."));
     }
 
     public Map<String, Object> streamsProperties() {

@@ -1,7 +1,11 @@
 package dev.agenttelemetry.analytics;
 
-import dev.agenttelemetry.analytics.rules.Rule;
-import dev.agenttelemetry.analytics.rules.Violation;
+import dev.agenttelemetry.analytics.detection.Evaluated;
+import dev.agenttelemetry.analytics.detection.RuleEngine;
+import dev.agenttelemetry.analytics.detection.RuleProcessor;
+import dev.agenttelemetry.analytics.detection.SuppressionSweeper;
+import dev.agenttelemetry.analytics.risk.RiskScorer;
+import dev.agenttelemetry.analytics.rules.RuleBook;
 import dev.agenttelemetry.analytics.sessions.SessionActivityAggregator;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
@@ -13,24 +17,26 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.WindowStore;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 
 /**
- * The analytics topology.
+ * The analytics topology, one sub-topology keyed by session id (no repartition):
  * <pre>
- *   events topic (key session_id, value AgentEvent)
- *     -> rules, per event             -> alerts topic   (key session_id, value SecurityAlert)
- *     -> 1-minute tumbling windows    -> sessions topic (key session_id, value SessionActivity)
+ *   events topic (AgentEvent)
+ *     -> rules (state per session: windows, thresholds, suppression)  -> alerts topic   (SecurityAlert)
+ *     -> sweeper (wall clock: closing counts of suppressed alerts)      -> alerts topic
+ *     -> 1-minute tumbling windows                                     -> sessions topic (SessionActivity, window_kind=minute)
+ *     -> session windows (inactivity gap) -> risk score vs user history -> sessions topic (window_kind=session)
  * </pre>
  */
 public final class AnalyticsTopology {
@@ -41,47 +47,47 @@ public final class AnalyticsTopology {
     }
 
     public static Topology build(Topic<String, AgentEvent> events, Topic<String, SecurityAlert> alerts,
-                                 Topic<String, SessionActivity> sessions, List<Rule> rules) {
+                                 Topic<String, SessionActivity> sessions, RuleBook rules, Duration sessionGap) {
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, AgentEvent> stream = builder.stream(events.name(),
+        RuleProcessor.stores().forEach(builder::addStateStore);
+        builder.addStateStore(RiskScorer.store());
+        RuleEngine engine = new RuleEngine(rules);
+
+        KStream<String, AgentEvent> source = builder.stream(events.name(),
                 Consumed.with(events.keySerde(), events.valueSerde()).withName("agent-events"));
+        KStream<String, Evaluated> evaluated = source.processValues(() -> new RuleProcessor(engine), Named.as("evaluate-rules"),
+                RuleProcessor.SESSION_STORE, RuleProcessor.BASELINE_STORE);
+        Produced<String, SecurityAlert> toAlerts = Produced.with(alerts.keySerde(), alerts.valueSerde());
 
-        stream.flatMapValues(event -> rules.stream()
-                        .flatMap(rule -> rule.evaluate(event).stream())
-                        .map(violation -> alert(event, violation))
-                        .toList(), Named.as("evaluate-rules"))
-                .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()).withName("security-alerts"));
+        evaluated.flatMapValues(Evaluated::alerts, Named.as("alerts-of-event"))
+                .to(alerts.name(), toAlerts.withName("security-alerts"));
+        source.process(() -> new SuppressionSweeper(engine), Named.as("close-suppressed-alerts"),
+                        RuleProcessor.SESSION_STORE, RuleProcessor.BASELINE_STORE)
+                .to(alerts.name(), toAlerts.withName("closed-alerts"));
 
-        stream.groupByKey(Grouped.with("by-session", events.keySerde(), events.valueSerde()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(ACTIVITY_WINDOW, ACTIVITY_GRACE))
-                .aggregate(SessionActivityAggregator::empty, SessionActivityAggregator::add,
-                        Named.as("aggregate-session-activity"),
+        KGroupedStream<String, Evaluated> bySession = evaluated.groupByKey(Grouped.<String, Evaluated>as("by-session").withKeySerde(events.keySerde()));
+
+        bySession.windowedBy(TimeWindows.ofSizeAndGrace(ACTIVITY_WINDOW, ACTIVITY_GRACE))
+                .aggregate(SessionActivityAggregator::empty, SessionActivityAggregator::add, Named.as("activity-per-minute"),
                         Materialized.<String, SessionActivity, WindowStore<Bytes, byte[]>>as("session-activity-per-minute")
                                 .withKeySerde(sessions.keySerde()).withValueSerde(sessions.valueSerde()))
-                .toStream(Named.as("session-activity-updates"))
+                .toStream(Named.as("activity-per-minute-updates"))
                 .map((window, activity) -> {
+                    activity.setWindowKind("minute");
                     activity.setWindowStart(window.window().startTime());
                     activity.setWindowEnd(window.window().endTime());
                     return KeyValue.pair(window.key(), activity);
-                }, Named.as("with-window-bounds"))
-                .to(sessions.name(), Produced.with(sessions.keySerde(), sessions.valueSerde()).withName("session-activity-out"));
-        return builder.build();
-    }
+                }, Named.as("with-minute-bounds"))
+                .to(sessions.name(), Produced.with(sessions.keySerde(), sessions.valueSerde()).withName("activity-per-minute-out"));
 
-    static SecurityAlert alert(AgentEvent event, Violation violation) {
-        String identity = violation.ruleId() + '|' + event.getSessionId() + '|' + event.getEventId();
-        return SecurityAlert.newBuilder()
-                .setAlertId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
-                .setRuleId(violation.ruleId())
-                .setTitle(violation.title())
-                .setSeverity(violation.severity())
-                .setSessionId(event.getSessionId())
-                .setProjectName(event.getProjectName())
-                .setEvidence(violation.evidence())
-                .setEventIds(List.of(event.getEventId()))
-                .setFirstSeen(event.getReceivedAt())
-                .setLastSeen(event.getReceivedAt())
-                .setCount(1)
-                .build();
+        bySession.windowedBy(SessionWindows.ofInactivityGapAndGrace(sessionGap, ACTIVITY_GRACE))
+                .aggregate(SessionActivityAggregator::empty, SessionActivityAggregator::add, SessionActivityAggregator::merge,
+                        Named.as("activity-per-session"),
+                        Materialized.<String, SessionActivity, SessionStore<Bytes, byte[]>>as("session-activity-totals")
+                                .withKeySerde(sessions.keySerde()).withValueSerde(sessions.valueSerde()))
+                .toStream(Named.as("activity-per-session-updates"))
+                .process(RiskScorer::new, Named.as("score-session-risk"), RiskScorer.STORE)
+                .to(sessions.name(), Produced.with(sessions.keySerde(), sessions.valueSerde()).withName("activity-per-session-out"));
+        return builder.build();
     }
 }

@@ -6,9 +6,10 @@ import java.util.List;
  * One simple command of a shell command line, after quote removal: its words (program first), the
  * {@code NAME=value} assignments before it, its redirections, and the wrappers it ran under
  * ({@code sudo rm -rf /} gives the command {@code rm -rf /} with wrapper {@code sudo}, besides the
- * {@code sudo} command itself).
+ * {@code sudo} command itself), and whether its input comes from a pipe ({@code ... | sh}).
  */
-public record ShellCommand(List<String> words, List<String> assignments, List<Redirect> redirects, List<String> wrappers) {
+public record ShellCommand(List<String> words, List<String> assignments, List<Redirect> redirects, List<String> wrappers,
+                           boolean piped) {
 
     /** A redirection such as {@code >> ~/.bashrc} ({@code >>}, target {@code ~/.bashrc}). */
     public record Redirect(String operator, String target) {

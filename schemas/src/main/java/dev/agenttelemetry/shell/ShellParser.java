@@ -64,7 +64,7 @@ public final class ShellParser {
         Lexer lexer = new Lexer(text);
         lexer.run();
         for (Lexer.Raw raw : lexer.commands) {
-            expand(raw.words, new ArrayList<>(), raw.redirects, wrappers, depth, out);
+            expand(raw.words, new ArrayList<>(), raw.redirects, wrappers, raw.piped, depth, out);
         }
         for (String nested : lexer.nested) {
             parseInto(nested, wrappers, depth + 1, out);
@@ -72,7 +72,7 @@ public final class ShellParser {
     }
 
     private static void expand(List<String> words, List<String> assignments, List<ShellCommand.Redirect> redirects,
-                               List<String> wrappers, int depth, List<ShellCommand> out) {
+                               List<String> wrappers, boolean piped, int depth, List<ShellCommand> out) {
         int start = 0;
         while (start < words.size() && LEADING_KEYWORDS.contains(words.get(start))) {
             start++;
@@ -87,7 +87,7 @@ public final class ShellParser {
         if (rest.isEmpty() && assignments.isEmpty() && redirects.isEmpty()) {
             return;
         }
-        ShellCommand command = new ShellCommand(rest, List.copyOf(assignments), List.copyOf(redirects), List.copyOf(wrappers));
+        ShellCommand command = new ShellCommand(rest, List.copyOf(assignments), List.copyOf(redirects), List.copyOf(wrappers), piped);
         out.add(command);
         if (rest.isEmpty() || depth >= MAX_DEPTH) {
             return;
@@ -120,7 +120,7 @@ public final class ShellParser {
                 commandStart++;
             }
             if (commandStart < rest.size()) {
-                expand(rest.subList(commandStart, rest.size()), innerAssignments, List.of(), inner, depth + 1, out);
+                expand(rest.subList(commandStart, rest.size()), innerAssignments, List.of(), inner, piped, depth + 1, out);
             }
         }
     }
@@ -149,7 +149,7 @@ public final class ShellParser {
                     end++;
                 }
                 if (end > i + 1) {
-                    expand(words.subList(i + 1, end), new ArrayList<>(), List.of(), wrappers, depth + 1, out);
+                    expand(words.subList(i + 1, end), new ArrayList<>(), List.of(), wrappers, false, depth + 1, out);
                 }
                 i = end;
             }
@@ -174,7 +174,7 @@ public final class ShellParser {
 
     /** Splits text into raw simple commands, collecting the text of nested commands to parse after. */
     private static final class Lexer {
-        record Raw(List<String> words, List<ShellCommand.Redirect> redirects) {
+        record Raw(List<String> words, List<ShellCommand.Redirect> redirects, boolean piped) {
         }
 
         final List<Raw> commands = new ArrayList<>();
@@ -186,6 +186,7 @@ public final class ShellParser {
         private List<ShellCommand.Redirect> redirects = new ArrayList<>();
         private final StringBuilder word = new StringBuilder();
         private boolean inWord;
+        private boolean piped;
         private String pendingRedirect;
         private final List<String[]> pendingHeredocs = new ArrayList<>();
 
@@ -223,6 +224,10 @@ public final class ShellParser {
                 } else if (c == '(' || c == ')' || c == ';' || c == '|' || c == '&' || c == '\n') {
                     endWord();
                     endCommand();
+                    char previous = i > 0 ? s.charAt(i - 1) : 0;
+                    if (!(c == '&' && previous == '|')) { // |& pipes stderr too
+                        piped = c == '|' && next != '|' && previous != '|';
+                    }
                     i++;
                     if (c == '\n') {
                         skipHeredocBodies();
@@ -380,7 +385,8 @@ public final class ShellParser {
 
         private void endCommand() {
             if (!words.isEmpty() || !redirects.isEmpty()) {
-                commands.add(new Raw(words, redirects));
+                commands.add(new Raw(words, redirects, piped));
+                piped = false;
             }
             words = new ArrayList<>();
             redirects = new ArrayList<>();

@@ -64,6 +64,14 @@ class ShellParserTest {
     }
 
     @Test
+    void knowsWhichCommandsReadAPipe() {
+        assertThat(ShellParser.parse("tar cz src | gzip || echo failed; cat x |& tee log")).extracting(ShellCommand::program, ShellCommand::piped)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("tar", false), org.assertj.core.groups.Tuple.tuple("gzip", true),
+                        org.assertj.core.groups.Tuple.tuple("echo", false), org.assertj.core.groups.Tuple.tuple("cat", false),
+                        org.assertj.core.groups.Tuple.tuple("tee", true));
+    }
+
+    @Test
     void programIsTheBaseName() {
         assertThat(ShellParser.parse("/usr/bin/sudo /bin/rm -rf /").get(1).program()).isEqualTo("rm");
     }

@@ -2,6 +2,6 @@ package dev.agenttelemetry.analytics.rules;
 
 import dev.agenttelemetry.avro.Severity;
 
-/** One rule matching one event: what it was and the (already masked) evidence. */
-public record Violation(String ruleId, String title, Severity severity, String evidence) {
+/** A rule matching an event: the rule, the severity of the match, and the (already masked) evidence. */
+public record Violation(RuleDefinition rule, Severity severity, String evidence) {
 }

@@ -25,6 +25,7 @@ public final class PathContext {
     private static final Pattern HOME = Pattern.compile("^(?:/home/[^/]+|/Users/[^/]+|/root|~)(?=/|$)");
     /** Not files an agent reads or writes: {@code 2>/dev/null} touches nothing. */
     private static final Pattern STREAMS = Pattern.compile("/dev/(null|zero|random|urandom|stdin|stdout|stderr|tty|fd/\\d+)");
+    private static final Pattern HOME_VARIABLE = Pattern.compile("^(?:\\$HOME|\\$\\{HOME})(?=/|$)");
     private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.\\-]*://");
 
     /** A path and its class. */
@@ -53,7 +54,7 @@ public final class PathContext {
             for (ShellCommand shell : ShellParser.parse(command)) {
                 List<String> arguments = shell.arguments();
                 if (shell.program().equals("cd") && !arguments.isEmpty()) {
-                    base = normalise(arguments.get(0), base); // later commands run there
+                    base = normalise(HOME_VARIABLE.matcher(arguments.get(0)).replaceFirst("~"), base); // later commands run there
                 }
                 List<String> words = new ArrayList<>(arguments);
                 shell.redirects().forEach(redirect -> words.add(redirect.target()));
@@ -73,7 +74,7 @@ public final class PathContext {
 
     /** The path in a command word, if it looks like one: {@code /x}, {@code ~/x}, {@code ./x}, {@code a/b}, {@code --file=/x}, {@code >/x}. */
     static String pathIn(String word) {
-        String w = word.replaceFirst("^\\d?[<>]+", "");
+        String w = HOME_VARIABLE.matcher(word.replaceFirst("^\\d?[<>]+", "")).replaceFirst("~");
         if (w.startsWith("-")) {
             int eq = w.indexOf('=');
             if (eq < 0) {

@@ -2,7 +2,6 @@ package dev.agenttelemetry.launcher.up;
 
 import dev.agenttelemetry.analytics.AnalyticsConfig;
 import dev.agenttelemetry.analytics.AnalyticsTopology;
-import dev.agenttelemetry.analytics.rules.DestructiveCommandRule;
 import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.enricher.EnricherConfig;
@@ -130,9 +129,10 @@ public final class Pipeline implements AutoCloseable {
         t = System.nanoTime();
         AnalyticsConfig analyticsConfig = AnalyticsConfig.from(settings.config(), bootstrapServers, stateDir);
         track(StreamsRunner.start("analytics",
-                AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), List.of(new DestructiveCommandRule())),
+                AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), analyticsConfig.rules(), analyticsConfig.sessionGap()),
                 analyticsConfig.streamsProperties(), START_TIMEOUT));
-        progress.started("Analytics", analyticsConfig.applicationId() + " running", since(t));
+        progress.started("Analytics", analyticsConfig.applicationId() + " running, " + analyticsConfig.rules().rules().size()
+                + " rules from " + analyticsConfig.rules().source(), since(t));
 
         t = System.nanoTime();
         if (settings.lokiUrl().isPresent()) {

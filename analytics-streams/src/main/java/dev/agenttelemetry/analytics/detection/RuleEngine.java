@@ -1,0 +1,229 @@
+package dev.agenttelemetry.analytics.detection;
+
+import dev.agenttelemetry.analytics.rules.EventView;
+import dev.agenttelemetry.analytics.rules.RuleBook;
+import dev.agenttelemetry.analytics.rules.RuleDefinition;
+import dev.agenttelemetry.analytics.rules.Violation;
+import dev.agenttelemetry.avro.AgentEvent;
+import dev.agenttelemetry.avro.SecurityAlert;
+import dev.agenttelemetry.avro.Severity;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Applies a rule book to one session's events, in order, against the session's remembered state. Storage
+ * agnostic: the Streams processor keeps the state in stores, {@code agent-telemetry rules test} in memory.
+ */
+public final class RuleEngine {
+    private static final int MAX_EVENT_IDS = 20;
+    private final RuleBook book;
+    private final long frequencyWindowMillis;
+    /** How long an idle session's state is worth keeping: the longest window or suppression, at least 30 minutes. */
+    private final Duration retention;
+
+    /** What one event produced: alerts to publish now, and the violations it caused (before suppression). */
+    public record Outcome(List<SecurityAlert> alerts, List<Violation> violations) {
+    }
+
+    public RuleEngine(RuleBook book) {
+        this.book = book;
+        this.frequencyWindowMillis = book.rules().stream().filter(r -> r.kind() == RuleDefinition.Kind.HIGH_FREQUENCY)
+                .mapToLong(r -> r.window().toMillis()).max().orElse(0);
+        this.retention = book.rules().stream().flatMap(r -> java.util.stream.Stream.of(r.window(), r.suppress()))
+                .max(Duration::compareTo).filter(d -> d.compareTo(Duration.ofMinutes(30)) > 0).orElse(Duration.ofMinutes(30));
+    }
+
+    public RuleBook book() {
+        return book;
+    }
+
+    public Duration retention() {
+        return retention;
+    }
+
+    /**
+     * @param baselines the user's baseline, looked up by user id (for high-frequency rules with a baseline)
+     */
+    public Outcome onEvent(AgentEvent event, SessionRuleState state, Function<String, UserBaseline> baselines) {
+        long now = event.getReceivedAt().toEpochMilli();
+        state.lastEventMillis = Math.max(state.lastEventMillis, now);
+        if (event.getUserId() != null) {
+            state.userId = event.getUserId();
+        }
+        List<SecurityAlert> alerts = new ArrayList<>();
+        List<Violation> fired = new ArrayList<>();
+        EventView view = new EventView(event);
+        for (Violation violation : book.evaluate(view)) {
+            RuleDefinition rule = violation.rule();
+            if (rule.threshold() > 1) {
+                Deque<Long> times = state.matches.computeIfAbsent(rule.id(), id -> new java.util.ArrayDeque<>());
+                times.add(now);
+                prune(times, now - rule.window().toMillis());
+                if (times.size() < rule.threshold()) {
+                    continue;
+                }
+                times.clear(); // the next alert needs a fresh threshold's worth of matches
+            }
+            fired.add(violation);
+        }
+        if (isToolCall(event) && frequencyWindowMillis > 0) {
+            state.toolCalls.add(now);
+            prune(state.toolCalls, now - frequencyWindowMillis);
+            for (RuleDefinition rule : book.rules()) {
+                if (rule.kind() == RuleDefinition.Kind.HIGH_FREQUENCY) {
+                    long calls = state.toolCalls.stream().filter(t -> t > now - rule.window().toMillis()).count();
+                    state.peakToolCalls = (int) Math.max(state.peakToolCalls, calls);
+                    String limitFrom = "fixed limit";
+                    double limit = rule.threshold();
+                    UserBaseline baseline = rule.baseline() == null || state.userId == null ? null : baselines.apply(state.userId);
+                    if (baseline != null && baseline.peaks().size() >= rule.baseline().minSessions()) {
+                        limit = Math.max(rule.baseline().floor(), rule.baseline().factor() * baseline.medianPeak());
+                        limitFrom = "this user's norm";
+                    }
+                    if (calls > limit) {
+                        fired.add(new Violation(rule, rule.severity(), calls + " tool calls within " + human(rule.window())
+                                + " (limit " + Math.round(limit) + ", " + limitFrom + ")"));
+                    }
+                }
+            }
+        }
+        for (Violation violation : fired) {
+            state.violations.add(new long[]{now, violation.severity().ordinal()});
+            raise(violation, event, state, alerts);
+        }
+        if (!fired.isEmpty()) {
+            repeatedViolations(event, state, now, alerts, fired);
+        }
+        return new Outcome(alerts, fired);
+    }
+
+    private void repeatedViolations(AgentEvent event, SessionRuleState state, long now, List<SecurityAlert> alerts, List<Violation> fired) {
+        long horizon = book.rules().stream().filter(r -> r.kind() == RuleDefinition.Kind.REPEATED_VIOLATIONS)
+                .mapToLong(r -> r.window().toMillis()).max().orElse(0);
+        prune(state.violations, now - horizon);
+        for (RuleDefinition rule : book.rules()) {
+            if (rule.kind() != RuleDefinition.Kind.REPEATED_VIOLATIONS) {
+                continue;
+            }
+            long since = now - rule.window().toMillis();
+            long count = state.violations.stream().filter(v -> v[0] > since && v[1] >= rule.minSeverity().ordinal()).count();
+            if (count >= rule.threshold()) {
+                String latest = String.join(", ", fired.stream().map(v -> v.rule().id()).distinct().toList());
+                Violation repeated = new Violation(rule, rule.severity(), count + " violations of " + rule.minSeverity()
+                        + " severity or above within " + human(rule.window()) + "; latest: " + latest);
+                raise(repeated, event, state, alerts);
+                fired.add(repeated);
+                return;
+            }
+        }
+    }
+
+    /** A new alert, or a repeat counted into the rule's open alert when it falls within the suppression window. */
+    private static void raise(Violation violation, AgentEvent event, SessionRuleState state, List<SecurityAlert> out) {
+        RuleDefinition rule = violation.rule();
+        Instant at = event.getReceivedAt();
+        SessionRuleState.OpenAlert open = state.open.get(rule.id());
+        if (open != null && at.isBefore(open.alert.getFirstSeen().plus(rule.suppress()))) {
+            SecurityAlert alert = open.alert;
+            alert.setCount(alert.getCount() + 1);
+            alert.setLastSeen(at.isAfter(alert.getLastSeen()) ? at : alert.getLastSeen());
+            if (violation.severity().ordinal() > alert.getSeverity().ordinal()) {
+                alert.setSeverity(violation.severity());
+            }
+            if (alert.getEventIds().size() < MAX_EVENT_IDS) {
+                List<String> ids = new ArrayList<>(alert.getEventIds());
+                ids.add(event.getEventId());
+                alert.setEventIds(ids);
+            }
+            return;
+        }
+        if (open != null && open.alert.getCount() > open.reported) {
+            out.add(SecurityAlert.newBuilder(open.alert).build()); // the closing count of the previous alert
+        }
+        SecurityAlert alert = newAlert(violation, event);
+        state.open.put(rule.id(), new SessionRuleState.OpenAlert(alert, 1));
+        out.add(SecurityAlert.newBuilder(alert).build());
+    }
+
+    /**
+     * Closes the alerts whose suppression window has ended by {@code now}; returns those that counted repeats
+     * since they were last published, with their final count (same alert id: an update, not a new alert).
+     */
+    public List<SecurityAlert> expire(SessionRuleState state, Instant now) {
+        List<SecurityAlert> updates = new ArrayList<>();
+        Iterator<SessionRuleState.OpenAlert> it = state.open.values().iterator();
+        while (it.hasNext()) {
+            SessionRuleState.OpenAlert open = it.next();
+            RuleDefinition rule = book.rules().stream().filter(r -> r.id().equals(open.alert.getRuleId())).findFirst().orElse(null);
+            Duration suppress = rule == null ? Duration.ZERO : rule.suppress();
+            if (!now.isBefore(open.alert.getFirstSeen().plus(suppress))) {
+                if (open.alert.getCount() > open.reported) {
+                    updates.add(SecurityAlert.newBuilder(open.alert).build());
+                }
+                it.remove();
+            }
+        }
+        return updates;
+    }
+
+    /** Whether an idle session's state can go: nothing open and idle for longer than any rule looks back. */
+    public boolean isStale(SessionRuleState state, Instant now) {
+        return !state.hasOpenAlerts() && now.toEpochMilli() - state.lastEventMillis > retention.toMillis();
+    }
+
+    static SecurityAlert newAlert(Violation violation, AgentEvent event) {
+        RuleDefinition rule = violation.rule();
+        String identity = rule.id() + '|' + event.getSessionId() + '|' + event.getEventId();
+        return SecurityAlert.newBuilder()
+                .setAlertId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
+                .setRuleId(rule.id())
+                .setTitle(rule.title())
+                .setCategory(rule.category())
+                .setDescription(rule.description())
+                .setSeverity(violation.severity())
+                .setSessionId(event.getSessionId())
+                .setProjectName(event.getProjectName())
+                .setAgent(event.getSource())
+                .setSubagentType(event.getSubagentType())
+                .setUserId(event.getUserId())
+                .setToolName(event.getToolName())
+                .setEvidence(violation.evidence())
+                .setEventIds(List.of(event.getEventId()))
+                .setFirstSeen(event.getReceivedAt())
+                .setLastSeen(event.getReceivedAt())
+                .setCount(1)
+                .build();
+    }
+
+    static boolean isToolCall(AgentEvent event) {
+        return "PreToolUse".equals(event.getHookEventName()) && event.getToolName() != null;
+    }
+
+    private static void prune(Deque<?> times, long before) {
+        while (!times.isEmpty()) {
+            Object head = times.peekFirst();
+            long time = head instanceof long[] pair ? pair[0] : (Long) head;
+            if (time > before) {
+                break;
+            }
+            times.pollFirst();
+        }
+    }
+
+    private static String human(Duration duration) {
+        return duration.toSeconds() % 60 == 0 ? duration.toMinutes() + " min" : duration.toSeconds() + " s";
+    }
+
+    /** Severity order helper for callers that filter alerts. */
+    public static boolean atLeast(Severity severity, Severity minimum) {
+        return severity.ordinal() >= minimum.ordinal();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.agenttelemetry.analytics.detection;
+
+import dev.agenttelemetry.avro.SecurityAlert;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the rules remember about one session: recent tool call times (high frequency), recent matches of
+ * threshold rules, recent violations (repeated violations), and each rule's open alert with how much of it
+ * has been reported (suppression). Kept in a changelogged store keyed by session id.
+ */
+public final class SessionRuleState {
+    String userId;
+    long lastEventMillis;
+    int peakToolCalls;
+    final Deque<Long> toolCalls = new ArrayDeque<>();
+    final Map<String, Deque<Long>> matches = new TreeMap<>();
+    /** Violation times and severities (ordinal), oldest first. */
+    final Deque<long[]> violations = new ArrayDeque<>();
+    final Map<String, OpenAlert> open = new TreeMap<>();
+
+    /** An alert still inside its suppression window; {@code reported} is the count last emitted. */
+    static final class OpenAlert {
+        SecurityAlert alert;
+        int reported;
+
+        OpenAlert(SecurityAlert alert, int reported) {
+            this.alert = alert;
+            this.reported = reported;
+        }
+    }
+
+    public boolean hasOpenAlerts() {
+        return !open.isEmpty();
+    }
+
+    public long lastEventMillis() {
+        return lastEventMillis;
+    }
+
+    public int peakToolCalls() {
+        return peakToolCalls;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(1); // format version
+            out.writeUTF(userId == null ? "" : userId);
+            out.writeLong(lastEventMillis);
+            out.writeInt(peakToolCalls);
+            writeTimes(out, toolCalls);
+            out.writeInt(matches.size());
+            for (Map.Entry<String, Deque<Long>> entry : matches.entrySet()) {
+                out.writeUTF(entry.getKey());
+                writeTimes(out, entry.getValue());
+            }
+            out.writeInt(violations.size());
+            for (long[] violation : violations) {
+                out.writeLong(violation[0]);
+                out.writeByte((int) violation[1]);
+            }
+            out.writeInt(open.size());
+            for (Map.Entry<String, OpenAlert> entry : open.entrySet()) {
+                out.writeUTF(entry.getKey());
+                out.writeInt(entry.getValue().reported);
+                ByteBuffer alert = entry.getValue().alert.toByteBuffer();
+                out.writeInt(alert.remaining());
+                out.write(alert.array(), alert.arrayOffset() + alert.position(), alert.remaining());
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static SessionRuleState fromBytes(byte[] data) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            int version = in.readByte();
+            if (version != 1) {
+                throw new IllegalStateException("unknown session rule state format " + version);
+            }
+            SessionRuleState state = new SessionRuleState();
+            String user = in.readUTF();
+            state.userId = user.isEmpty() ? null : user;
+            state.lastEventMillis = in.readLong();
+            state.peakToolCalls = in.readInt();
+            readTimes(in, state.toolCalls);
+            for (int i = in.readInt(); i > 0; i--) {
+                Deque<Long> times = new ArrayDeque<>();
+                String rule = in.readUTF();
+                readTimes(in, times);
+                state.matches.put(rule, times);
+            }
+            for (int i = in.readInt(); i > 0; i--) {
+                state.violations.add(new long[]{in.readLong(), in.readByte()});
+            }
+            for (int i = in.readInt(); i > 0; i--) {
+                String rule = in.readUTF();
+                int reported = in.readInt();
+                byte[] alert = new byte[in.readInt()];
+                in.readFully(alert);
+                state.open.put(rule, new OpenAlert(SecurityAlert.fromByteBuffer(ByteBuffer.wrap(alert)), reported));
+            }
+            return state;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeTimes(DataOutputStream out, Deque<Long> times) throws IOException {
+        out.writeInt(times.size());
+        for (long time : times) {
+            out.writeLong(time);
+        }
+    }
+
+    private static void readTimes(DataInputStream in, Deque<Long> times) throws IOException {
+        for (int i = in.readInt(); i > 0; i--) {
+            times.add(in.readLong());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.agenttelemetry.analytics.rules;
+
+import dev.agenttelemetry.shell.ShellCommand;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a simple command must look like to match; every given part must hold. Parts: the program (globs),
+ * a subcommand (one of the first two positional arguments: {@code git -C dir push}), flags (each entry
+ * a group of alternatives that must be present: {@code r|R|recursive}), a positional argument matching a
+ * glob, the last positional argument (the destination of cp, mv, install, ln, rsync) matching a glob, any word matching a regular expression, an output redirection to a glob, an environment
+ * assignment, a non-local host among the arguments, input from a pipe, and the wrappers it ran under.
+ */
+record CommandPredicate(List<Glob> programs, Set<String> subcommands, List<Set<String>> flags, List<Glob> args,
+                        List<Glob> target, Pattern argsRegex, List<Glob> redirects, List<Assignment> assignments, boolean remote,
+                        boolean piped, Set<String> under) {
+    private static final Set<String> EXPORTERS = Set.of("export", "declare", "typeset", "readonly", "local", "setenv");
+    private static final Set<String> HOST_PROGRAMS = Set.of("ssh", "nc", "ncat", "netcat", "telnet", "ftp", "sftp", "socat", "mosh");
+    private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/]*@)?(\\[[^]]+]|[^/:?#]+)");
+    private static final Pattern USER_AT_HOST = Pattern.compile("^[^@/\\s:]+@([A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+])(?::.*)?$");
+    private static final Pattern HOST_COLON_PATH = Pattern.compile("^([A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+):.*$");
+    private static final Pattern HOST = Pattern.compile("^(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})$");
+
+    /** {@code NAME} (any value) or {@code NAME=glob}. */
+    record Assignment(String name, Glob value) {
+        boolean matches(String assignment) {
+            int eq = assignment.indexOf('=');
+            String assignedName = eq < 0 ? assignment : assignment.substring(0, eq).replace("+", "");
+            return assignedName.equals(name) && (value == null || (eq >= 0 && value.matches(assignment.substring(eq + 1))));
+        }
+    }
+
+    boolean matches(ShellCommand command) {
+        String program = command.program();
+        if (!programs.isEmpty() && programs.stream().noneMatch(glob -> glob.matches(program))) {
+            return false;
+        }
+        if (!under.isEmpty() && command.wrappers().stream().noneMatch(under::contains)) {
+            return false;
+        }
+        if (piped && !command.piped()) {
+            return false;
+        }
+        List<String> positional = new ArrayList<>();
+        Set<String> present = new HashSet<>();
+        boolean options = true;
+        for (String word : command.arguments()) {
+            if (options && word.equals("--")) {
+                options = false;
+            } else if (options && word.startsWith("--")) {
+                int eq = word.indexOf('=');
+                present.add(eq < 0 ? word.substring(2) : word.substring(2, eq));
+            } else if (options && word.startsWith("-") && word.length() > 1) {
+                word.substring(1).chars().filter(Character::isLetterOrDigit).forEach(c -> present.add(String.valueOf((char) c)));
+                present.add(word.substring(1)); // also whole: find -perm, chmod -R, dd-style single-dash words
+            } else {
+                positional.add(EventView.home(word.startsWith("@") ? word.substring(1) : word)); // curl -d @file names a file
+            }
+        }
+        if (!subcommands.isEmpty() && positional.stream().limit(2).noneMatch(subcommands::contains)) {
+            return false;
+        }
+        for (Set<String> group : flags) {
+            if (group.stream().noneMatch(present::contains)) {
+                return false;
+            }
+        }
+        if (!args.isEmpty() && positional.stream().noneMatch(arg -> args.stream().anyMatch(glob -> glob.matches(arg)))) {
+            return false;
+        }
+        if (!target.isEmpty() && (positional.isEmpty() || target.stream().noneMatch(glob -> glob.matches(positional.get(positional.size() - 1))))) {
+            return false;
+        }
+        if (argsRegex != null && command.arguments().stream().noneMatch(word -> argsRegex.matcher(word).find())) {
+            return false;
+        }
+        if (!redirects.isEmpty() && command.redirects().stream().noneMatch(redirect -> redirect.writes()
+                && redirects.stream().anyMatch(glob -> glob.matches(EventView.home(redirect.target()))))) {
+            return false;
+        }
+        if (!assignments.isEmpty() && assignments.stream().noneMatch(assignment -> assigns(command, assignment))) {
+            return false;
+        }
+        return !remote || command.arguments().stream().anyMatch(word -> namesRemoteHost(program, word));
+    }
+
+    private static boolean assigns(ShellCommand command, Assignment assignment) {
+        if (command.assignments().stream().anyMatch(assignment::matches)) {
+            return true;
+        }
+        return EXPORTERS.contains(command.program()) && command.arguments().stream().anyMatch(assignment::matches);
+    }
+
+    /** A URL, {@code user@host}, {@code host:path} or (for ssh, nc, ...) a bare host that is not this machine. */
+    static boolean namesRemoteHost(String program, String word) {
+        if (word.contains("[MASKED:email]")) {
+            return true; // user@host, masked as an email before the rules see it: not this machine's loopback
+        }
+        String host = null;
+        Matcher url = URL.matcher(word);
+        Matcher userAtHost = USER_AT_HOST.matcher(word);
+        Matcher hostColon = HOST_COLON_PATH.matcher(word);
+        String bare = word.startsWith("@") ? word.substring(1) : word; // dig @8.8.8.8
+        if (url.find()) {
+            host = url.group(1);
+        } else if (userAtHost.matches()) {
+            host = userAtHost.group(1);
+        } else if (hostColon.matches()) {
+            host = hostColon.group(1);
+        } else if ((HOST_PROGRAMS.contains(program) || word.startsWith("@")) && HOST.matcher(bare).matches()) {
+            host = bare;
+        }
+        return host != null && !isLocal(host.toLowerCase());
+    }
+
+    private static boolean isLocal(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1") || host.equals("0.0.0.0")
+                || host.endsWith(".localhost") || host.endsWith(".local") || host.equals("host.docker.internal")
+                || host.startsWith("10.") || host.startsWith("192.168.") || host.matches("172\\.(1[6-9]|2\\d|3[01])\\..*");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.agenttelemetry.analytics.detection;
+
+import dev.agenttelemetry.analytics.Events;
+import dev.agenttelemetry.analytics.rules.RuleBook;
+import dev.agenttelemetry.analytics.rules.Violation;
+import dev.agenttelemetry.avro.SecurityAlert;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+import static dev.agenttelemetry.analytics.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RuleEngineTest {
+    private static final Function<String, UserBaseline> NO_BASELINE = user -> UserBaseline.empty();
+
+    private static RuleEngine engine(String yaml) throws Exception {
+        return new RuleEngine(RuleBook.parse("test", yaml));
+    }
+
+    private static List<String> fired(RuleEngine engine, SessionRuleState state, Instant at, String command, Function<String, UserBaseline> baselines) {
+        return engine.onEvent(Events.bash("e-" + at.toEpochMilli(), at, command), state, baselines).violations().stream()
+                .map(Violation::evidence).toList();
+    }
+
+    @Test
+    void aThresholdRuleFiresOnlyWhenEnoughMatchesFallWithinItsWindow() throws Exception {
+        RuleEngine engine = engine("""
+                rules:
+                  - id: many_installs
+                    title: Many package installs
+                    severity: medium
+                    threshold: 3
+                    window: 1m
+                    match:
+                      - command: {program: [npm], subcommand: [install]}
+                """);
+        SessionRuleState state = new SessionRuleState();
+        assertThat(fired(engine, state, T0, "npm install a", NO_BASELINE)).isEmpty();
+        assertThat(fired(engine, state, T0.plusSeconds(30), "npm install b", NO_BASELINE)).isEmpty();
+        assertThat(fired(engine, state, T0.plusSeconds(61), "npm install c", NO_BASELINE)).isEmpty(); // the first fell out of the window
+        assertThat(fired(engine, state, T0.plusSeconds(62), "npm install d", NO_BASELINE)).containsExactly("npm install d");
+        assertThat(fired(engine, state, T0.plusSeconds(63), "npm install e", NO_BASELINE)).isEmpty(); // counting starts again
+    }
+
+    @Test
+    void highFrequencyUsesTheUsersOwnNormOnceThereIsEnoughHistory() throws Exception {
+        RuleEngine engine = engine("""
+                rules:
+                  - id: high_frequency
+                    kind: high_frequency
+                    title: Fast
+                    severity: medium
+                    threshold: 150
+                    window: 5m
+                    baseline: {factor: 3, min_sessions: 5, floor: 60}
+                """);
+        UserBaseline calmUser = new UserBaseline(List.of(20, 22, 25, 18, 30));
+        SessionRuleState state = new SessionRuleState();
+        List<String> evidence = List.of();
+        for (int i = 0; i <= 66 && evidence.isEmpty(); i++) {
+            evidence = fired(engine, state, T0.plusSeconds(i), "ls", user -> calmUser);
+        }
+        // 3 x median 22 = 66: the 67th call in five minutes is far above this user's norm
+        assertThat(evidence).containsExactly("67 tool calls within 5 min (limit 66, this user's norm)");
+        assertThat(state.peakToolCalls()).isEqualTo(67);
+
+        SessionRuleState newUser = new SessionRuleState();
+        for (int i = 0; i < 100; i++) {
+            assertThat(fired(engine, newUser, T0.plusSeconds(i), "ls", user -> new UserBaseline(List.of(20, 22)))).isEmpty();
+        }
+    }
+
+    @Test
+    void stateSurvivesTheStoreRoundTripIncludingOpenAlerts() throws Exception {
+        RuleEngine engine = new RuleEngine(RuleBook.defaults());
+        SessionRuleState state = new SessionRuleState();
+        List<SecurityAlert> raised = engine.onEvent(Events.bash("e1", T0, "sudo ls"), state, NO_BASELINE).alerts();
+        engine.onEvent(Events.bash("e2", T0.plusSeconds(5), "sudo ls"), state, NO_BASELINE);
+
+        SessionRuleState copy = SessionRuleState.fromBytes(state.toBytes());
+        assertThat(copy.userId()).isEqualTo("u1");
+        assertThat(copy.peakToolCalls()).isEqualTo(2);
+        List<SecurityAlert> closing = engine.expire(copy, T0.plusSeconds(601));
+        assertThat(closing).singleElement().satisfies(alert -> {
+            assertThat(alert.getAlertId()).isEqualTo(raised.get(0).getAlertId());
+            assertThat(alert.getCount()).isEqualTo(2);
+        });
+        assertThat(copy.hasOpenAlerts()).isFalse();
+        assertThat(engine.isStale(copy, T0.plusSeconds(601))).isFalse();
+        assertThat(engine.isStale(copy, T0.plusSeconds(31 * 60))).isTrue();
+    }
+
+    @Test
+    void baselinesKeepTheLatestPeaksAndTheirMedian() {
+        UserBaseline baseline = UserBaseline.empty();
+        for (int peak = 1; peak <= 25; peak++) {
+            baseline = baseline.with(peak);
+        }
+        assertThat(baseline.peaks()).hasSize(20).startsWith(6).endsWith(25);
+        assertThat(UserBaseline.fromBytes(baseline.toBytes())).isEqualTo(baseline);
+        assertThat(baseline.medianPeak()).isEqualTo(15.5);
+    }
+}
