@@ -14,12 +14,9 @@ import dev.agenttelemetry.schemas.topics.TopicLayout;
 import dev.agenttelemetry.schemas.topics.TopicProvisioner;
 import dev.agenttelemetry.schemas.topics.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -31,12 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** {@code agent-telemetry bench enricher}: enricher throughput next to a pass-through topology on the same broker. */
 @Command(name = "enricher", mixinStandardHelpOptions = true,
@@ -80,12 +74,12 @@ public final class EnricherBenchmark implements Callable<Integer> {
                     .to(passThroughOut.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
             EnricherConfig config = EnricherConfig.from(new ConfigReader(Map.of(), "bench"), kafka, dir.resolve("state"), layout.dlq().name());
             double passRate = run("pass-through", passThrough.build(), StreamsDefaults.properties("bench-passthrough", kafka, dir.resolve("state"), Map.of()),
-                    kafka, passThroughOut.name());
+                    kafka);
             Map<String, Object> enricherProps = config.streamsProperties();
             enricherProps.put("application.id", "bench-enricher");
             double enrichRate = run("enricher", EnricherTopology.build(topics.raw(), topics.events(),
                     new HookEventEnricher(Masker.create(config.masking()), config.promptPreviewChars()), config.chainTtl(), config.pairingGap()),
-                    enricherProps, kafka, layout.events().name());
+                    enricherProps, kafka);
             System.out.println("Enricher benchmark: embedded KRaft broker, exactly_once_v2, 1 stream thread, " + events + " envelopes ("
                     + Payloads.describe(payloads) + ")");
             System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,
@@ -94,36 +88,9 @@ public final class EnricherBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the topology until its output topic holds every input record; records per second. */
-    private double run(String name, Topology topology, Map<String, Object> properties, String kafka, String output) throws Exception {
-        BenchEnvironment.progress("running " + name);
-        Properties props = new Properties();
-        props.putAll(properties);
-        try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
-            streams.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.RUNNING) {
-                    running.countDown();
-                }
-            });
-            streams.start();
-            running.await(); // measured from RUNNING: start-up and the group join are not throughput
-            long start = System.nanoTime();
-            while (committed(admin, output) < events) {
-                Thread.sleep(100); // polling the output's end offsets; Streams has no completion signal for a bounded input
-            }
-            double rate = events / ((System.nanoTime() - start) / 1e9);
-            streams.close(Duration.ofSeconds(30));
-            return rate;
+    private double run(String name, Topology topology, Map<String, Object> properties, String kafka) throws Exception {
+        try (StreamsRun run = StreamsRun.start(name, topology, properties, kafka)) {
+            return run.throughput(events);
         }
-    }
-
-    private static long committed(Admin admin, String topic) throws Exception {
-        List<TopicPartition> partitions = new ArrayList<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-        // End offsets include transaction markers (one per partition per commit): close enough for a rate over tens of thousands.
-        return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
     }
 }
