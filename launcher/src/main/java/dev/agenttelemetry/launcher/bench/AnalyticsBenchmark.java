@@ -60,6 +60,9 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", defaultValue = "20", description = "Seconds of the latency run (default: ${DEFAULT-VALUE}).")
     int duration;
 
+    @Option(names = "-S", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for both runs, e.g. -S producer.linger.ms=5 (repeatable).")
+    Map<String, String> streamsSettings = new java.util.HashMap<>();
+
     @Override
     public Integer call() throws Exception {
         try (BenchEnvironment env = BenchEnvironment.start()) {
@@ -85,11 +88,12 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
                     .to(passThroughOut.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
             double passRate;
             try (StreamsRun run = StreamsRun.start("pass-through", passThrough.build(),
-                    StreamsDefaults.properties("bench-passthrough", kafka, env.dir.resolve("state"), Map.of()), kafka)) {
+                    StreamsDefaults.properties("bench-passthrough", kafka, env.dir.resolve("state"), streamsSettings), kafka)) {
                 passRate = run.throughput(events);
             }
-            AnalyticsConfig config = AnalyticsConfig.from(new ConfigReader(Map.of("analytics.application.id", "bench-analytics"), "bench"),
-                    kafka, env.dir.resolve("state"));
+            Map<String, String> settings = new java.util.HashMap<>(Map.of("analytics.application.id", "bench-analytics"));
+            streamsSettings.forEach((key, value) -> settings.put("analytics.streams." + key, value));
+            AnalyticsConfig config = AnalyticsConfig.from(new ConfigReader(settings, "bench"), kafka, env.dir.resolve("state"));
             double analyticsRate;
             Histogram latency;
             try (StreamsRun run = StreamsRun.start("analytics", AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(),

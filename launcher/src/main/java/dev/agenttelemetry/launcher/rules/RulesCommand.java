@@ -23,6 +23,9 @@ public final class RulesCommand {
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Checks a rule file and lists every problem with its line. Exit code 0 when valid, 1 when not, 2 when unreadable.")
     static final class Validate implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "FILE", description = "The rule file (YAML).")
         Path file;
 
@@ -30,14 +33,14 @@ public final class RulesCommand {
         public Integer call() {
             try {
                 RuleBook book = RuleBook.load(file);
-                System.out.println(file + ": valid, " + book.rules().size() + " rules ("
+                spec.commandLine().getOut().println(file + ": valid, " + book.rules().size() + " rules ("
                         + String.join(", ", book.rules().stream().map(RuleDefinition::id).toList()) + ")");
                 return 0;
             } catch (RuleFileException e) {
-                System.err.println(e.getMessage());
+                spec.commandLine().getErr().println(e.getMessage());
                 return 1;
             } catch (IOException e) {
-                System.err.println("error: cannot read " + file + ": " + e.getMessage());
+                spec.commandLine().getErr().println("error: cannot read " + file + ": " + e.getMessage());
                 return 2;
             }
         }
@@ -45,15 +48,22 @@ public final class RulesCommand {
 
     @Command(name = "defaults", mixinStandardHelpOptions = true, description = "Prints the shipped rule file, to copy and edit.")
     static final class Defaults implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
-            System.out.print(RuleBook.defaultsText());
+            spec.commandLine().getOut().print(RuleBook.defaultsText());
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the rules in force (the defaults, or --rules FILE).")
     static final class ListRules implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @picocli.CommandLine.Option(names = "--rules", paramLabel = "FILE", description = "A rule file instead of the defaults.")
         Path rules;
 
@@ -63,12 +73,12 @@ public final class RulesCommand {
             try {
                 book = RuleBook.loadOrDefaults(java.util.Optional.ofNullable(rules));
             } catch (RuleFileException e) {
-                System.err.println(e.getMessage());
+                spec.commandLine().getErr().println(e.getMessage());
                 return 1;
             }
-            System.out.printf("%-26s %-9s %-24s %s%n", "ID", "SEVERITY", "CATEGORY", "TITLE");
+            spec.commandLine().getOut().printf("%-26s %-9s %-24s %s%n", "ID", "SEVERITY", "CATEGORY", "TITLE");
             for (RuleDefinition rule : book.rules()) {
-                System.out.printf("%-26s %-9s %-24s %s%n", rule.id(), rule.severity(), rule.category(), rule.title());
+                spec.commandLine().getOut().printf("%-26s %-9s %-24s %s%n", rule.id(), rule.severity(), rule.category(), rule.title());
             }
             return 0;
         }

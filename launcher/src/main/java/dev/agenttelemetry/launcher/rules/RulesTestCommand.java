@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +40,9 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:", "  agent-telemetry rules test --events captured.jsonl",
                 "  agent-telemetry rules test --rules rules.yaml --events captured.jsonl --json | jq 'select(.rules != [])'"})
 public final class RulesTestCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--rules", paramLabel = "FILE", description = "A rule file (default: the shipped rules).")
@@ -57,7 +60,7 @@ public final class RulesTestCommand implements Callable<Integer> {
         try {
             book = RuleBook.loadOrDefaults(Optional.ofNullable(rules));
         } catch (RuleFileException e) {
-            System.err.println(e.getMessage());
+            spec.commandLine().getErr().println(e.getMessage());
             return 2;
         }
         RuleEngine engine = new RuleEngine(book);
@@ -65,7 +68,7 @@ public final class RulesTestCommand implements Callable<Integer> {
         Map<String, SessionRuleState> sessions = new HashMap<>();
         Map<String, UserBaseline> baselines = new HashMap<>();
         Map<String, Integer> byRule = new TreeMap<>();
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         int inputs = 0;
         int unreadable = 0;
         int flagged = 0;
@@ -101,10 +104,11 @@ public final class RulesTestCommand implements Callable<Integer> {
             }
         }
         summary(out, inputs, unreadable, flagged, byRule);
+        out.flush();
         return unreadable > 0 ? 1 : 0;
     }
 
-    private void print(PrintStream out, long lineNumber, AgentEvent event, List<Violation> fired) {
+    private void print(PrintWriter out, long lineNumber, AgentEvent event, List<Violation> fired) {
         if (json) {
             ObjectNode result = JSON.createObjectNode().put("line", lineNumber);
             ArrayNode rules = result.putArray("rules");
@@ -119,7 +123,7 @@ public final class RulesTestCommand implements Callable<Integer> {
         }
     }
 
-    private void summary(PrintStream out, int inputs, int unreadable, int flagged, Map<String, Integer> byRule) {
+    private void summary(PrintWriter out, int inputs, int unreadable, int flagged, Map<String, Integer> byRule) {
         if (json) {
             ObjectNode summary = JSON.createObjectNode();
             ObjectNode s = summary.putObject("summary").put("inputs", inputs).put("unreadable", unreadable).put("flagged", flagged);

@@ -1,0 +1,93 @@
+package dev.agenttelemetry.launcher.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.launcher.AgentTelemetry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RulesCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = AgentTelemetry.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void validateAcceptsTheDefaultsAndNamesTheLineOfEachProblem() throws Exception {
+        Path defaults = dir.resolve("rules.yaml");
+        Files.writeString(defaults, run("rules", "defaults").out());
+        Run valid = run("rules", "validate", defaults.toString());
+        assertThat(valid.exitCode()).isZero();
+        assertThat(valid.out()).contains("valid, 9 rules", "destructive_command", "high_frequency");
+
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "rules:\n  - id: x\n    title: X\n    severity: urgent\n    match:\n      - tool: [Bash]\n");
+        Run invalid = run("rules", "validate", broken.toString());
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.err()).contains("broken.yaml: 3 problems",
+                "line 4: rule 'x'.severity: 'urgent' is not one of low, medium, high, critical",
+                "line 6: rule 'x'.match alternative: unknown key 'tool'");
+
+        assertThat(run("rules", "validate", dir.resolve("missing.yaml").toString()).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void testEvaluatesHookPayloadsAndEventsLineByLine() throws Exception {
+        Path events = dir.resolve("events.jsonl");
+        Files.write(events, List.of(
+                "{\"session_id\":\"s1\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls -la\"}}",
+                "{\"session_id\":\"s1\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"cd / && sudo rm -rf --no-preserve-root *\"}}",
+                "",
+                "{not json",
+                "{\"event_id\":\"e9\",\"received_at\":\"2026-11-23T10:00:00Z\",\"source\":\"claude-code\",\"session_id\":\"s2\",\"hook_event_name\":\"PreToolUse\","
+                        + "\"event_type\":\"file_read\",\"tool_name\":\"Read\",\"file_path\":\"/home/dev/shop/.env\",\"payload\":\"{}\",\"hash\":\"h\","
+                        + "\"paths\":[{\"path\":\"/home/dev/shop/.env\",\"class\":\"inside_project\"}]}"));
+
+        Run json = run("rules", "test", "--events", events.toString(), "--json");
+        assertThat(json.exitCode()).isEqualTo(1); // one line could not be read
+        List<JsonNode> lines = json.out().lines().map(line -> {
+            try {
+                return JSON.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError(line, e);
+            }
+        }).toList();
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0).path("line").asInt()).isEqualTo(1);
+        assertThat(lines.get(0).path("rules")).isEmpty();
+        assertThat(lines.get(1).path("line").asInt()).isEqualTo(2);
+        assertThat(lines.get(1).path("rules").findValuesAsText("id")).containsExactlyInAnyOrder("outside_project_access", "destructive_command", "privilege_escalation");
+        assertThat(lines.get(1).path("rules").get(0).path("severity").asText()).isEqualTo("low"); // cd / leaves the project
+        assertThat(lines.get(2).path("line").asInt()).isEqualTo(4);
+        assertThat(lines.get(2).path("error").asText()).startsWith("not valid JSON");
+        assertThat(lines.get(3).path("rules").findValuesAsText("id")).containsExactly("sensitive_file_access");
+        assertThat(lines.get(4).path("summary").path("inputs").asInt()).isEqualTo(4);
+        assertThat(lines.get(4).path("summary").path("flagged").asInt()).isEqualTo(2);
+
+        Run text = run("rules", "test", "--events", events.toString());
+        assertThat(text.out()).contains("line 1: -", "line 2: destructive_command (critical): cd / && sudo rm -rf --no-preserve-root *",
+                "4 inputs, 2 raised at least one rule, 1 unreadable");
+    }
+}
