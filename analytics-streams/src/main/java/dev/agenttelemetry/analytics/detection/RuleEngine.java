@@ -75,11 +75,10 @@ public final class RuleEngine {
             fired.add(violation);
         }
         if (isToolCall(event) && frequencyWindowMillis > 0) {
-            state.toolCalls.add(now);
-            prune(state.toolCalls, now - frequencyWindowMillis);
+            countToolCall(state, now);
             for (RuleDefinition rule : book.rules()) {
                 if (rule.kind() == RuleDefinition.Kind.HIGH_FREQUENCY) {
-                    long calls = state.toolCalls.stream().filter(t -> t > now - rule.window().toMillis()).count();
+                    long calls = toolCallsWithin(state, now, rule.window());
                     state.peakToolCalls = (int) Math.max(state.peakToolCalls, calls);
                     String limitFrom = "fixed limit";
                     double limit = rule.threshold();
@@ -97,6 +96,9 @@ public final class RuleEngine {
         }
         for (Violation violation : fired) {
             state.violations.add(new long[]{now, violation.severity().ordinal()});
+            if (state.violations.size() > SessionRuleState.MAX_VIOLATIONS) {
+                state.violations.pollFirst();
+            }
             raise(violation, event, state, alerts);
         }
         if (!fired.isEmpty()) {
@@ -124,6 +126,32 @@ public final class RuleEngine {
                 return;
             }
         }
+    }
+
+    /** Counts a tool call into its 10-second bucket and drops buckets older than the longest frequency window. */
+    private void countToolCall(SessionRuleState state, long now) {
+        long bucket = now / SessionRuleState.BUCKET_MILLIS;
+        long[] last = state.toolCallBuckets.peekLast();
+        if (last != null && last[0] >= bucket) {
+            last[1]++; // same bucket (or a late event: counted with the newest)
+        } else {
+            state.toolCallBuckets.add(new long[]{bucket, 1});
+        }
+        while ((state.toolCallBuckets.peekFirst()[0] + 1) * SessionRuleState.BUCKET_MILLIS <= now - frequencyWindowMillis) {
+            state.toolCallBuckets.pollFirst();
+        }
+    }
+
+    /** Tool calls in the buckets that overlap the window ending now: exact to within one bucket (10 s) at the window's start. */
+    private static long toolCallsWithin(SessionRuleState state, long now, Duration window) {
+        long since = now - window.toMillis();
+        long calls = 0;
+        for (long[] bucket : state.toolCallBuckets) {
+            if ((bucket[0] + 1) * SessionRuleState.BUCKET_MILLIS > since) {
+                calls += bucket[1];
+            }
+        }
+        return calls;
     }
 
     /** A new alert, or a repeat counted into the rule's open alert when it falls within the suppression window. */

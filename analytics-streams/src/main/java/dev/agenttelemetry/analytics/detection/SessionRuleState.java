@@ -15,15 +15,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the rules remember about one session: recent tool call times (high frequency), recent matches of
- * threshold rules, recent violations (repeated violations), and each rule's open alert with how much of it
- * has been reported (suppression). Kept in a changelogged store keyed by session id.
+ * What the rules remember about one session: tool calls per 10-second bucket (high frequency), recent
+ * matches of threshold rules, its latest violations (repeated violations), and each rule's open alert with
+ * how much of it has been reported (suppression). Kept in a changelogged store keyed by session id and
+ * written on every event, so its size is bounded whatever the session's pace.
  */
 public final class SessionRuleState {
     String userId;
     long lastEventMillis;
     int peakToolCalls;
-    final Deque<Long> toolCalls = new ArrayDeque<>();
+    static final long BUCKET_MILLIS = 10_000;
+    static final int MAX_VIOLATIONS = 64;
+    /** {bucket index (time / BUCKET_MILLIS), tool calls in it}, oldest first. */
+    final Deque<long[]> toolCallBuckets = new ArrayDeque<>();
     final Map<String, Deque<Long>> matches = new TreeMap<>();
     /** Violation times and severities (ordinal), oldest first. */
     final Deque<long[]> violations = new ArrayDeque<>();
@@ -60,11 +64,15 @@ public final class SessionRuleState {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(1); // format version
+            out.writeByte(2); // format version
             out.writeUTF(userId == null ? "" : userId);
             out.writeLong(lastEventMillis);
             out.writeInt(peakToolCalls);
-            writeTimes(out, toolCalls);
+            out.writeInt(toolCallBuckets.size());
+            for (long[] bucket : toolCallBuckets) {
+                out.writeLong(bucket[0]);
+                out.writeInt((int) bucket[1]);
+            }
             out.writeInt(matches.size());
             for (Map.Entry<String, Deque<Long>> entry : matches.entrySet()) {
                 out.writeUTF(entry.getKey());
@@ -93,7 +101,7 @@ public final class SessionRuleState {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
             int version = in.readByte();
-            if (version != 1) {
+            if (version != 2) {
                 throw new IllegalStateException("unknown session rule state format " + version);
             }
             SessionRuleState state = new SessionRuleState();
@@ -101,7 +109,9 @@ public final class SessionRuleState {
             state.userId = user.isEmpty() ? null : user;
             state.lastEventMillis = in.readLong();
             state.peakToolCalls = in.readInt();
-            readTimes(in, state.toolCalls);
+            for (int i = in.readInt(); i > 0; i--) {
+                state.toolCallBuckets.add(new long[]{in.readLong(), in.readInt()});
+            }
             for (int i = in.readInt(); i > 0; i--) {
                 Deque<Long> times = new ArrayDeque<>();
                 String rule = in.readUTF();

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * glob, the last positional argument (the destination of cp, mv, install, ln, rsync) matching a glob, any word matching a regular expression, an output redirection to a glob, an environment
  * assignment, a non-local host among the arguments, input from a pipe, and the wrappers it ran under.
  */
-record CommandPredicate(List<Glob> programs, Set<String> subcommands, List<Set<String>> flags, List<Glob> args,
-                        List<Glob> target, Pattern argsRegex, List<Glob> redirects, List<Assignment> assignments, boolean remote,
+record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String>> flags, Globs args,
+                        Globs target, Pattern argsRegex, Globs redirects, List<Assignment> assignments, boolean remote,
                         boolean piped, Set<String> under) {
     private static final Set<String> EXPORTERS = Set.of("export", "declare", "typeset", "readonly", "local", "setenv");
     private static final Set<String> HOST_PROGRAMS = Set.of("ssh", "nc", "ncat", "netcat", "telnet", "ftp", "sftp", "socat", "mosh");
@@ -27,7 +27,7 @@ record CommandPredicate(List<Glob> programs, Set<String> subcommands, List<Set<S
     private static final Pattern HOST = Pattern.compile("^(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})$");
 
     /** {@code NAME} (any value) or {@code NAME=glob}. */
-    record Assignment(String name, Glob value) {
+    record Assignment(String name, Globs value) {
         boolean matches(String assignment) {
             int eq = assignment.indexOf('=');
             String assignedName = eq < 0 ? assignment : assignment.substring(0, eq).replace("+", "");
@@ -37,7 +37,7 @@ record CommandPredicate(List<Glob> programs, Set<String> subcommands, List<Set<S
 
     boolean matches(ShellCommand command) {
         String program = command.program();
-        if (!programs.isEmpty() && programs.stream().noneMatch(glob -> glob.matches(program))) {
+        if (!programs.isEmpty() && !programs.matches(program)) {
             return false;
         }
         if (!under.isEmpty() && command.wrappers().stream().noneMatch(under::contains)) {
@@ -70,17 +70,17 @@ record CommandPredicate(List<Glob> programs, Set<String> subcommands, List<Set<S
                 return false;
             }
         }
-        if (!args.isEmpty() && positional.stream().noneMatch(arg -> args.stream().anyMatch(glob -> glob.matches(arg)))) {
+        if (!args.isEmpty() && positional.stream().noneMatch(args::matches)) {
             return false;
         }
-        if (!target.isEmpty() && (positional.isEmpty() || target.stream().noneMatch(glob -> glob.matches(positional.get(positional.size() - 1))))) {
+        if (!target.isEmpty() && (positional.isEmpty() || !target.matches(positional.get(positional.size() - 1)))) {
             return false;
         }
         if (argsRegex != null && command.arguments().stream().noneMatch(word -> argsRegex.matcher(word).find())) {
             return false;
         }
         if (!redirects.isEmpty() && command.redirects().stream().noneMatch(redirect -> redirect.writes()
-                && redirects.stream().anyMatch(glob -> glob.matches(EventView.home(redirect.target()))))) {
+                && redirects.matches(EventView.home(redirect.target())))) {
             return false;
         }
         if (!assignments.isEmpty() && assignments.stream().noneMatch(assignment -> assigns(command, assignment))) {

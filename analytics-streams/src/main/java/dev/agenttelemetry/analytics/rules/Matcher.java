@@ -14,7 +14,7 @@ import java.util.Set;
  * One way a rule matches an event; every given part must hold. A path part holds when one of the event's
  * paths matches both the globs and the classes given. The severity, when given, replaces the rule's.
  */
-record Matcher(Set<EventType> eventTypes, List<Glob> tools, List<Glob> paths, Set<PathClass> pathClasses,
+record Matcher(Set<EventType> eventTypes, Globs tools, Globs paths, Set<PathClass> pathClasses,
                CommandPredicate command, UrlPredicate url, Severity severity) {
     private static final int MAX_EVIDENCE = 500;
 
@@ -24,14 +24,14 @@ record Matcher(Set<EventType> eventTypes, List<Glob> tools, List<Glob> paths, Se
         if (!eventTypes.isEmpty() && !eventTypes.contains(event.getEventType())) {
             return Optional.empty();
         }
-        if (!tools.isEmpty() && (event.getToolName() == null || tools.stream().noneMatch(glob -> glob.matches(event.getToolName())))) {
+        if (!tools.isEmpty() && (event.getToolName() == null || !tools.matches(event.getToolName()))) {
             return Optional.empty();
         }
         String evidence = null;
         if (!paths.isEmpty() || !pathClasses.isEmpty()) {
             PathRef hit = view.paths().stream()
                     .filter(ref -> pathClasses.isEmpty() || pathClasses.contains(ref.getClass$()))
-                    .filter(ref -> paths.isEmpty() || paths.stream().anyMatch(glob -> glob.matches(ref.getPath())))
+                    .filter(ref -> paths.isEmpty() || paths.matches(ref.getPath()))
                     .findFirst().orElse(null);
             if (hit == null) {
                 return Optional.empty();

@@ -201,7 +201,7 @@ final class RuleFileReader {
             for (String assignment : strings(f.get("assignments"), where + ".assignments")) {
                 int eq = assignment.indexOf('=');
                 assignments.add(eq < 0 ? new CommandPredicate.Assignment(assignment, null)
-                        : new CommandPredicate.Assignment(assignment.substring(0, eq), Glob.of(assignment.substring(eq + 1))));
+                        : new CommandPredicate.Assignment(assignment.substring(0, eq), Globs.of(List.of(assignment.substring(eq + 1)))));
             }
         }
         Pattern regex = null;
@@ -309,8 +309,8 @@ final class RuleFileReader {
         return List.of();
     }
 
-    private List<Glob> globs(Node node, String where) {
-        return node == null ? List.of() : strings(node, where).stream().map(Glob::of).toList();
+    private Globs globs(Node node, String where) {
+        return node == null ? Globs.NONE : Globs.of(strings(node, where));
     }
 
     private Severity severity(Node node, String where) {
