@@ -32,8 +32,9 @@ public final class RuleProcessor implements FixedKeyProcessor<String, AgentEvent
     }
 
     public static List<StoreBuilder<?>> stores() {
-        return List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_STORE), Serdes.String(), Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BASELINE_STORE), Serdes.String(), Serdes.ByteArray()));
+        // Cached: a busy session's state is written to RocksDB and its changelog once per commit, not once per event.
+        return List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BASELINE_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
     }
 
     @Override

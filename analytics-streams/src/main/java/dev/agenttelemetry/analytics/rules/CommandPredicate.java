@@ -2,8 +2,6 @@ package dev.agenttelemetry.analytics.rules;
 
 import dev.agenttelemetry.shell.ShellCommand;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -35,7 +33,8 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
         }
     }
 
-    boolean matches(ShellCommand command) {
+    boolean matches(EventView.Command view) {
+        ShellCommand command = view.command();
         String program = command.program();
         if (!programs.isEmpty() && !programs.matches(program)) {
             return false;
@@ -46,22 +45,8 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
         if (piped && !command.piped()) {
             return false;
         }
-        List<String> positional = new ArrayList<>();
-        Set<String> present = new HashSet<>();
-        boolean options = true;
-        for (String word : command.arguments()) {
-            if (options && word.equals("--")) {
-                options = false;
-            } else if (options && word.startsWith("--")) {
-                int eq = word.indexOf('=');
-                present.add(eq < 0 ? word.substring(2) : word.substring(2, eq));
-            } else if (options && word.startsWith("-") && word.length() > 1) {
-                word.substring(1).chars().filter(Character::isLetterOrDigit).forEach(c -> present.add(String.valueOf((char) c)));
-                present.add(word.substring(1)); // also whole: find -perm, chmod -R, dd-style single-dash words
-            } else {
-                positional.add(EventView.home(word.startsWith("@") ? word.substring(1) : word)); // curl -d @file names a file
-            }
-        }
+        List<String> positional = view.positional();
+        Set<String> present = view.flags();
         if (!subcommands.isEmpty() && positional.stream().limit(2).noneMatch(subcommands::contains)) {
             return false;
         }

@@ -4,7 +4,6 @@ import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.PathClass;
 import dev.agenttelemetry.avro.PathRef;
 import dev.agenttelemetry.avro.Severity;
-import dev.agenttelemetry.shell.ShellCommand;
 
 import java.util.List;
 import java.util.Optional;
@@ -39,8 +38,7 @@ record Matcher(Set<EventType> eventTypes, Globs tools, Globs paths, Set<PathClas
             evidence = hit.getPath();
         }
         if (command != null) {
-            ShellCommand hit = view.commands().stream().filter(command::matches).findFirst().orElse(null);
-            if (hit == null) {
+            if (view.commands().stream().noneMatch(command::matches)) {
                 return Optional.empty();
             }
             evidence = event.getCommand();
