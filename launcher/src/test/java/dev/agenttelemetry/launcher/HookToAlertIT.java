@@ -87,7 +87,8 @@ class HookToAlertIT {
                 assertThat(event.getSequence()).as("first event of its session").isEqualTo(1L);
                 assertThat(event.getHash()).hasSize(64);
 
-                SecurityAlert alert = awaitRecord(pipeline.bootstrapServers(), topics.alerts(), a -> a.getEventIds().contains(id));
+                SecurityAlert alert = awaitRecord(pipeline.bootstrapServers(), topics.alerts(),
+                        a -> a.getEventIds().contains(id) && a.getRuleId().equals("destructive_command"));
                 assertThat(alert.getRuleId()).isEqualTo("destructive_command");
                 assertThat(alert.getSeverity()).isEqualTo(Severity.critical);
                 assertThat(alert.getSessionId()).isEqualTo("e2e-session-1");
@@ -128,7 +129,7 @@ class HookToAlertIT {
         StringWriter out = new StringWriter();
         CommandLine cli = AgentTelemetry.commandLine();
         cli.setOut(new PrintWriter(out));
-        int exit = cli.execute("alerts", "--json", "--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl);
+        int exit = cli.execute("alerts", "--json", "--severity", "critical", "--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl);
         assertThat(exit).isZero();
         List<String> lines = out.toString().lines().toList();
         assertThat(lines).hasSize(1);

@@ -1,6 +1,7 @@
 package dev.agenttelemetry.sink.loki;
 
 import dev.agenttelemetry.sink.loki.config.LokiSinkConfig;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -35,6 +36,25 @@ public final class LokiSinkConnector extends SinkConnector {
     @Override
     public void stop() {
         // nothing held: the tasks own their HTTP clients
+    }
+
+    /** Per-key checks of the ConfigDef, plus the checks between keys, each reported on the key to change. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        boolean valid = config.configValues().stream().allMatch(value -> value.errorMessages().isEmpty());
+        if (valid) {
+            try {
+                List<String[]> problems = new LokiSinkConfig(Map.copyOf(connectorConfigs), false).crossFieldProblems();
+                for (String[] problem : problems) {
+                    config.configValues().stream().filter(value -> value.name().equals(problem[0])).findFirst()
+                            .ifPresent(value -> value.addErrorMessage(problem[1]));
+                }
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                // already reported per key above
+            }
+        }
+        return config;
     }
 
     @Override

@@ -6,8 +6,11 @@ import dev.agenttelemetry.sink.loki.config.LokiSinkConfig;
 import dev.agenttelemetry.sink.loki.push.LokiClient;
 import dev.agenttelemetry.sink.loki.push.LokiEntry;
 import dev.agenttelemetry.sink.loki.push.LokiPushException;
+import dev.agenttelemetry.sink.loki.push.LokiWriter;
 import dev.agenttelemetry.sink.loki.push.RecordToEntry;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
@@ -18,22 +21,42 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Pushes each batch Connect hands over to Loki before returning, so the offsets Connect then commits are
- * only of records Loki acknowledged. Values arrive as bytes (ByteArrayConverter) in the Confluent wire format.
+ * Buffers records for up to {@code batch.linger.ms}, then pushes them through a {@link LokiWriter}. Offsets
+ * reach Connect's commit ({@link #preCommit}) only once Loki acknowledged their entries or the dead-letter
+ * queue took them. Values arrive as bytes (ByteArrayConverter) in the Confluent wire format. Logs name
+ * records by topic, partition and offset, never by content.
  */
 public final class LokiSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(LokiSinkTask.class);
+    private static final Duration MAX_FUTURE = Duration.ofMinutes(10);
 
-    private LokiClient loki;
+    private LokiWriter writer;
+    private RecordToEntry mapper;
     private ConfluentAvroDeserializer<GenericRecord> deserializer;
     private ErrantRecordReporter errantRecords;
-    private int batchMaxRecords;
+    private Duration linger;
+    private Duration maxEntryAge;
+    private int flushRecords;
+    private long flushBytes;
+
+    /** Records waiting to be pushed (entry set) or already settled by the dead-letter queue (entry null), in arrival order. */
+    private final List<Pending> buffer = new ArrayList<>();
+    private long bufferedBytes;
+    private long oldestBufferedNanos;
+    /** Per partition: the next offset to commit, every record before it pushed or dead-lettered. */
+    private final Map<TopicPartition, Long> settled = new HashMap<>();
+
+    private record Pending(SinkRecord record, LokiEntry entry) {
+    }
 
     @Override
     public String version() {
@@ -43,38 +66,112 @@ public final class LokiSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         LokiSinkConfig config = new LokiSinkConfig(props);
-        loki = new LokiClient(config.pushUri(), config.tenant(), config.requestTimeout());
+        LokiClient client = new LokiClient(config.pushUri(), config.tenant(), config.authorization(), config.requestTimeout(),
+                config.encoding(), config.sslContext());
+        writer = new LokiWriter(client, config.batchMaxRecords(), config.batchMaxBytes(), config.retryPolicy(), config.concurrency());
+        mapper = new RecordToEntry(config.fieldLabels(), config.metadataFields());
         deserializer = new ConfluentAvroDeserializer<>(new SchemaRegistryClient(config.schemaRegistryUrl()), null);
-        batchMaxRecords = config.batchMaxRecords();
         errantRecords = context.errantRecordReporter();
+        linger = config.linger();
+        maxEntryAge = config.maxEntryAge();
+        flushRecords = config.batchMaxRecords() * config.concurrency();
+        flushBytes = (long) config.batchMaxBytes() * config.concurrency();
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        List<LokiEntry> entries = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
+            LokiEntry entry;
             try {
-                entries.add(toEntry(record));
+                entry = toEntry(record);
             } catch (DataException e) {
-                if (errantRecords == null) {
-                    throw e; // no dead-letter queue configured: stop rather than drop the record
-                }
-                errantRecords.report(record, e);
+                deadLetter(record, e);
+                entry = null;
+            }
+            if (buffer.isEmpty()) {
+                oldestBufferedNanos = System.nanoTime();
+            }
+            buffer.add(new Pending(record, entry));
+            bufferedBytes += entry == null ? 0 : entry.approximateBytes();
+        }
+        if (!buffer.isEmpty() && (buffer.size() >= flushRecords || bufferedBytes >= flushBytes
+                || System.nanoTime() - oldestBufferedNanos >= linger.toNanos())) {
+            flush();
+        }
+    }
+
+    /** Pushes everything buffered; on a retriable failure rewinds to the first unsettled records so Connect delivers them again. */
+    private void flush() {
+        List<LokiEntry> entries = new ArrayList<>(buffer.size());
+        Map<LokiEntry, SinkRecord> recordOf = new IdentityHashMap<>();
+        for (Pending pending : buffer) {
+            if (pending.entry() != null) {
+                entries.add(pending.entry());
+                recordOf.put(pending.entry(), pending.record());
             }
         }
-        for (int from = 0; from < entries.size(); from += batchMaxRecords) {
-            List<LokiEntry> batch = entries.subList(from, Math.min(entries.size(), from + batchMaxRecords));
+        List<LokiWriter.Rejected> rejected;
+        try {
+            rejected = writer.write(entries);
+        } catch (LokiPushException e) {
+            if (e.retriable()) {
+                log.warn("Pushing {} entries to Loki failed, Connect will deliver them again: {}", entries.size(), e.getMessage());
+                rewindToBuffered();
+                throw new RetriableException(e.getMessage(), e);
+            }
+            throw new ConnectException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rewindToBuffered();
+            throw new RetriableException("interrupted while pushing to Loki", e);
+        }
+        for (LokiWriter.Rejected refused : rejected) {
+            SinkRecord record = recordOf.get(refused.entry());
+            deadLetter(record, new DataException("Loki refused the entry of " + where(record) + ": " + refused.reason()));
+        }
+        for (Pending pending : buffer) {
+            TopicPartition partition = new TopicPartition(pending.record().topic(), pending.record().kafkaPartition());
+            settled.merge(partition, pending.record().kafkaOffset() + 1, Math::max);
+        }
+        buffer.clear();
+        bufferedBytes = 0;
+    }
+
+    private void rewindToBuffered() {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (Pending pending : buffer) {
+            first.merge(new TopicPartition(pending.record().topic(), pending.record().kafkaPartition()), pending.record().kafkaOffset(), Math::min);
+        }
+        context.offset(first);
+        buffer.clear();
+        bufferedBytes = 0;
+    }
+
+    /** Only offsets whose records Loki acknowledged (or the dead-letter queue took) are committed. */
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (!buffer.isEmpty()) {
             try {
-                loki.push(batch);
-            } catch (LokiPushException e) {
-                if (e.retriable()) {
-                    log.warn("Loki push of {} entries failed, Connect will redeliver: {}", batch.size(), e.getMessage());
-                    throw new RetriableException(e.getMessage(), e);
-                }
-                throw new ConnectException("Loki refused a push (check " + LokiSinkConfig.LOKI_URL_CONFIG + " and "
-                        + LokiSinkConfig.LOKI_TENANT_CONFIG + "): " + e.getMessage(), e);
+                flush();
+            } catch (RetriableException e) {
+                log.warn("Commit without the buffered records: {}", e.getMessage());
             }
         }
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        settled.forEach((partition, offset) -> {
+            if (currentOffsets.containsKey(partition)) {
+                commit.put(partition, new OffsetAndMetadata(offset));
+            }
+        });
+        return commit;
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        // Buffered records of partitions going elsewhere were not committed: their next owner gets them again.
+        buffer.removeIf(pending -> partitions.contains(new TopicPartition(pending.record().topic(), pending.record().kafkaPartition())));
+        bufferedBytes = buffer.stream().filter(p -> p.entry() != null).mapToLong(p -> p.entry().approximateBytes()).sum();
+        partitions.forEach(settled::remove);
     }
 
     private LokiEntry toEntry(SinkRecord record) {
@@ -85,11 +182,27 @@ public final class LokiSinkTask extends SinkTask {
         if (record.timestamp() == null) {
             throw new DataException("record " + where(record) + " has no timestamp");
         }
+        long now = System.currentTimeMillis();
+        if (record.timestamp() < now - maxEntryAge.toMillis()) {
+            throw new DataException("record " + where(record) + " is older than Loki accepts (" + LokiSinkConfig.MAX_ENTRY_AGE_MS_CONFIG + ")");
+        }
+        if (record.timestamp() > now + MAX_FUTURE.toMillis()) {
+            throw new DataException("record " + where(record) + " is more than 10 minutes in the future: Loki refuses it");
+        }
         try {
-            return RecordToEntry.map(record.topic(), record.timestamp(), deserializer.deserialize(record.topic(), bytes));
+            return mapper.map(record.topic(), record.timestamp(), deserializer.deserialize(record.topic(), bytes));
         } catch (SerializationException e) {
             throw new DataException("record " + where(record) + " is not readable Avro: " + e.getMessage(), e);
         }
+    }
+
+    private void deadLetter(SinkRecord record, DataException reason) {
+        if (errantRecords == null) {
+            throw new ConnectException(reason.getMessage() + "; no dead-letter queue is configured (errors.tolerance=all and "
+                    + "errors.deadletterqueue.topic.name), so the task stops rather than drop the record", reason);
+        }
+        log.warn("Dead-lettering {}: {}", where(record), reason.getMessage());
+        errantRecords.report(record, reason);
     }
 
     private static String where(SinkRecord record) {
@@ -98,6 +211,8 @@ public final class LokiSinkTask extends SinkTask {
 
     @Override
     public void stop() {
-        // the HTTP client holds no resources that need closing
+        if (writer != null) {
+            writer.close();
+        }
     }
 }

@@ -20,6 +20,23 @@ class LokiSinkConnectorTest {
     }
 
     @Test
+    void checksBetweenSettingsAreReportedOnTheKeyToChange() {
+        Map<String, ConfigValue> values = new java.util.HashMap<>();
+        new LokiSinkConnector().validate(Map.of("loki.url", "http://127.0.0.1:3100", "schema.registry.url", "http://127.0.0.1:8081",
+                        "loki.auth.basic.user", "grafana", "loki.auth.bearer.token", "t0ken", "labels.fields", "project_name:project,tool_name:tool"))
+                .configValues().forEach(v -> values.put(v.name(), v));
+        assertThat(values.get("loki.auth.bearer.token").errorMessages()).singleElement().asString().contains("not both");
+        assertThat(values.get("loki.auth.basic.password").errorMessages()).singleElement().asString().contains("needs both");
+
+        values.clear();
+        new LokiSinkConnector().validate(Map.of("loki.url", "http://127.0.0.1:3100", "schema.registry.url", "http://127.0.0.1:8081",
+                        "labels.fields", "session-id:x-y", "loki.encoding", "xml"))
+                .configValues().forEach(v -> values.put(v.name(), v));
+        assertThat(values.get("labels.fields").errorMessages()).singleElement().asString().contains("session-id:x-y");
+        assertThat(values.get("loki.encoding").errorMessages()).isNotEmpty();
+    }
+
+    @Test
     void reportsTheBuildVersion() {
         assertThat(new LokiSinkConnector().version()).isNotBlank().isNotEqualTo("unknown").doesNotContain("${");
     }

@@ -11,7 +11,9 @@ import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.serde.ConfluentAvroSerializer;
 import dev.agenttelemetry.testkit.TestKafka;
 import dev.agenttelemetry.testkit.loki.FakeLoki;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,10 +38,14 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The sink task against the Loki stand-in (snappy protobuf and JSON), with real Avro from the registry. */
 class LokiSinkTaskIT {
+    private static final TopicPartition EVENTS_0 = new TopicPartition("agent.events", 0);
     private static EmbeddedSchemaRegistry registry;
     private FakeLoki loki;
-    private final List<SinkRecord> reported = new ArrayList<>();
+    private final List<SinkRecord> deadLettered = new ArrayList<>();
+    private final List<Throwable> deadLetterReasons = new ArrayList<>();
+    private final Map<TopicPartition, Long> rewound = new HashMap<>();
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     @BeforeAll
@@ -61,35 +68,53 @@ class LokiSinkTaskIT {
         loki.close();
     }
 
-    private LokiSinkTask task(boolean withDlq) {
+    private LokiSinkTask task(boolean withDlq, String... settings) {
         LokiSinkTask task = new LokiSinkTask();
         task.initialize(new SinkTaskContext() {
             public Map<String, String> configs() { return Map.of(); }
-            public void offset(Map<TopicPartition, Long> offsets) { }
-            public void offset(TopicPartition tp, long offset) { }
+            public void offset(Map<TopicPartition, Long> offsets) { rewound.putAll(offsets); }
+            public void offset(TopicPartition tp, long offset) { rewound.put(tp, offset); }
             public void timeout(long timeoutMs) { }
-            public Set<TopicPartition> assignment() { return Set.of(); }
+            public Set<TopicPartition> assignment() { return Set.of(EVENTS_0); }
             public void pause(TopicPartition... partitions) { }
             public void resume(TopicPartition... partitions) { }
             public void requestCommit() { }
             public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() { return null; }
             public ErrantRecordReporter errantRecordReporter() {
-                return withDlq ? (record, error) -> { reported.add(record); return CompletableFuture.completedFuture(null); } : null;
+                return withDlq ? (record, error) -> {
+                    deadLettered.add(record);
+                    deadLetterReasons.add(error);
+                    return CompletableFuture.completedFuture(null);
+                } : null;
             }
         });
-        task.start(Map.of("loki.url", loki.url(), "schema.registry.url", registry.url()));
+        Map<String, String> props = new HashMap<>(Map.of("loki.url", loki.url(), "schema.registry.url", registry.url(),
+                "batch.linger.ms", "0", "retry.backoff.initial.ms", "1", "retry.backoff.max.ms", "5"));
+        for (int i = 0; i < settings.length; i += 2) {
+            props.put(settings[i], settings[i + 1]);
+        }
+        task.start(props);
         return task;
     }
 
     private SinkRecord record(String topic, long offset, Object value) {
+        return record(topic, offset, value, now.plusMillis(offset));
+    }
+
+    private SinkRecord record(String topic, long offset, Object value, Instant timestamp) {
         byte[] bytes = value instanceof byte[] raw ? raw
                 : new ConfluentAvroSerializer<>(new SchemaRegistryClient(registry.url()), false).serialize(topic, (org.apache.avro.specific.SpecificRecord) value);
-        return new SinkRecord(topic, 0, null, "s1", null, bytes, offset, now.plusMillis(offset).toEpochMilli(), org.apache.kafka.common.record.TimestampType.CREATE_TIME);
+        return new SinkRecord(topic, 0, null, "s1", null, bytes, offset, timestamp.toEpochMilli(), TimestampType.CREATE_TIME);
     }
 
     private AgentEvent event(String id) {
+        return event(id, "ls");
+    }
+
+    private AgentEvent event(String id, String command) {
         return AgentEvent.newBuilder().setEventId(id).setReceivedAt(now).setSessionId("s1").setHookEventName("PreToolUse")
-                .setEventType(EventType.command_execution).setToolName("Bash").setCommand("ls").setProjectName("shop").setPayload("{}").build();
+                .setEventType(EventType.command_execution).setToolName("Bash").setToolUseId("toolu_" + id).setCommand(command)
+                .setProjectName("shop").setPayload("{}").setHash("h").build();
     }
 
     private SecurityAlert alert() {
@@ -98,47 +123,122 @@ class LokiSinkTaskIT {
     }
 
     @Test
-    void pushesEventsAndAlertsWithLowCardinalityLabelsAndTheRecordAsJson() throws Exception {
+    void pushesSnappyProtobufWithLowCardinalityLabelsIdsAsStructuredMetadataAndTheRecordAsJson() throws Exception {
         task(false).put(List.of(record("agent.events", 1, event("e1")), record("agent.alerts", 2, alert())));
 
         List<FakeLoki.Entry> events = loki.entries(Map.of("kind", "event"));
         assertThat(events).hasSize(1);
         assertThat(events.get(0).labels()).containsEntry("service", "agent-telemetry").containsEntry("event_type", "command_execution")
                 .containsEntry("tool", "Bash").containsEntry("project", "shop").containsEntry("hook_event", "PreToolUse")
-                .doesNotContainKey("session_id");
+                .containsEntry("topic", "agent.events").doesNotContainKeys("session_id", "event_id");
+        assertThat(events.get(0).metadata()).containsEntry("session_id", "s1").containsEntry("event_id", "e1").containsEntry("tool_use_id", "toolu_e1");
         assertThat(events.get(0).timestampNanos()).isEqualTo(now.plusMillis(1).toEpochMilli() * 1_000_000L);
         JsonNode line = new ObjectMapper().readTree(events.get(0).line());
         assertThat(line.path("event_id").asText()).isEqualTo("e1");
-        assertThat(line.path("session_id").asText()).isEqualTo("s1");
-        assertThat(loki.entries(Map.of("kind", "alert", "severity", "critical", "rule", "destructive_command"))).hasSize(1);
+        assertThat(loki.entries(Map.of("kind", "alert", "severity", "critical", "rule", "destructive_command")))
+                .singleElement().satisfies(entry -> assertThat(entry.metadata()).containsEntry("alert_id", "a1"));
     }
 
     @Test
-    void retriesAfter5xxAndARedeliveryIsStoredOnce() {
-        LokiSinkTask task = task(false);
-        List<SinkRecord> batch = List.of(record("agent.events", 1, event("e1")), record("agent.events", 2, event("e2")));
-        loki.failNext(new FakeLoki.Failure(500, "empty ring\n", Duration.ZERO));
-        assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class).hasMessageContaining("500");
-        assertThat(loki.entries()).isEmpty();
+    void jsonEncodingCarriesTheSameEntries() {
+        task(false, "loki.encoding", "json").put(List.of(record("agent.events", 1, event("e1"))));
+        assertThat(loki.entries(Map.of("kind", "event"))).singleElement()
+                .satisfies(entry -> assertThat(entry.metadata()).containsEntry("event_id", "e1"));
+    }
 
-        task.put(batch);
-        task.put(batch); // Connect redelivers after a crash: identical entries, stored once
+    @Test
+    void retries429And5xxWithBackoffThenDelivers() {
+        loki.failNext(new FakeLoki.Failure(500, "empty ring\n", Duration.ZERO), new FakeLoki.Failure(429, "Ingestion rate limit exceeded\n", Duration.ZERO));
+        task(false, "retry.max", "3").put(List.of(record("agent.events", 1, event("e1")), record("agent.events", 2, event("e2"))));
         assertThat(loki.entries()).hasSize(2);
     }
 
     @Test
-    void failsWithTheKeyToFixOnAuthErrors() {
-        loki.failNext(new FakeLoki.Failure(401, "no org id\n", Duration.ZERO));
-        assertThatThrownBy(() -> task(false).put(List.of(record("agent.events", 1, event("e1")))))
-                .isInstanceOf(ConnectException.class).isNotInstanceOf(RetriableException.class)
-                .hasMessageContaining("loki.tenant").hasMessageContaining("401");
+    void whenRetriesRunOutConnectRedeliversAndARedeliveryIsStoredOnce() {
+        LokiSinkTask task = task(false, "retry.max", "1", "batch.linger.ms", "60000");
+        task.put(List.of(record("agent.events", 1, event("e1")))); // buffered: lingering
+        assertThat(loki.entries()).isEmpty();
+        assertThat(task.preCommit(Map.of(EVENTS_0, new OffsetAndMetadata(2)))).containsEntry(EVENTS_0, new OffsetAndMetadata(2));
+        assertThat(loki.entries()).hasSize(1);
+
+        List<SinkRecord> batch = List.of(record("agent.events", 2, event("e2")), record("agent.events", 3, event("e3")));
+        task.put(batch);
+        loki.failNext(new FakeLoki.Failure(500, "empty ring\n", Duration.ZERO), new FakeLoki.Failure(503, "unavailable\n", Duration.ZERO));
+        assertThat(task.preCommit(Map.of(EVENTS_0, new OffsetAndMetadata(4))))
+                .as("nothing past what Loki acknowledged").containsEntry(EVENTS_0, new OffsetAndMetadata(2));
+        assertThat(rewound).containsEntry(EVENTS_0, 2L);
+
+        task.put(batch); // Connect delivers them again from the rewound offset
+        task.put(batch); // and once more after a crash: identical entries, stored once
+        assertThat(task.preCommit(Map.of(EVENTS_0, new OffsetAndMetadata(4)))).containsEntry(EVENTS_0, new OffsetAndMetadata(4));
+        assertThat(loki.entries()).extracting(e -> e.metadata().get("event_id")).containsExactlyInAnyOrder("e1", "e2", "e3");
     }
 
     @Test
-    void sendsAnUnreadableRecordToTheDeadLetterQueueAndKeepsTheRest() {
-        SinkRecord bad = record("agent.events", 1, "not avro".getBytes());
-        task(true).put(List.of(bad, record("agent.events", 2, event("e2"))));
-        assertThat(reported).containsExactly(bad);
-        assertThat(loki.entries()).hasSize(1);
+    void aTaskThatCrashedBeforeItsCommitIsReplacedWithoutDuplicatesInLoki() {
+        List<SinkRecord> batch = List.of(record("agent.events", 1, event("e1")), record("agent.events", 2, event("e2", "git status")),
+                record("agent.alerts", 3, alert()));
+        task(false).put(batch); // pushed, then the worker dies before committing offsets
+        LokiSinkTask replacement = task(false);
+        replacement.put(batch); // the next task gets the same records from the last committed offset
+        assertThat(replacement.preCommit(Map.of(EVENTS_0, new OffsetAndMetadata(3)))).containsEntry(EVENTS_0, new OffsetAndMetadata(3));
+        assertThat(loki.entries()).hasSize(3);
+    }
+
+    @Test
+    void failsWithTheKeyToFixOnAuthAndUrlErrors() {
+        loki.failNext(new FakeLoki.Failure(401, "no org id\n", Duration.ZERO));
+        assertThatThrownBy(() -> task(false).put(List.of(record("agent.events", 1, event("e1")))))
+                .isInstanceOf(ConnectException.class).isNotInstanceOf(RetriableException.class)
+                .hasMessageContaining("loki.tenant").hasMessageContaining("loki.auth").hasMessageContaining("401");
+        loki.failNext(new FakeLoki.Failure(404, "404 page not found\n", Duration.ZERO));
+        assertThatThrownBy(() -> task(false).put(List.of(record("agent.events", 1, event("e1")))))
+                .isInstanceOf(ConnectException.class).isNotInstanceOf(RetriableException.class).hasMessageContaining("loki.url");
+    }
+
+    @Test
+    void entriesLokiRefusesGoToTheDeadLetterQueueWithItsReasonAndTheRestIsStored() {
+        LokiSinkTask task = task(true);
+        task.put(List.of(record("agent.events", 1, event("e1"))));
+        // Two hours behind the stream's newest entry: Loki stores the valid entries of the request and refuses this one.
+        SinkRecord late = record("agent.events", 2, event("late"), now.minus(Duration.ofHours(2)));
+        task.put(List.of(late, record("agent.events", 3, event("e3")), record("agent.events", 4, event("e4"))));
+        assertThat(deadLettered).containsExactly(late);
+        assertThat(deadLetterReasons.get(0)).hasMessageContaining("agent.events-0@2").hasMessageContaining("too far behind");
+        assertThat(loki.entries()).extracting(e -> e.metadata().get("event_id")).containsExactlyInAnyOrder("e1", "e3", "e4");
+        assertThat(task.preCommit(Map.of(EVENTS_0, new OffsetAndMetadata(5)))).containsEntry(EVENTS_0, new OffsetAndMetadata(5));
+    }
+
+    @Test
+    void recordsLokiWouldRefuseAreShapedOrDeadLetteredBeforeSending() {
+        LokiSinkTask task = task(true);
+        SinkRecord old = record("agent.events", 1, event("old"), now.minus(Duration.ofDays(8)));
+        SinkRecord unreadable = record("agent.events", 2, "not avro".getBytes());
+        SinkRecord huge = record("agent.events", 3, event("huge", "echo " + "x".repeat(300_000)));
+        task.put(List.of(old, unreadable, huge));
+        assertThat(deadLettered).containsExactly(old, unreadable);
+        assertThat(deadLetterReasons.get(0)).hasMessageContaining("older than Loki accepts");
+        assertThat(deadLetterReasons.get(1)).hasMessageContaining("not readable Avro");
+        FakeLoki.Entry stored = loki.entries().get(0);
+        assertThat(stored.line().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(FakeLoki.MAX_LINE_BYTES);
+        assertThat(stored.line()).endsWith("to fit Loki's 256 KB line limit]");
+    }
+
+    @Test
+    void withoutADeadLetterQueueTheTaskStopsRatherThanDropARecord() {
+        assertThatThrownBy(() -> task(false).put(List.of(record("agent.events", 1, "not avro".getBytes()))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("errors.deadletterqueue.topic.name");
+    }
+
+    @Test
+    void keepsEveryRequestUnderTheConfiguredSize() {
+        List<SinkRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batch.add(record("agent.events", i, event("e" + i, "echo " + "y".repeat(100_000))));
+        }
+        task(false, "batch.max.bytes", String.valueOf(512 * 1024), "loki.encoding", "json").put(batch);
+        assertThat(loki.entries()).hasSize(40);
+        assertThat(loki.requests()).isGreaterThanOrEqualTo(8); // 40 x ~100 KB in requests of at most 512 KB
+        assertThat(loki.receivedBytes() / loki.requests()).isLessThan(512 * 1024);
     }
 }

@@ -2,9 +2,12 @@ package dev.agenttelemetry.testkit.loki;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.CodedInputStream;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.xerial.snappy.Snappy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -16,46 +19,77 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Grafana Loki cannot be installed here, so tests push to this server instead. It implements
- * {@code POST /loki/api/v1/push} (JSON, optionally gzip) and answers as Loki 3.4 was measured to
- * answer (shared/NOTES.md): 204 with an empty body on success; text/plain errors; 400 for a missing
- * media type, malformed JSON, invalid or too many labels (whole request dropped); 400 for entries too
- * old, too new, too far behind the stream's newest entry or too long, while the valid entries of the
- * same request ARE stored; only the last failing stream's error is reported; duplicates stored once.
+ * {@code POST /loki/api/v1/push} in both of Loki's encodings (snappy-compressed protobuf
+ * {@code logproto.PushRequest}, and JSON, optionally gzip) with structured metadata, and answers as Loki
+ * 3.4 was measured to answer (shared/NOTES.md): 204 with an empty body on success; text/plain errors;
+ * 400 for a missing media type, an undecodable body, invalid or too many labels (whole request dropped);
+ * 400 for entries too old, too new, more than an hour behind the stream's newest entry, too long, or
+ * with too much structured metadata, while the valid entries of the same request ARE stored; only the
+ * LAST stream's error is reported (errors of earlier streams are dropped silently, with 204); duplicates
+ * (same stream, timestamp and line) stored once; a request over 6 MB gets 429 every time, one over 4 MB
+ * decoded gets 500 ResourceExhausted every time; an optional ingestion rate limit answers 429 above it.
  * Tests can script failures (429, 500, delays) for the next requests.
  */
 public final class FakeLoki implements AutoCloseable {
     public static final int MAX_LINE_BYTES = 262_144;
     public static final int MAX_LABELS = 15;
+    static final int MAX_METADATA_BYTES = 65_536;
+    static final int MAX_METADATA_ENTRIES = 128;
+    static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    static final int BURST_BYTES = 6 * 1024 * 1024;
     private static final Duration MAX_BEHIND = Duration.ofHours(1);
     private static final Duration REJECT_OLDER_THAN = Duration.ofDays(7);
     private static final Duration CREATION_GRACE = Duration.ofMinutes(10);
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final Pattern LABEL_PAIR = Pattern.compile("\\s*([^=\\s,{}]+)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(,|})");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One stored entry. */
-    public record Entry(SortedMap<String, String> labels, long timestampNanos, String line) {
+    public record Entry(SortedMap<String, String> labels, long timestampNanos, String line, SortedMap<String, String> metadata) {
     }
 
     /** A scripted answer for a coming request. */
     public record Failure(int status, String body, Duration delay) {
     }
 
+    private record Key(SortedMap<String, String> labels, long timestampNanos, String line) {
+    }
+
+    private record PushedStream(SortedMap<String, String> labels, List<Entry> entries) {
+    }
+
+    /** A request Loki would refuse as a whole, with its status and message. */
+    private static final class Refused extends Exception {
+        final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
     private final HttpServer server;
-    private final Map<SortedMap<String, String>, Set<Entry>> streams = new HashMap<>();
+    private final Map<Key, Entry> stored = new LinkedHashMap<>();
     private final Map<SortedMap<String, String>, Long> newestByStream = new HashMap<>();
     private final Deque<Failure> scripted = new ArrayDeque<>();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong receivedBytes = new AtomicLong();
+    private long rateLimitBytesPerSecond;
+    private double tokens = BURST_BYTES;
+    private long lastRefillNanos = System.nanoTime();
 
     private FakeLoki(HttpServer server) {
         this.server = server;
@@ -65,7 +99,7 @@ public final class FakeLoki implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         FakeLoki loki = new FakeLoki(server);
         server.createContext("/loki/api/v1/push", loki::handlePush);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
         return loki;
     }
@@ -79,11 +113,26 @@ public final class FakeLoki implements AutoCloseable {
         scripted.addAll(List.of(failures));
     }
 
-    /** Every stored entry, streams in no particular order, each stream by time. */
+    /** Loki's ingestion_rate_mb (default 4 MB/s, burst 6 MB): pushes above it get 429. 0 (the default here): no limit. */
+    public synchronized void limitRate(long bytesPerSecond) {
+        this.rateLimitBytesPerSecond = bytesPerSecond;
+    }
+
+    public long requests() {
+        return requests.get();
+    }
+
+    public long receivedBytes() {
+        return receivedBytes.get();
+    }
+
+    /** Every stored entry, in the order stored. */
     public synchronized List<Entry> entries() {
-        List<Entry> all = new ArrayList<>();
-        streams.values().forEach(all::addAll);
-        return all;
+        return new ArrayList<>(stored.values());
+    }
+
+    public synchronized int size() {
+        return stored.size();
     }
 
     /** Stored entries whose labels include all of {@code selector}. */
@@ -93,59 +142,87 @@ public final class FakeLoki implements AutoCloseable {
 
     private void handlePush(HttpExchange exchange) throws IOException {
         try (exchange) {
+            requests.incrementAndGet();
             if (!exchange.getRequestMethod().equals("POST")) {
                 answer(exchange, 405, "405 method not allowed\n");
                 return;
             }
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            receivedBytes.addAndGet(body.length);
             Failure failure;
             synchronized (this) {
                 failure = scripted.poll();
             }
             if (failure != null) {
-                exchange.getRequestBody().readAllBytes();
                 sleep(failure.delay());
                 answer(exchange, failure.status(), failure.body());
                 return;
             }
-            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-            if (contentType == null || contentType.isBlank()) {
-                answer(exchange, 400, "mime: no media type\n");
-                return;
-            }
-            if (!contentType.startsWith("application/json")) {
-                answer(exchange, 415, "unsupported Content-Type " + contentType + " (this stand-in decodes JSON only)\n");
-                return;
-            }
-            InputStream body = exchange.getRequestBody();
-            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-                body = new GZIPInputStream(body);
-            }
-            JsonNode root;
             try {
-                root = JSON.readTree(body);
-            } catch (IOException e) {
-                answer(exchange, 400, "loghttp.PushRequest.Streams: ReadArray: expect [ or , or ] or n, but found invalid\n");
-                return;
-            }
-            String error = store(root);
-            if (error == null) {
-                answer(exchange, 204, "");
-            } else {
-                answer(exchange, error.startsWith("422 ") ? 422 : 400, error.replaceFirst("^422 ", "") + "\n");
+                if (body.length > BURST_BYTES) {
+                    throw new Refused(429, "Ingestion rate limit exceeded for user fake (limit: 4194304 bytes/sec) while attempting to ingest "
+                            + "lines totaling " + body.length + " bytes, reduce log volume or contact your Loki administrator to see if the limit can be increased");
+                }
+                List<PushedStream> streams = decode(exchange, body);
+                String error = store(streams, body.length);
+                if (error == null) {
+                    answer(exchange, 204, "");
+                } else {
+                    answer(exchange, 400, error + "\n");
+                }
+            } catch (Refused refused) {
+                answer(exchange, refused.status, refused.getMessage() + "\n");
             }
         }
     }
 
-    /** Stores what Loki would store; returns the error Loki would report, or null. */
-    private synchronized String store(JsonNode root) {
+    private List<PushedStream> decode(HttpExchange exchange, byte[] body) throws Refused, IOException {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || contentType.isBlank()) {
+            throw new Refused(400, "mime: no media type");
+        }
+        if (contentType.startsWith("application/x-protobuf")) {
+            byte[] raw;
+            try {
+                raw = Snappy.uncompress(body);
+            } catch (IOException e) {
+                throw new Refused(400, "snappy: corrupt input");
+            }
+            if (raw.length > MAX_MESSAGE_BYTES) {
+                throw new Refused(500, "rpc error: code = ResourceExhausted desc = grpc: received message larger than max ("
+                        + raw.length + " vs. " + MAX_MESSAGE_BYTES + ")");
+            }
+            try {
+                return protobuf(raw);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new Refused(400, "failed to parse push request: " + e.getMessage());
+            }
+        }
+        if (contentType.startsWith("application/json")) {
+            InputStream in = new ByteArrayInputStream(body);
+            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                in = new GZIPInputStream(in);
+            }
+            byte[] json = in.readAllBytes();
+            if (json.length > MAX_MESSAGE_BYTES) {
+                throw new Refused(500, "rpc error: code = ResourceExhausted desc = grpc: received message larger than max ("
+                        + json.length + " vs. " + MAX_MESSAGE_BYTES + ")");
+            }
+            try {
+                return json(JSON.readTree(json));
+            } catch (IOException e) {
+                throw new Refused(400, "loghttp.PushRequest.Streams: ReadArray: expect [ or , or ] or n, but found invalid");
+            }
+        }
+        throw new Refused(415, "unsupported Content-Type " + contentType);
+    }
+
+    private static List<PushedStream> json(JsonNode root) throws Refused {
         JsonNode streamNodes = root == null ? null : root.get("streams");
         if (streamNodes == null || !streamNodes.isArray()) {
-            return "loghttp.PushRequest: missing streams";
+            throw new Refused(400, "loghttp.PushRequest: missing streams");
         }
-        if (streamNodes.isEmpty()) {
-            return "422 no streams in the push request";
-        }
-        List<SortedMap<String, String>> labelSets = new ArrayList<>();
+        List<PushedStream> streams = new ArrayList<>();
         for (JsonNode stream : streamNodes) {
             SortedMap<String, String> labels = new TreeMap<>();
             Iterator<Map.Entry<String, JsonNode>> fields = stream.path("stream").fields();
@@ -153,30 +230,148 @@ public final class FakeLoki implements AutoCloseable {
                 Map.Entry<String, JsonNode> label = fields.next();
                 labels.put(label.getKey(), label.getValue().asText());
             }
-            String labelError = validateLabels(labels);
-            if (labelError != null) {
-                return labelError; // a label error drops the whole request
+            List<Entry> entries = new ArrayList<>();
+            for (JsonNode value : stream.path("values")) {
+                SortedMap<String, String> metadata = new TreeMap<>();
+                value.path(2).fields().forEachRemaining(field -> metadata.put(field.getKey(), field.getValue().asText()));
+                entries.add(new Entry(labels, Long.parseLong(value.get(0).asText()), value.get(1).asText(), metadata));
             }
-            labelSets.add(labels);
+            streams.add(new PushedStream(labels, entries));
+        }
+        return streams;
+    }
+
+    /** Decodes logproto.PushRequest: streams = 1 (labels = 1, entries = 2 (timestamp = 1, line = 2, structuredMetadata = 3)). */
+    private static List<PushedStream> protobuf(byte[] raw) throws IOException, Refused {
+        List<PushedStream> streams = new ArrayList<>();
+        CodedInputStream request = CodedInputStream.newInstance(raw);
+        for (int tag = request.readTag(); tag != 0; tag = request.readTag()) {
+            if (tag >>> 3 != 1) {
+                request.skipField(tag);
+                continue;
+            }
+            CodedInputStream stream = CodedInputStream.newInstance(request.readByteArray());
+            String labelText = "";
+            List<byte[]> entryBytes = new ArrayList<>();
+            for (int t = stream.readTag(); t != 0; t = stream.readTag()) {
+                switch (t >>> 3) {
+                    case 1 -> labelText = stream.readString();
+                    case 2 -> entryBytes.add(stream.readByteArray());
+                    default -> stream.skipField(t);
+                }
+            }
+            SortedMap<String, String> labels = parseLabels(labelText);
+            List<Entry> entries = new ArrayList<>();
+            for (byte[] bytes : entryBytes) {
+                CodedInputStream entry = CodedInputStream.newInstance(bytes);
+                long seconds = 0;
+                int nanos = 0;
+                String line = "";
+                SortedMap<String, String> metadata = new TreeMap<>();
+                for (int t = entry.readTag(); t != 0; t = entry.readTag()) {
+                    switch (t >>> 3) {
+                        case 1 -> {
+                            CodedInputStream ts = CodedInputStream.newInstance(entry.readByteArray());
+                            for (int f = ts.readTag(); f != 0; f = ts.readTag()) {
+                                if (f >>> 3 == 1) {
+                                    seconds = ts.readInt64();
+                                } else if (f >>> 3 == 2) {
+                                    nanos = ts.readInt32();
+                                } else {
+                                    ts.skipField(f);
+                                }
+                            }
+                        }
+                        case 2 -> line = entry.readString();
+                        case 3 -> {
+                            CodedInputStream pair = CodedInputStream.newInstance(entry.readByteArray());
+                            String name = "";
+                            String value = "";
+                            for (int f = pair.readTag(); f != 0; f = pair.readTag()) {
+                                if (f >>> 3 == 1) {
+                                    name = pair.readString();
+                                } else if (f >>> 3 == 2) {
+                                    value = pair.readString();
+                                } else {
+                                    pair.skipField(f);
+                                }
+                            }
+                            metadata.put(name, value);
+                        }
+                        default -> entry.skipField(t);
+                    }
+                }
+                entries.add(new Entry(labels, seconds * 1_000_000_000L + nanos, line, metadata));
+            }
+            streams.add(new PushedStream(labels, entries));
+        }
+        return streams;
+    }
+
+    /** Parses {@code {a="b", c="d"}} as Loki does for protobuf pushes. */
+    static SortedMap<String, String> parseLabels(String text) throws Refused {
+        SortedMap<String, String> labels = new TreeMap<>();
+        String trimmed = text.trim();
+        if (!trimmed.startsWith("{") || !trimmed.endsWith("}")) {
+            throw new Refused(400, "error parsing labels '" + text + "': expected {name=\"value\", ...}");
+        }
+        if (trimmed.equals("{}")) {
+            return labels;
+        }
+        Matcher pair = LABEL_PAIR.matcher(trimmed);
+        int at = 1;
+        while (at < trimmed.length()) {
+            if (!pair.find(at) || pair.start() != at) {
+                throw new Refused(400, "error parsing labels '" + text + "'");
+            }
+            labels.put(pair.group(1), pair.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
+            at = pair.end();
+        }
+        return labels;
+    }
+
+    /** Stores what Loki would store; returns the error Loki would report, or null. */
+    private synchronized String store(List<PushedStream> streams, int bytes) throws Refused {
+        if (streams.isEmpty()) {
+            throw new Refused(422, "no streams in the push request");
+        }
+        for (PushedStream stream : streams) {
+            String labelError = validateLabels(stream.labels());
+            if (labelError != null) {
+                throw new Refused(400, labelError); // a label error drops the whole request
+            }
+        }
+        if (rateLimitBytesPerSecond > 0) {
+            long now = System.nanoTime();
+            tokens = Math.min(BURST_BYTES, tokens + (now - lastRefillNanos) / 1e9 * rateLimitBytesPerSecond);
+            lastRefillNanos = now;
+            if (tokens < bytes) {
+                throw new Refused(429, "Ingestion rate limit exceeded for user fake (limit: " + rateLimitBytesPerSecond
+                        + " bytes/sec) while attempting to ingest lines totaling " + bytes + " bytes, reduce log volume or contact your Loki administrator to see if the limit can be increased");
+            }
+            tokens -= bytes;
         }
         String lastStreamError = null;
         Instant now = Instant.now();
-        for (int i = 0; i < labelSets.size(); i++) {
+        for (PushedStream stream : streams) {
             String streamError = null;
-            SortedMap<String, String> labels = labelSets.get(i);
-            for (JsonNode value : streamNodes.get(i).path("values")) {
-                long ts = Long.parseLong(value.get(0).asText());
-                String line = value.get(1).asText();
-                Instant at = Instant.ofEpochSecond(0, ts);
+            SortedMap<String, String> labels = stream.labels();
+            for (Entry entry : stream.entries()) {
+                Instant at = Instant.ofEpochSecond(0, entry.timestampNanos());
                 long newest = newestByStream.getOrDefault(labels, Long.MIN_VALUE);
+                int lineBytes = entry.line().getBytes(StandardCharsets.UTF_8).length;
+                int metadataBytes = entry.metadata().entrySet().stream().mapToInt(m -> m.getKey().length() + m.getValue().length()).sum();
                 String entryError = null;
-                if (line.getBytes(StandardCharsets.UTF_8).length > MAX_LINE_BYTES) {
-                    entryError = "stream '" + labels + "' has a line too long: " + line.getBytes(StandardCharsets.UTF_8).length + " bytes, limit " + MAX_LINE_BYTES;
+                if (lineBytes > MAX_LINE_BYTES) {
+                    entryError = "stream '" + labels + "' has a line too long: " + lineBytes + " bytes, limit " + MAX_LINE_BYTES;
+                } else if (metadataBytes > MAX_METADATA_BYTES || entry.metadata().size() > MAX_METADATA_ENTRIES) {
+                    entryError = "stream '" + labels + "' has structured metadata too large: '" + metadataBytes + "' bytes, limit: '"
+                            + MAX_METADATA_BYTES + "' bytes";
                 } else if (at.isBefore(now.minus(REJECT_OLDER_THAN))) {
                     entryError = "entry for stream '" + labels + "' has timestamp too old: " + at;
                 } else if (at.isAfter(now.plus(CREATION_GRACE))) {
                     entryError = "entry for stream '" + labels + "' has timestamp too new: " + at;
-                } else if (newest != Long.MIN_VALUE && ts < newest - MAX_BEHIND.toNanos()) {
+                } else if (newest != Long.MIN_VALUE && entry.timestampNanos() < newest - MAX_BEHIND.toNanos()) {
                     entryError = "entry with timestamp " + at + " ignored, reason: 'entry too far behind, entry timestamp is: "
                             + at + ", oldest acceptable timestamp is: " + Instant.ofEpochSecond(0, newest - MAX_BEHIND.toNanos()) + "'";
                 }
@@ -184,10 +379,10 @@ public final class FakeLoki implements AutoCloseable {
                     streamError = entryError;
                     continue;
                 }
-                streams.computeIfAbsent(labels, k -> new LinkedHashSet<>()).add(new Entry(labels, ts, line));
-                newestByStream.put(labels, Math.max(newest, ts));
+                stored.putIfAbsent(new Key(labels, entry.timestampNanos(), entry.line()), entry);
+                newestByStream.put(labels, Math.max(newest, entry.timestampNanos()));
             }
-            // Loki reports only the last failing stream's error when it is the last stream of the request.
+            // Loki reports only the last stream's error: an error in an earlier stream is overwritten.
             lastStreamError = streamError;
         }
         return lastStreamError;

@@ -1,60 +1,205 @@
 package dev.agenttelemetry.sink.loki.config;
 
+import dev.agenttelemetry.sink.loki.push.PushEncoding;
+import dev.agenttelemetry.sink.loki.push.RetryPolicy;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
-/** The connector's settings, with a doc, a default and a validator for each key. */
+/** The connector's settings, each with a doc, a default, a validator and a group (see docs/sink-loki-configuration.md). */
 public final class LokiSinkConfig extends AbstractConfig {
-    private static final String GROUP_CONNECTION = "Connection";
-    private static final String GROUP_RECORDS = "Records";
-    private static final String GROUP_BATCHING = "Batching";
+    private static final String CONNECTION = "Connection";
+    private static final String RECORDS = "Records and mapping";
+    private static final String BATCHING = "Batching and retries";
 
     public static final String LOKI_URL_CONFIG = "loki.url";
-    private static final String LOKI_URL_DOC = "Base URL of Grafana Loki, e.g. http://127.0.0.1:3100; entries are pushed to <url>/loki/api/v1/push.";
-
     public static final String LOKI_TENANT_CONFIG = "loki.tenant";
-    private static final String LOKI_TENANT_DOC = "Tenant sent as X-Scope-OrgID, for a Loki with auth_enabled. Empty: no header.";
-
-    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
-    private static final String SCHEMA_REGISTRY_URL_DOC = "Schema Registry that holds the Avro schemas of the records (Confluent wire format).";
-
+    public static final String BASIC_USER_CONFIG = "loki.auth.basic.user";
+    public static final String BASIC_PASSWORD_CONFIG = "loki.auth.basic.password";
+    public static final String BEARER_TOKEN_CONFIG = "loki.auth.bearer.token";
+    public static final String TRUSTSTORE_PATH_CONFIG = "loki.tls.truststore.path";
+    public static final String TRUSTSTORE_PASSWORD_CONFIG = "loki.tls.truststore.password";
+    public static final String TRUSTSTORE_TYPE_CONFIG = "loki.tls.truststore.type";
     public static final String REQUEST_TIMEOUT_MS_CONFIG = "loki.request.timeout.ms";
-    private static final String REQUEST_TIMEOUT_MS_DOC = "How long one push request may take before it counts as failed and is retried.";
-    private static final int REQUEST_TIMEOUT_MS_DEFAULT = 10_000;
-
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    public static final String LABELS_CONFIG = "labels.fields";
+    public static final String METADATA_CONFIG = "structured.metadata.fields";
+    public static final String MAX_ENTRY_AGE_MS_CONFIG = "loki.max.entry.age.ms";
+    public static final String ENCODING_CONFIG = "loki.encoding";
     public static final String BATCH_MAX_RECORDS_CONFIG = "batch.max.records";
-    private static final String BATCH_MAX_RECORDS_DOC = "Most log entries in one push request.";
-    private static final int BATCH_MAX_RECORDS_DEFAULT = 1_000;
+    public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
+    public static final String BATCH_LINGER_MS_CONFIG = "batch.linger.ms";
+    public static final String CONCURRENCY_CONFIG = "loki.push.concurrency";
+    public static final String RETRY_MAX_CONFIG = "retry.max";
+    public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
+    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+
+    /** Loki allows 15 labels; service, kind and topic are always set. */
+    static final int MAX_FIELD_LABELS = 12;
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(LOKI_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, LokiSinkConfig::validateUrl, Importance.HIGH,
-                    LOKI_URL_DOC, GROUP_CONNECTION, 1, ConfigDef.Width.LONG, "Loki URL")
-            .define(LOKI_TENANT_CONFIG, Type.STRING, "", Importance.MEDIUM, LOKI_TENANT_DOC,
-                    GROUP_CONNECTION, 2, ConfigDef.Width.MEDIUM, "Tenant")
-            .define(REQUEST_TIMEOUT_MS_CONFIG, Type.INT, REQUEST_TIMEOUT_MS_DEFAULT, ConfigDef.Range.between(100, 300_000),
-                    Importance.LOW, REQUEST_TIMEOUT_MS_DOC, GROUP_CONNECTION, 3, ConfigDef.Width.SHORT, "Request timeout (ms)")
+                    "Base URL of Grafana Loki, e.g. http://127.0.0.1:3100; entries go to <url>/loki/api/v1/push.",
+                    CONNECTION, 1, Width.LONG, "Loki URL")
+            .define(LOKI_TENANT_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                    "Tenant sent as X-Scope-OrgID, for a Loki with auth_enabled (multi-tenant). Empty: no header.",
+                    CONNECTION, 2, Width.MEDIUM, "Tenant")
+            .define(BASIC_USER_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                    "User for HTTP basic authentication (e.g. a Grafana Cloud instance id). Empty: no basic auth.",
+                    CONNECTION, 3, Width.MEDIUM, "Basic auth user")
+            .define(BASIC_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
+                    "Password or API token for basic authentication. Use a config provider (e.g. ${env:LOKI_PASSWORD}) rather than plain text.",
+                    CONNECTION, 4, Width.MEDIUM, "Basic auth password")
+            .define(BEARER_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
+                    "Bearer token sent as 'Authorization: Bearer <token>'; not together with basic authentication.",
+                    CONNECTION, 5, Width.MEDIUM, "Bearer token")
+            .define(TRUSTSTORE_PATH_CONFIG, Type.STRING, "", Importance.LOW,
+                    "Trust store for an https Loki whose certificate the JVM does not trust by default. Empty: the JVM's trust store.",
+                    CONNECTION, 6, Width.LONG, "Trust store")
+            .define(TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, "Password of the trust store.",
+                    CONNECTION, 7, Width.MEDIUM, "Trust store password")
+            .define(TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), Importance.LOW,
+                    "Type of the trust store.", CONNECTION, 8, Width.SHORT, "Trust store type")
+            .define(REQUEST_TIMEOUT_MS_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(100, 300_000), Importance.LOW,
+                    "How long one push request may take before it counts as failed and is retried.",
+                    CONNECTION, 9, Width.SHORT, "Request timeout (ms)")
+            .define(ENCODING_CONFIG, Type.STRING, "protobuf", ConfigDef.CaseInsensitiveValidString.in("protobuf", "json"), Importance.LOW,
+                    "protobuf: Loki's snappy-compressed protobuf (smallest, what Promtail and Alloy send); json: Loki's JSON push format.",
+                    CONNECTION, 10, Width.SHORT, "Encoding")
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, LokiSinkConfig::validateUrl, Importance.HIGH,
-                    SCHEMA_REGISTRY_URL_DOC, GROUP_RECORDS, 1, ConfigDef.Width.LONG, "Schema Registry URL")
-            .define(BATCH_MAX_RECORDS_CONFIG, Type.INT, BATCH_MAX_RECORDS_DEFAULT, ConfigDef.Range.between(1, 100_000),
-                    Importance.LOW, BATCH_MAX_RECORDS_DOC, GROUP_BATCHING, 1, ConfigDef.Width.SHORT, "Max records per push");
+                    "Schema Registry that holds the Avro schemas of the records (Confluent wire format; use value.converter="
+                            + "org.apache.kafka.connect.converters.ByteArrayConverter).",
+                    RECORDS, 1, Width.LONG, "Schema Registry URL")
+            .define(LABELS_CONFIG, Type.LIST, "project_name:project,event_type,tool_name:tool,hook_event_name:hook_event,severity,rule_id:rule,risk_category:risk",
+                    LokiSinkConfig::validateLabels, Importance.MEDIUM,
+                    "Record fields that become Loki labels, as field or field:label. Keep them few and of low cardinality (Loki indexes "
+                            + "every label combination as a stream); service, kind (event, alert, session) and topic are always set. At most "
+                            + MAX_FIELD_LABELS + ".",
+                    RECORDS, 2, Width.LONG, "Label fields")
+            .define(METADATA_CONFIG, Type.LIST, "session_id,event_id,tool_use_id,alert_id", LokiSinkConfig::validateMetadata,
+                    Importance.MEDIUM,
+                    "Record fields sent as structured metadata: searchable per entry without creating streams (ids and other high-cardinality "
+                            + "values). At most 20.",
+                    RECORDS, 3, Width.LONG, "Structured metadata fields")
+            .define(MAX_ENTRY_AGE_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), ConfigDef.Range.atLeast(60_000), Importance.LOW,
+                    "Records older than this are not pushed but sent to the dead-letter queue: Loki refuses them (its "
+                            + "reject_old_samples_max_age, 7 days by default). Entries more than 10 minutes in the future are refused alike.",
+                    RECORDS, 4, Width.SHORT, "Max entry age (ms)")
+            .define(BATCH_MAX_RECORDS_CONFIG, Type.INT, 2_000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+                    "Most entries in one push request.", BATCHING, 1, Width.SHORT, "Max records per push")
+            .define(BATCH_MAX_BYTES_CONFIG, Type.INT, 1024 * 1024, ConfigDef.Range.between(300 * 1024, 3 * 1024 * 1024), Importance.LOW,
+                    "Most uncompressed bytes in one push request. Loki fails requests over 4 MB (gRPC message size) and over its 6 MB "
+                            + "burst forever, so the range stops at 3 MB; a single entry is at most 256 KB plus metadata.",
+                    BATCHING, 2, Width.SHORT, "Max bytes per push")
+            .define(BATCH_LINGER_MS_CONFIG, Type.INT, 500, ConfigDef.Range.between(0, 60_000), Importance.LOW,
+                    "How long records may wait for more to fill a push. Offsets are committed only for pushed records.",
+                    BATCHING, 3, Width.SHORT, "Linger (ms)")
+            .define(CONCURRENCY_CONFIG, Type.INT, 4, ConfigDef.Range.between(1, 64), Importance.LOW,
+                    "Push requests in flight at once per task (one stream per request, so Loki's answer covers every entry).",
+                    BATCHING, 4, Width.SHORT, "Concurrent pushes")
+            .define(RETRY_MAX_CONFIG, Type.INT, 5, ConfigDef.Range.between(0, 100), Importance.LOW,
+                    "Retries of a push that got 429, 5xx or no answer, before the batch is handed back to Connect to redeliver.",
+                    BATCHING, 5, Width.SHORT, "Max retries")
+            .define(RETRY_BACKOFF_INITIAL_MS_CONFIG, Type.INT, 250, ConfigDef.Range.between(1, 60_000), Importance.LOW,
+                    "Wait before the first retry; doubles with each retry, with jitter (half to all of it).",
+                    BATCHING, 6, Width.SHORT, "Initial backoff (ms)")
+            .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(1, 600_000), Importance.LOW,
+                    "Longest wait between retries.", BATCHING, 7, Width.SHORT, "Max backoff (ms)");
 
     public LokiSinkConfig(Map<String, String> props) {
+        this(props, true);
+    }
+
+    /** @param strict whether problems between settings stop the start (the connector's validate() reports them instead) */
+    public LokiSinkConfig(Map<String, String> props, boolean strict) {
         super(CONFIG_DEF, props);
+        List<String[]> problems = strict ? crossFieldProblems() : List.of();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.get(0)[0], get(problems.get(0)[0]) instanceof Password ? "[hidden]" : get(problems.get(0)[0]),
+                    problems.get(0)[1]);
+        }
+    }
+
+    /** Problems between settings, as {key, message}: each is reported on the key to change. */
+    public List<String[]> crossFieldProblems() {
+        List<String[]> problems = new ArrayList<>();
+        boolean basic = !getString(BASIC_USER_CONFIG).isEmpty();
+        if (basic && !getPassword(BEARER_TOKEN_CONFIG).value().isEmpty()) {
+            problems.add(new String[]{BEARER_TOKEN_CONFIG, "set either basic authentication or a bearer token, not both"});
+        }
+        if (basic != !getPassword(BASIC_PASSWORD_CONFIG).value().isEmpty()) {
+            problems.add(new String[]{basic ? BASIC_PASSWORD_CONFIG : BASIC_USER_CONFIG, "basic authentication needs both "
+                    + BASIC_USER_CONFIG + " and " + BASIC_PASSWORD_CONFIG});
+        }
+        String truststore = getString(TRUSTSTORE_PATH_CONFIG);
+        if (!truststore.isEmpty() && !Files.isReadable(Path.of(truststore))) {
+            problems.add(new String[]{TRUSTSTORE_PATH_CONFIG, "no readable file at " + truststore});
+        }
+        if (getInt(RETRY_BACKOFF_INITIAL_MS_CONFIG) > getInt(RETRY_BACKOFF_MAX_MS_CONFIG)) {
+            problems.add(new String[]{RETRY_BACKOFF_INITIAL_MS_CONFIG, "must not exceed " + RETRY_BACKOFF_MAX_MS_CONFIG});
+        }
+        return problems;
     }
 
     public URI pushUri() {
-        return URI.create(getString(LOKI_URL_CONFIG).replaceAll("/+$", "") + "/loki/api/v1/push");
+        return URI.create(getString(LOKI_URL_CONFIG).trim().replaceAll("/+$", "") + "/loki/api/v1/push");
     }
 
     public String tenant() {
         return getString(LOKI_TENANT_CONFIG);
+    }
+
+    /** The Authorization header value, if authentication is configured. */
+    public Optional<String> authorization() {
+        String user = getString(BASIC_USER_CONFIG);
+        if (!user.isEmpty()) {
+            String credentials = user + ":" + getPassword(BASIC_PASSWORD_CONFIG).value();
+            return Optional.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        String token = getPassword(BEARER_TOKEN_CONFIG).value();
+        return token.isEmpty() ? Optional.empty() : Optional.of("Bearer " + token);
+    }
+
+    /** TLS settings when a trust store is configured. */
+    public Optional<SSLContext> sslContext() {
+        String path = getString(TRUSTSTORE_PATH_CONFIG);
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            KeyStore store = KeyStore.getInstance(getString(TRUSTSTORE_TYPE_CONFIG));
+            store.load(in, getPassword(TRUSTSTORE_PASSWORD_CONFIG).value().toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return Optional.of(context);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(TRUSTSTORE_PATH_CONFIG, path, "cannot load the trust store: " + e.getMessage());
+        }
     }
 
     public String schemaRegistryUrl() {
@@ -65,8 +210,47 @@ public final class LokiSinkConfig extends AbstractConfig {
         return Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS_CONFIG));
     }
 
+    public PushEncoding encoding() {
+        return PushEncoding.valueOf(getString(ENCODING_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    /** Record field → label name. */
+    public Map<String, String> fieldLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String entry : getList(LABELS_CONFIG)) {
+            int colon = entry.indexOf(':');
+            labels.put(colon < 0 ? entry.trim() : entry.substring(0, colon).trim(), colon < 0 ? entry.trim() : entry.substring(colon + 1).trim());
+        }
+        return labels;
+    }
+
+    public List<String> metadataFields() {
+        return getList(METADATA_CONFIG).stream().map(String::trim).toList();
+    }
+
+    public Duration maxEntryAge() {
+        return Duration.ofMillis(getLong(MAX_ENTRY_AGE_MS_CONFIG));
+    }
+
     public int batchMaxRecords() {
         return getInt(BATCH_MAX_RECORDS_CONFIG);
+    }
+
+    public int batchMaxBytes() {
+        return getInt(BATCH_MAX_BYTES_CONFIG);
+    }
+
+    public Duration linger() {
+        return Duration.ofMillis(getInt(BATCH_LINGER_MS_CONFIG));
+    }
+
+    public int concurrency() {
+        return getInt(CONCURRENCY_CONFIG);
+    }
+
+    public RetryPolicy retryPolicy() {
+        return new RetryPolicy(getInt(RETRY_MAX_CONFIG), Duration.ofMillis(getInt(RETRY_BACKOFF_INITIAL_MS_CONFIG)),
+                Duration.ofMillis(getInt(RETRY_BACKOFF_MAX_MS_CONFIG)));
     }
 
     private static void validateUrl(String name, Object value) {
@@ -84,5 +268,30 @@ public final class LokiSinkConfig extends AbstractConfig {
         }
         throw new ConfigException(name, value, "must be an http:// or https:// URL with a host, e.g. "
                 + (name.equals(LOKI_URL_CONFIG) ? "http://127.0.0.1:3100" : "http://127.0.0.1:8081"));
+    }
+
+    private static void validateLabels(String name, Object value) {
+        List<?> entries = (List<?>) value;
+        if (entries.size() > MAX_FIELD_LABELS) {
+            throw new ConfigException(name, value, "at most " + MAX_FIELD_LABELS + " fields: Loki allows 15 labels and service, kind "
+                    + "and topic are always set");
+        }
+        for (Object entry : entries) {
+            String text = entry.toString().trim();
+            String label = text.contains(":") ? text.substring(text.indexOf(':') + 1).trim() : text;
+            if (text.isEmpty() || !label.matches("[a-zA-Z_][a-zA-Z0-9_]*") || text.startsWith(":")) {
+                throw new ConfigException(name, value, "'" + text + "' is not field or field:label with a label of letters, digits and _");
+            }
+            if (label.equals("service") || label.equals("kind") || label.equals("topic")) {
+                throw new ConfigException(name, value, "label '" + label + "' is set by the connector itself");
+            }
+        }
+    }
+
+    private static void validateMetadata(String name, Object value) {
+        List<?> entries = (List<?>) value;
+        if (entries.size() > 20) {
+            throw new ConfigException(name, value, "at most 20 fields (Loki allows 128 structured metadata entries of 64 KB in all)");
+        }
     }
 }

@@ -9,42 +9,91 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
- * Maps one of our Avro records to a Loki entry. Labels are few and of low cardinality (Loki indexes
- * them); the line is the record as compact JSON. The timestamp is the Kafka record's, so a redelivered
- * record becomes the identical entry, which Loki stores once.
+ * Maps one of our Avro records to a Loki entry within Loki's default limits, by construction. Labels are few
+ * and of low cardinality (Loki indexes them): service, kind and topic, plus the configured record fields
+ * (at most 15 in all, names made valid, values cut at 2,048 characters, empty ones left out). High-cardinality
+ * fields go to structured metadata (values cut at 4,096 characters). The line is the record as compact JSON,
+ * cut at Loki's 256 KB limit with a marker. The timestamp is the Kafka record's, so a redelivered record
+ * becomes the identical entry, which Loki stores once.
  */
 public final class RecordToEntry {
+    public static final int MAX_LINE_BYTES = 262_144;
+    static final int MAX_LABEL_VALUE_CHARS = 2_048;
+    static final int MAX_METADATA_VALUE_CHARS = 4_096;
     private static final JsonFactory JSON = new JsonFactory();
-    /** Record field -> Loki label, for the fields that exist in the record. */
-    private static final Map<String, String> FIELD_LABELS = Map.of(
-            "project_name", "project",
-            "event_type", "event_type",
-            "tool_name", "tool",
-            "hook_event_name", "hook_event",
-            "severity", "severity",
-            "rule_id", "rule");
+    private static final Pattern INVALID_LABEL_CHARS = Pattern.compile("[^a-zA-Z0-9_]");
 
-    private RecordToEntry() {
+    private final Map<String, String> fieldLabels;
+    private final List<String> metadataFields;
+
+    /**
+     * @param fieldLabels    record field → label name, for the fields a record has
+     * @param metadataFields record fields sent as structured metadata
+     */
+    public RecordToEntry(Map<String, String> fieldLabels, List<String> metadataFields) {
+        this.fieldLabels = new LinkedHashMap<>();
+        fieldLabels.forEach((field, label) -> this.fieldLabels.put(field, labelName(label)));
+        this.metadataFields = List.copyOf(metadataFields);
     }
 
-    public static LokiEntry map(String topic, long timestampMillis, GenericRecord record) {
+    public LokiEntry map(String topic, long timestampMillis, GenericRecord record) {
         SortedMap<String, String> labels = new TreeMap<>();
         labels.put("service", "agent-telemetry");
         labels.put("kind", kindOf(record.getSchema().getName()));
         labels.put("topic", topic);
-        FIELD_LABELS.forEach((field, label) -> {
-            if (record.getSchema().getField(field) != null && record.get(field) != null) {
-                labels.put(label, record.get(field).toString());
+        fieldLabels.forEach((field, label) -> {
+            String value = fieldValue(record, field);
+            if (value != null && !value.isEmpty() && labels.size() < 15) {
+                labels.putIfAbsent(label, cut(value, MAX_LABEL_VALUE_CHARS));
             }
         });
-        return new LokiEntry(labels, timestampMillis * 1_000_000L, toJson(record));
+        SortedMap<String, String> metadata = new TreeMap<>();
+        for (String field : metadataFields) {
+            String value = fieldValue(record, field);
+            if (value != null && !value.isEmpty()) {
+                metadata.put(labelName(field), cut(value, MAX_METADATA_VALUE_CHARS));
+            }
+        }
+        return new LokiEntry(labels, timestampMillis * 1_000_000L, limitLine(toJson(record)), metadata);
+    }
+
+    private static String fieldValue(GenericRecord record, String field) {
+        return record.getSchema().getField(field) != null && record.get(field) != null ? record.get(field).toString() : null;
+    }
+
+    /** A valid Loki label name: letters, digits and '_', not starting with a digit. */
+    static String labelName(String name) {
+        String valid = INVALID_LABEL_CHARS.matcher(name).replaceAll("_");
+        return valid.isEmpty() || Character.isDigit(valid.charAt(0)) ? "_" + valid : valid;
+    }
+
+    private static String cut(String value, int maxChars) {
+        return value.length() <= maxChars ? value : value.substring(0, maxChars);
+    }
+
+    /** The line, or its start with a marker saying how much was cut, within Loki's line limit. */
+    static String limitLine(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_LINE_BYTES) {
+            return line;
+        }
+        String marker = "…[truncated " + bytes.length + " bytes to fit Loki's 256 KB line limit]";
+        int keep = MAX_LINE_BYTES - marker.getBytes(StandardCharsets.UTF_8).length;
+        while (keep > 0 && (bytes[keep] & 0xC0) == 0x80) {
+            keep--; // do not cut a UTF-8 character in half
+        }
+        return new String(bytes, 0, keep, StandardCharsets.UTF_8) + marker;
     }
 
     private static String kindOf(String recordName) {
