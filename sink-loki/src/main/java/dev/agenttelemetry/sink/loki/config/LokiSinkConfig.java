@@ -30,6 +30,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** The connector's settings, each with a doc, a default, a validator and a group (see docs/sink-loki-configuration.md). */
+@SuppressWarnings("unchecked")
 public final class LokiSinkConfig extends AbstractConfig {
     private static final String CONNECTION = "Connection";
     private static final String RECORDS = "Records and mapping";
@@ -57,11 +58,15 @@ public final class LokiSinkConfig extends AbstractConfig {
     public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
     public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
 
+    private static final ConfigDef.Validator URL_VALIDATOR = described("http:// or https:// URL", LokiSinkConfig::validateUrl);
+    private static final ConfigDef.Validator LABELS_VALIDATOR = described("field or field:label, at most 12", LokiSinkConfig::validateLabels);
+    private static final ConfigDef.Validator METADATA_VALIDATOR = described("field names, at most 20", LokiSinkConfig::validateMetadata);
+
     /** Loki allows 15 labels; service, kind and topic are always set. */
     static final int MAX_FIELD_LABELS = 12;
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(LOKI_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, LokiSinkConfig::validateUrl, Importance.HIGH,
+            .define(LOKI_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, URL_VALIDATOR, Importance.HIGH,
                     "Base URL of Grafana Loki, e.g. http://127.0.0.1:3100; entries go to <url>/loki/api/v1/push.",
                     CONNECTION, 1, Width.LONG, "Loki URL")
             .define(LOKI_TENANT_CONFIG, Type.STRING, "", Importance.MEDIUM,
@@ -89,17 +94,17 @@ public final class LokiSinkConfig extends AbstractConfig {
             .define(ENCODING_CONFIG, Type.STRING, "protobuf", ConfigDef.CaseInsensitiveValidString.in("protobuf", "json"), Importance.LOW,
                     "protobuf: Loki's snappy-compressed protobuf (smallest, what Promtail and Alloy send); json: Loki's JSON push format.",
                     CONNECTION, 10, Width.SHORT, "Encoding")
-            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, LokiSinkConfig::validateUrl, Importance.HIGH,
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, URL_VALIDATOR, Importance.HIGH,
                     "Schema Registry that holds the Avro schemas of the records (Confluent wire format; use value.converter="
                             + "org.apache.kafka.connect.converters.ByteArrayConverter).",
                     RECORDS, 1, Width.LONG, "Schema Registry URL")
             .define(LABELS_CONFIG, Type.LIST, "project_name:project,event_type,tool_name:tool,hook_event_name:hook_event,severity,rule_id:rule,risk_category:risk",
-                    LokiSinkConfig::validateLabels, Importance.MEDIUM,
+                    LABELS_VALIDATOR, Importance.MEDIUM,
                     "Record fields that become Loki labels, as field or field:label. Keep them few and of low cardinality (Loki indexes "
                             + "every label combination as a stream); service, kind (event, alert, session) and topic are always set. At most "
                             + MAX_FIELD_LABELS + ".",
                     RECORDS, 2, Width.LONG, "Label fields")
-            .define(METADATA_CONFIG, Type.LIST, "session_id,event_id,tool_use_id,alert_id", LokiSinkConfig::validateMetadata,
+            .define(METADATA_CONFIG, Type.LIST, "session_id,event_id,tool_use_id,alert_id", METADATA_VALIDATOR,
                     Importance.MEDIUM,
                     "Record fields sent as structured metadata: searchable per entry without creating streams (ids and other high-cardinality "
                             + "values). At most 20.",
@@ -251,6 +256,45 @@ public final class LokiSinkConfig extends AbstractConfig {
     public RetryPolicy retryPolicy() {
         return new RetryPolicy(getInt(RETRY_MAX_CONFIG), Duration.ofMillis(getInt(RETRY_BACKOFF_INITIAL_MS_CONFIG)),
                 Duration.ofMillis(getInt(RETRY_BACKOFF_MAX_MS_CONFIG)));
+    }
+
+    /** The configuration reference (docs/sink-loki-configuration.md), generated from the ConfigDef so it cannot drift. */
+    public static String reference() {
+        StringBuilder doc = new StringBuilder("# sink-loki configuration reference\n\n")
+                .append("Generated from `LokiSinkConfig.CONFIG_DEF` (a test fails when this file is out of date). Besides these, the usual ")
+                .append("Connect sink settings apply: `connector.class=dev.agenttelemetry.sink.loki.LokiSinkConnector`, `topics`, `tasks.max`, ")
+                .append("`value.converter=org.apache.kafka.connect.converters.ByteArrayConverter`, and `errors.tolerance=all` with ")
+                .append("`errors.deadletterqueue.topic.name` for records Loki refuses.\n");
+        String group = null;
+        for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values().stream()
+                .sorted(java.util.Comparator.comparing((ConfigDef.ConfigKey k) -> k.group).thenComparingInt(k -> k.orderInGroup)).toList()) {
+            if (!key.group.equals(group)) {
+                group = key.group;
+                doc.append("\n## ").append(group).append("\n\n| key | type | default | valid values | importance | description |\n|---|---|---|---|---|---|\n");
+            }
+            String defaultValue = !key.hasDefault() ? "(required)" : key.defaultValue == null ? "" : key.type == Type.PASSWORD ? "" 
+                    : key.type == Type.LIST ? String.join(",", (List<String>) key.defaultValue) : String.valueOf(key.defaultValue);
+            doc.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(Locale.ROOT)).append(" | ")
+                    .append(defaultValue.isEmpty() ? "" : "`" + defaultValue + "`").append(" | ")
+                    .append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|")).append(" | ")
+                    .append(key.importance.name().toLowerCase(Locale.ROOT)).append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
+        }
+        return doc.toString();
+    }
+
+    /** A validator that describes itself in the configuration reference. */
+    private static ConfigDef.Validator described(String description, java.util.function.BiConsumer<String, Object> check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                check.accept(name, value);
+            }
+
+            @Override
+            public String toString() {
+                return description;
+            }
+        };
     }
 
     private static void validateUrl(String name, Object value) {
