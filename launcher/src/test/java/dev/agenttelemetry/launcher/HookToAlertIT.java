@@ -12,7 +12,7 @@ import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.testkit.TestKafka;
-import dev.agenttelemetry.testkit.loki.FakeLoki;
+import dev.agenttelemetry.lokistandin.FakeLoki;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -6,7 +6,7 @@ import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.serde.ConfluentAvroSerializer;
 import dev.agenttelemetry.testkit.TestKafka;
-import dev.agenttelemetry.testkit.loki.FakeLoki;
+import dev.agenttelemetry.lokistandin.FakeLoki;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -10,7 +10,7 @@ import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.serde.ConfluentAvroSerializer;
 import dev.agenttelemetry.testkit.TestKafka;
-import dev.agenttelemetry.testkit.loki.FakeLoki;
+import dev.agenttelemetry.lokistandin.FakeLoki;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;

@@ -1,4 +1,4 @@
-package dev.agenttelemetry.testkit.loki;
+package dev.agenttelemetry.lokistandin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -164,7 +164,7 @@ public final class FakeLoki implements AutoCloseable {
                             + "lines totaling " + body.length + " bytes, reduce log volume or contact your Loki administrator to see if the limit can be increased");
                 }
                 List<PushedStream> streams = decode(exchange, body);
-                String error = store(streams, body.length);
+                String error = store(streams);
                 if (error == null) {
                     answer(exchange, 204, "");
                 } else {
@@ -331,7 +331,7 @@ public final class FakeLoki implements AutoCloseable {
     }
 
     /** Stores what Loki would store; returns the error Loki would report, or null. */
-    private synchronized String store(List<PushedStream> streams, int bytes) throws Refused {
+    private synchronized String store(List<PushedStream> streams) throws Refused {
         if (streams.isEmpty()) {
             throw new Refused(422, "no streams in the push request");
         }
@@ -342,6 +342,9 @@ public final class FakeLoki implements AutoCloseable {
             }
         }
         if (rateLimitBytesPerSecond > 0) {
+            // Loki's ingestion rate counts log line and structured metadata bytes, not the (compressed) request.
+            long bytes = streams.stream().flatMap(stream -> stream.entries().stream()).mapToLong(entry -> entry.line().getBytes(StandardCharsets.UTF_8).length
+                    + entry.metadata().entrySet().stream().mapToInt(m -> m.getKey().length() + m.getValue().length()).sum()).sum();
             long now = System.nanoTime();
             tokens = Math.min(BURST_BYTES, tokens + (now - lastRefillNanos) / 1e9 * rateLimitBytesPerSecond);
             lastRefillNanos = now;
