@@ -12,6 +12,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -174,10 +175,11 @@ public final class LokiSinkTask extends SinkTask {
         partitions.forEach(settled::remove);
     }
 
+    /** Values come as Confluent wire-format bytes (ByteArrayConverter: our deserializer) or as a Struct from a converter. */
     private LokiEntry toEntry(SinkRecord record) {
-        if (!(record.value() instanceof byte[] bytes)) {
-            throw new DataException("record " + where(record) + " has no byte[] value: set value.converter to "
-                    + "org.apache.kafka.connect.converters.ByteArrayConverter");
+        if (!(record.value() instanceof byte[]) && !(record.value() instanceof Struct)) {
+            throw new DataException("record " + where(record) + " has neither bytes nor a Struct as value: set value.converter to "
+                    + "org.apache.kafka.connect.converters.ByteArrayConverter (or a converter that yields Structs, such as AvroConverter)");
         }
         if (record.timestamp() == null) {
             throw new DataException("record " + where(record) + " has no timestamp");
@@ -189,8 +191,11 @@ public final class LokiSinkTask extends SinkTask {
         if (record.timestamp() > now + MAX_FUTURE.toMillis()) {
             throw new DataException("record " + where(record) + " is more than 10 minutes in the future: Loki refuses it");
         }
+        if (record.value() instanceof Struct struct) {
+            return mapper.map(record.topic(), record.timestamp(), struct);
+        }
         try {
-            return mapper.map(record.topic(), record.timestamp(), deserializer.deserialize(record.topic(), bytes));
+            return mapper.map(record.topic(), record.timestamp(), deserializer.deserialize(record.topic(), (byte[]) record.value()));
         } catch (SerializationException e) {
             throw new DataException("record " + where(record) + " is not readable Avro: " + e.getMessage(), e);
         }

@@ -147,6 +147,22 @@ class LokiSinkTaskIT {
     }
 
     @Test
+    void readsStructsFromAConnectConverterToo() throws Exception {
+        org.apache.kafka.connect.data.Schema schema = org.apache.kafka.connect.data.SchemaBuilder.struct().name("dev.agenttelemetry.avro.SecurityAlert")
+                .field("alert_id", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                .field("rule_id", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                .field("severity", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                .field("session_id", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                .field("first_seen", org.apache.kafka.connect.data.Timestamp.SCHEMA).build();
+        org.apache.kafka.connect.data.Struct struct = new org.apache.kafka.connect.data.Struct(schema).put("alert_id", "a9")
+                .put("rule_id", "privilege_escalation").put("severity", "high").put("session_id", "s9").put("first_seen", java.util.Date.from(now));
+        task(false).put(List.of(new SinkRecord("agent.alerts", 0, null, "s9", schema, struct, 7, now.toEpochMilli(), TimestampType.CREATE_TIME)));
+        FakeLoki.Entry entry = loki.entries(Map.of("kind", "alert", "rule", "privilege_escalation", "severity", "high")).get(0);
+        assertThat(entry.metadata()).containsEntry("alert_id", "a9").containsEntry("session_id", "s9");
+        assertThat(new ObjectMapper().readTree(entry.line()).path("first_seen").asLong()).isEqualTo(now.toEpochMilli());
+    }
+
+    @Test
     void retries429And5xxWithBackoffThenDelivers() {
         loki.failNext(new FakeLoki.Failure(500, "empty ring\n", Duration.ZERO), new FakeLoki.Failure(429, "Ingestion rate limit exceeded\n", Duration.ZERO));
         task(false, "retry.max", "3").put(List.of(record("agent.events", 1, event("e1")), record("agent.events", 2, event("e2"))));

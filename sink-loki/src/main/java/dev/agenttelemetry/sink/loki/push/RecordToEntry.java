@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.Schema;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -12,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +50,11 @@ public final class RecordToEntry {
         this.metadataFields = List.copyOf(metadataFields);
     }
 
-    public LokiEntry map(String topic, long timestampMillis, GenericRecord record) {
+    /** @param record an Avro record (our deserializer) or a Connect {@link Struct} (a converter such as AvroConverter) */
+    public LokiEntry map(String topic, long timestampMillis, Object record) {
         SortedMap<String, String> labels = new TreeMap<>();
         labels.put("service", "agent-telemetry");
-        labels.put("kind", kindOf(record.getSchema().getName()));
+        labels.put("kind", kindOf(recordName(record)));
         labels.put("topic", topic);
         fieldLabels.forEach((field, label) -> {
             String value = fieldValue(record, field);
@@ -68,8 +72,20 @@ public final class RecordToEntry {
         return new LokiEntry(labels, timestampMillis * 1_000_000L, limitLine(toJson(record)), metadata);
     }
 
-    private static String fieldValue(GenericRecord record, String field) {
-        return record.getSchema().getField(field) != null && record.get(field) != null ? record.get(field).toString() : null;
+    private static String fieldValue(Object record, String field) {
+        Object value = null;
+        if (record instanceof GenericRecord avro && avro.getSchema().getField(field) != null) {
+            value = avro.get(field);
+        } else if (record instanceof Struct struct && struct.schema().field(field) != null) {
+            value = struct.get(field);
+        }
+        return value == null ? null : value.toString();
+    }
+
+    private static String recordName(Object record) {
+        String name = record instanceof GenericRecord avro ? avro.getSchema().getName()
+                : record instanceof Struct struct && struct.schema().name() != null ? struct.schema().name() : "record";
+        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     /** A valid Loki label name: letters, digits and '_', not starting with a digit. */
@@ -105,7 +121,7 @@ public final class RecordToEntry {
         };
     }
 
-    static String toJson(GenericRecord record) {
+    static String toJson(Object record) {
         StringWriter out = new StringWriter();
         try (JsonGenerator generator = JSON.createGenerator(out)) {
             write(generator, record);
@@ -125,6 +141,17 @@ public final class RecordToEntry {
                 write(out, record.get(field.pos()));
             }
             out.writeEndObject();
+        } else if (value instanceof Struct struct) {
+            out.writeStartObject();
+            for (Field field : struct.schema().fields()) {
+                out.writeFieldName(field.name());
+                write(out, struct.get(field));
+            }
+            out.writeEndObject();
+        } else if (value instanceof Date date) {
+            out.writeNumber(date.getTime()); // Connect's Timestamp: epoch millis, as our Avro timestamps
+        } else if (value instanceof byte[] bytes) {
+            out.writeString(Base64.getEncoder().encodeToString(bytes));
         } else if (value instanceof Map<?, ?> map) {
             out.writeStartObject();
             for (Map.Entry<?, ?> entry : new TreeMap<>(map).entrySet()) {
