@@ -37,6 +37,30 @@ class LokiSinkConnectorTest {
     }
 
     @Test
+    void loadsATrustStoreForTlsAndNamesTheKeyWhenItCannot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path store = dir.resolve("trust.p12");
+        java.security.KeyStore keyStore = java.security.KeyStore.getInstance("PKCS12");
+        keyStore.load(null, null);
+        try (var out = java.nio.file.Files.newOutputStream(store)) {
+            keyStore.store(out, "changeit".toCharArray());
+        }
+        Map<String, String> base = Map.of("loki.url", "https://loki.example:3100", "schema.registry.url", "http://127.0.0.1:8081",
+                "loki.tls.truststore.path", store.toString());
+        Map<String, String> right = new java.util.HashMap<>(base);
+        right.put("loki.tls.truststore.password", "changeit");
+        assertThat(new dev.agenttelemetry.sink.loki.config.LokiSinkConfig(right).sslContext()).isPresent();
+        Map<String, String> wrong = new java.util.HashMap<>(base);
+        wrong.put("loki.tls.truststore.password", "wrong");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.agenttelemetry.sink.loki.config.LokiSinkConfig(wrong).sslContext())
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class).hasMessageContaining("loki.tls.truststore.path");
+        Map<String, String> auth = new java.util.HashMap<>(base);
+        auth.remove("loki.tls.truststore.path");
+        auth.put("loki.auth.bearer.token", "t0k3n");
+        assertThat(new dev.agenttelemetry.sink.loki.config.LokiSinkConfig(auth).authorization()).contains("Bearer t0k3n");
+        assertThat(new dev.agenttelemetry.sink.loki.config.LokiSinkConfig(auth).toString()).doesNotContain("t0k3n");
+    }
+
+    @Test
     void reportsTheBuildVersion() {
         assertThat(new LokiSinkConnector().version()).isNotBlank().isNotEqualTo("unknown").doesNotContain("${");
     }

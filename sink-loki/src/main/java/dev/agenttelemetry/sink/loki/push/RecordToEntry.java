@@ -34,6 +34,8 @@ public final class RecordToEntry {
     public static final int MAX_LINE_BYTES = 262_144;
     static final int MAX_LABEL_VALUE_CHARS = 2_048;
     static final int MAX_METADATA_VALUE_CHARS = 4_096;
+    /** Loki refuses more than 64 KB of structured metadata per entry; keep well below. */
+    static final int MAX_METADATA_BYTES = 60_000;
     private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern INVALID_LABEL_CHARS = Pattern.compile("[^a-zA-Z0-9_]");
 
@@ -63,10 +65,16 @@ public final class RecordToEntry {
             }
         });
         SortedMap<String, String> metadata = new TreeMap<>();
+        int metadataBytes = 0;
         for (String field : metadataFields) {
             String value = fieldValue(record, field);
             if (value != null && !value.isEmpty()) {
-                metadata.put(labelName(field), cut(value, MAX_METADATA_VALUE_CHARS));
+                String name = labelName(field);
+                String kept = cut(value, Math.min(MAX_METADATA_VALUE_CHARS, (MAX_METADATA_BYTES - metadataBytes - name.length()) / 4));
+                if (!kept.isEmpty()) {
+                    metadata.put(name, kept);
+                    metadataBytes += name.length() + kept.getBytes(StandardCharsets.UTF_8).length;
+                }
             }
         }
         return new LokiEntry(labels, timestampMillis * 1_000_000L, limitLine(toJson(record)), metadata);
@@ -95,7 +103,7 @@ public final class RecordToEntry {
     }
 
     private static String cut(String value, int maxChars) {
-        return value.length() <= maxChars ? value : value.substring(0, maxChars);
+        return value.length() <= maxChars ? value : value.substring(0, Math.max(0, maxChars));
     }
 
     /** The line, or its start with a marker saying how much was cut, within Loki's line limit. */
