@@ -6,6 +6,8 @@ import dev.agenttelemetry.launcher.bench.BenchCommand;
 import dev.agenttelemetry.launcher.collector.CollectorCommand;
 import dev.agenttelemetry.launcher.mask.MaskCommand;
 import dev.agenttelemetry.launcher.rules.RulesCommand;
+import dev.agenttelemetry.launcher.sessions.SessionCommand;
+import dev.agenttelemetry.launcher.sessions.VerifyCommand;
 import dev.agenttelemetry.launcher.hooks.InstallHooksCommand;
 import dev.agenttelemetry.launcher.hooks.UninstallHooksCommand;
 import dev.agenttelemetry.launcher.up.UpCommand;
@@ -19,10 +21,12 @@ import java.util.Properties;
 /** The {@code agent-telemetry} command. */
 @Command(name = "agent-telemetry", mixinStandardHelpOptions = true, versionProvider = AgentTelemetry.Version.class,
         description = "Telemetry, masking and security alerts for AI coding agents, on Apache Kafka.",
-        subcommands = {UpCommand.class, AlertsCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, AlertsCommand.class, SessionCommand.class, VerifyCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  agent-telemetry up                      run the whole pipeline on this machine",
                 "  agent-telemetry install-hooks           point Claude Code's hooks at the collector",
-                "  agent-telemetry alerts --follow         watch security alerts as they are raised"})
+                "  agent-telemetry alerts --follow         watch security alerts as they are raised",
+                "  agent-telemetry session ID              one session as a timeline",
+                "  agent-telemetry verify ID               check a session's audit trail"})
 public final class AgentTelemetry {
     public static void main(String[] args) {
         System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.agenttelemetry");

@@ -2,9 +2,8 @@ package dev.agenttelemetry.launcher.alerts;
 
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.Severity;
-import dev.agenttelemetry.launcher.CommonOptions;
-import dev.agenttelemetry.launcher.KafkaCheck;
-import dev.agenttelemetry.launcher.PipelineSettings;
+import dev.agenttelemetry.launcher.KafkaOptions;
+import dev.agenttelemetry.launcher.RecordJson;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -22,7 +21,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,16 +32,10 @@ import java.util.concurrent.Callable;
                 "  agent-telemetry alerts --json | jq .rule_id"})
 public final class AlertsCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions common;
+    KafkaOptions kafkaOptions;
 
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka to read from (default: the embedded broker, 127.0.0.1:9092).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry (default: the embedded one, http://127.0.0.1:8081).")
-    String schemaRegistryUrl;
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing new alerts until Ctrl+C.")
     boolean follow;
@@ -59,13 +51,6 @@ public final class AlertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.setProperty("org.slf4j.simpleLogger.log.dev.agenttelemetry", "warn");
-        Map<String, String> options = new HashMap<>();
-        options.put("bootstrap.servers", bootstrapServers);
-        options.put("schema.registry.url", schemaRegistryUrl);
-        PipelineSettings settings = common.settings(options);
-        String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
-        String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
         if (severity != null) {
             try {
                 minimumSeverity = Severity.valueOf(severity.toLowerCase());
@@ -74,8 +59,9 @@ public final class AlertsCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        KafkaCheck.requireReachable(kafka, Duration.ofSeconds(5), "is `agent-telemetry up` running, or is --bootstrap-servers right?");
-        Topic<String, SecurityAlert> topic = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(registry)).alerts();
+        KafkaOptions.Resolved resolved = kafkaOptions.resolve();
+        String kafka = resolved.bootstrapServers();
+        Topic<String, SecurityAlert> topic = TopicCatalog.of(resolved.settings().topics(), new SchemaRegistryClient(resolved.schemaRegistryUrl())).alerts();
         AlertPrinter printer = new AlertPrinter(spec.commandLine().getOut(), json, System.console() != null && System.getenv("NO_COLOR") == null);
 
         try (KafkaConsumer<String, SecurityAlert> consumer = new KafkaConsumer<>(Map.of(
@@ -148,7 +134,7 @@ public final class AlertsCommand implements Callable<Integer> {
 
         void print(SecurityAlert alert) {
             if (json) {
-                out.println(AlertJson.toJson(alert));
+                out.println(RecordJson.toJson(alert));
                 out.flush();
                 return;
             }

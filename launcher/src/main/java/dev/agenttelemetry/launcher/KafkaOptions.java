@@ -1,0 +1,36 @@
+package dev.agenttelemetry.launcher;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Where the commands that read the topics find Kafka and the schema registry (default: the embedded ones of `up`). */
+public final class KafkaOptions {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka to read from (default: the embedded broker, 127.0.0.1:9092).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry (default: the embedded one, http://127.0.0.1:8081).")
+    String schemaRegistryUrl;
+
+    /** The settings, Kafka and registry addresses resolved; fails with advice when Kafka does not answer. */
+    public Resolved resolve() throws InterruptedException {
+        System.setProperty("org.slf4j.simpleLogger.log.dev.agenttelemetry", "warn");
+        Map<String, String> options = new HashMap<>();
+        options.put("bootstrap.servers", bootstrapServers);
+        options.put("schema.registry.url", schemaRegistryUrl);
+        PipelineSettings settings = common.settings(options);
+        String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
+        String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
+        KafkaCheck.requireReachable(kafka, Duration.ofSeconds(5), "is `agent-telemetry up` running, or is --bootstrap-servers right?");
+        return new Resolved(settings, kafka, registry);
+    }
+
+    public record Resolved(PipelineSettings settings, String bootstrapServers, String schemaRegistryUrl) {
+    }
+}
