@@ -20,6 +20,17 @@ public final class KafkaOptions {
 
     /** The settings, Kafka and registry addresses resolved; fails with advice when Kafka does not answer. */
     public Resolved resolve() throws InterruptedException {
+        Resolved resolved = resolveSettings();
+        requireReachable(resolved);
+        return resolved;
+    }
+
+    public void requireReachable(Resolved resolved) throws InterruptedException {
+        KafkaCheck.requireReachable(resolved.bootstrapServers(), Duration.ofSeconds(5), "is `agent-telemetry up` running, or is --bootstrap-servers right?");
+    }
+
+    /** The settings and addresses, without contacting Kafka (for commands that may not need it). */
+    public Resolved resolveSettings() {
         System.setProperty("org.slf4j.simpleLogger.log.dev.agenttelemetry", "warn");
         Map<String, String> options = new HashMap<>();
         options.put("bootstrap.servers", bootstrapServers);
@@ -27,7 +38,6 @@ public final class KafkaOptions {
         PipelineSettings settings = common.settings(options);
         String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
         String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
-        KafkaCheck.requireReachable(kafka, Duration.ofSeconds(5), "is `agent-telemetry up` running, or is --bootstrap-servers right?");
         return new Resolved(settings, kafka, registry);
     }
 

@@ -99,6 +99,7 @@ public final class FakeLoki implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         FakeLoki loki = new FakeLoki(server);
         server.createContext("/loki/api/v1/push", loki::handlePush);
+        server.createContext("/loki/api/v1/query_range", loki::handleQueryRange);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
         return loki;
@@ -173,6 +174,76 @@ public final class FakeLoki implements AutoCloseable {
             } catch (Refused refused) {
                 answer(exchange, refused.status, refused.getMessage() + "\n");
             }
+        }
+    }
+
+    private static final Pattern QUERY = Pattern.compile("^\\{([^}]*)}((?:\\s*\\|\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*=\\s*\"(?:[^\"\\\\]|\\\\.)*\")*)"
+            + "(?:\\s*\\|~\\s*\"((?:[^\"\\\\]|\\\\.)*)\")?\\s*$");
+    private static final Pattern QUERY_FILTER = Pattern.compile("\\|\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /**
+     * {@code GET /loki/api/v1/query_range} for the log queries this project issues: a stream selector of
+     * equality matchers, label or structured-metadata equality filters, and one {@code |~} regex line
+     * filter; start and end in nanoseconds, limit, direction. Anything else gets Loki's 400 parse error.
+     */
+    private void handleQueryRange(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> params = new HashMap<>();
+            String raw = exchange.getRequestURI().getRawQuery();
+            for (String pair : raw == null ? new String[0] : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+            Matcher query = QUERY.matcher(params.getOrDefault("query", ""));
+            if (!query.matches()) {
+                answer(exchange, 400, "parse error : syntax error: unexpected input in " + params.get("query") + "\n");
+                return;
+            }
+            SortedMap<String, String> selector;
+            try {
+                selector = parseLabels("{" + query.group(1) + "}");
+            } catch (Refused e) {
+                answer(exchange, 400, "parse error : " + e.getMessage() + "\n");
+                return;
+            }
+            Map<String, String> filters = new HashMap<>();
+            Matcher filter = QUERY_FILTER.matcher(query.group(2));
+            while (filter.find()) {
+                filters.put(filter.group(1), filter.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
+            }
+            Pattern line = query.group(3) == null ? null : Pattern.compile(query.group(3).replace("\\\\", "\\").replace("\\\"", "\""));
+            long start = Long.parseLong(params.getOrDefault("start", "0"));
+            long end = Long.parseLong(params.getOrDefault("end", String.valueOf(Long.MAX_VALUE)));
+            int limit = Integer.parseInt(params.getOrDefault("limit", "100"));
+            boolean backward = !"forward".equals(params.get("direction"));
+            List<Entry> matching = entries().stream()
+                    .filter(e -> e.labels().entrySet().containsAll(selector.entrySet()))
+                    .filter(e -> filters.entrySet().stream().allMatch(f -> f.getValue().equals(e.metadata().getOrDefault(f.getKey(), e.labels().get(f.getKey())))))
+                    .filter(e -> line == null || line.matcher(e.line()).find())
+                    .filter(e -> e.timestampNanos() >= start && e.timestampNanos() < end)
+                    .sorted(java.util.Comparator.comparingLong(Entry::timestampNanos))
+                    .toList();
+            List<Entry> page = new ArrayList<>(backward ? matching.subList(Math.max(0, matching.size() - limit), matching.size())
+                    : matching.subList(0, Math.min(limit, matching.size())));
+            if (backward) {
+                java.util.Collections.reverse(page); // newest first, as Loki answers a backward query
+            }
+            Map<SortedMap<String, String>, List<Entry>> byStream = new LinkedHashMap<>();
+            page.forEach(e -> byStream.computeIfAbsent(e.labels(), k -> new ArrayList<>()).add(e));
+            com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode().put("status", "success");
+            com.fasterxml.jackson.databind.node.ObjectNode data = root.putObject("data").put("resultType", "streams");
+            com.fasterxml.jackson.databind.node.ArrayNode result = data.putArray("result");
+            byStream.forEach((labels, streamEntries) -> {
+                com.fasterxml.jackson.databind.node.ObjectNode stream = result.addObject();
+                labels.forEach(stream.putObject("stream")::put);
+                com.fasterxml.jackson.databind.node.ArrayNode values = stream.putArray("values");
+                streamEntries.forEach(e -> values.addArray().add(Long.toString(e.timestampNanos())).add(e.line()));
+            });
+            byte[] bytes = root.toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
         }
     }
 

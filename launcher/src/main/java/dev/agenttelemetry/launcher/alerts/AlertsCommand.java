@@ -4,6 +4,7 @@ import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.Severity;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.launcher.RecordJson;
+import dev.agenttelemetry.launcher.TimeArgument;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -28,7 +29,7 @@ import java.util.concurrent.Callable;
 /** {@code agent-telemetry alerts}: the security alerts raised so far, and with --follow as they come. */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
         description = "Prints the security alerts on the alerts topic, oldest first, then exits (--follow keeps watching).",
-        footer = {"", "Examples:", "  agent-telemetry alerts", "  agent-telemetry alerts --follow --severity high",
+        footer = {"", "Examples:", "  agent-telemetry alerts", "  agent-telemetry alerts --follow --severity high", "  agent-telemetry alerts --since 24h",
                 "  agent-telemetry alerts --json | jq .rule_id"})
 public final class AlertsCommand implements Callable<Integer> {
     @Mixin
@@ -47,7 +48,11 @@ public final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--severity", paramLabel = "LEVEL", description = "Only alerts at least this severe: low, medium, high or critical.")
     String severity;
 
+    @Option(names = "--since", paramLabel = "TIME", description = "Only alerts seen since then: 2026-11-23T10:00:00Z, 2026-11-23, or 30m, 2h, 7d ago.")
+    String since;
+
     private Severity minimumSeverity;
+    private java.time.Instant sinceTime;
 
     @Override
     public Integer call() throws Exception {
@@ -56,6 +61,14 @@ public final class AlertsCommand implements Callable<Integer> {
                 minimumSeverity = Severity.valueOf(severity.toLowerCase());
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("error: --severity must be low, medium, high or critical, not '" + severity + "'");
+                return 2;
+            }
+        }
+        if (since != null) {
+            try {
+                sinceTime = TimeArgument.parse("--since", since, java.time.Instant.now());
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
                 return 2;
             }
         }
@@ -85,12 +98,12 @@ public final class AlertsCommand implements Callable<Integer> {
                 }
             }
             backlog.sort(Comparator.comparing(SecurityAlert::getLastSeen));
-            List<SecurityAlert> shown = backlog.stream().filter(this::severeEnough).toList();
+            List<SecurityAlert> shown = backlog.stream().filter(this::wanted).toList();
             printer.header(shown.isEmpty() && !follow);
             shown.forEach(printer::print);
             while (follow) {
                 for (ConsumerRecord<String, SecurityAlert> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (severeEnough(record.value())) {
+                    if (wanted(record.value())) {
                         printer.print(record.value());
                     }
                 }
@@ -99,8 +112,9 @@ public final class AlertsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private boolean severeEnough(SecurityAlert alert) {
-        return minimumSeverity == null || alert.getSeverity().ordinal() >= minimumSeverity.ordinal();
+    private boolean wanted(SecurityAlert alert) {
+        return (minimumSeverity == null || alert.getSeverity().ordinal() >= minimumSeverity.ordinal())
+                && (sinceTime == null || !alert.getLastSeen().isBefore(sinceTime));
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

@@ -91,7 +91,8 @@ public final class SessionCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String describe(AgentEvent event) {
+    /** One line saying what the event was: the tool call and what it touched, its result, the prompt. */
+    public static String describe(AgentEvent event) {
         String tool = event.getToolName() == null ? "" : event.getToolName();
         ToolPairing pairing = event.getPairing();
         if (pairing != null && !"PreToolUse".equals(event.getHookEventName())) {
