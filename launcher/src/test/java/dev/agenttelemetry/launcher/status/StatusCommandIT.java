@@ -1,0 +1,74 @@
+package dev.agenttelemetry.launcher.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.launcher.AgentTelemetry;
+import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.testkit.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code agent-telemetry status} with some components up and others not. */
+class StatusCommandIT {
+    @Test
+    void reportsEachComponentAndFailsWhenOneIsDown() throws Exception {
+        String raw = "status-it-raw";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-status-it")) {
+            admin.createTopics(List.of(new NewTopic(raw, 1, (short) 1))).all().get();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>(raw, "s", "r" + i)).get();
+                }
+            }
+            // A member of the enricher's group that has committed 2 of the 5 records: running, lag 3.
+            Map<String, Object> props = new HashMap<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "group.id", "status-it-enricher",
+                    "auto.offset.reset", "earliest", "enable.auto.commit", false, "max.poll.records", 2));
+            try (KafkaConsumer<String, String> enricher = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+                enricher.subscribe(List.of(raw));
+                int read = 0;
+                while (read < 2) {
+                    read += enricher.poll(Duration.ofMillis(200)).count();
+                }
+                enricher.commitSync(Map.of(new org.apache.kafka.common.TopicPartition(raw, 0), new org.apache.kafka.clients.consumer.OffsetAndMetadata(2)));
+
+                java.nio.file.Path dataDir = TestKafka.workDir("status-");
+                java.nio.file.Files.writeString(dataDir.resolve("agent-telemetry.properties"),
+                        "enricher.application.id=status-it-enricher\ntopic.raw.name=" + raw + "\n");
+                StringWriter out = new StringWriter();
+                CommandLine cli = AgentTelemetry.commandLine();
+                cli.setOut(new PrintWriter(out));
+                int exit = cli.execute("status", "--json", "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url", registry.url(),
+                        "--collector-url", "http://127.0.0.1:1", "--connect-url", "http://127.0.0.1:1", "--data-dir", dataDir.toString());
+                assertThat(exit).isEqualTo(1);
+                Map<String, JsonNode> byComponent = new HashMap<>();
+                new ObjectMapper().readTree(out.toString()).forEach(check -> byComponent.put(check.path("component").asText(), check));
+                assertThat(byComponent.get("kafka").path("ok").asBoolean()).isTrue();
+                assertThat(byComponent.get("schema registry").path("ok").asBoolean()).isTrue();
+                assertThat(byComponent.get("collector").path("ok").asBoolean()).isFalse();
+                assertThat(byComponent.get("collector").path("detail").asText()).contains("no answer from http://127.0.0.1:1/healthz");
+                assertThat(byComponent.get("loki sink").path("ok").asBoolean()).isFalse();
+                assertThat(byComponent.get("enricher").path("ok").asBoolean()).isTrue();
+                assertThat(byComponent.get("enricher").path("detail").asText()).contains("group status-it-enricher", "1 instance", "lag 3 records on " + raw);
+                assertThat(byComponent.get("analytics").path("ok").asBoolean()).as("no analytics instance here").isFalse();
+            }
+        }
+    }
+}
