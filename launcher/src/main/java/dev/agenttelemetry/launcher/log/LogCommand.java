@@ -6,6 +6,7 @@ import dev.agenttelemetry.avro.ToolOutcome;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.launcher.RecordJson;
 import dev.agenttelemetry.launcher.TimeArgument;
+import dev.agenttelemetry.launcher.TopicScan;
 import dev.agenttelemetry.launcher.sessions.SessionCommand;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -110,7 +111,7 @@ public final class LogCommand implements Callable<Integer> {
         } else {
             kafka.requireReachable(resolved);
             TopicCatalog topics = TopicCatalog.of(resolved.settings().topics(), new SchemaRegistryClient(resolved.schemaRegistryUrl()));
-            events = KafkaEvents.read(resolved.bootstrapServers(), topics.events(), query, scanned -> {
+            events = TopicScan.read(resolved.bootstrapServers(), topics.events(), query.since(), query::matches, scanned -> {
                 if (terminal) {
                     err.print("\rscanned " + scanned + " events");
                     err.flush();

@@ -1,6 +1,5 @@
-package dev.agenttelemetry.launcher.log;
+package dev.agenttelemetry.launcher;
 
-import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.schemas.topics.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -9,20 +8,23 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
-/** Events from the events topic: each partition from the first record at or after {@code since} (by record time) to its end. */
-final class KafkaEvents {
-    private KafkaEvents() {
+/** Committed records of a topic: each partition from the first record at or after {@code since} (by record time) to its current end. */
+public final class TopicScan {
+    private TopicScan() {
     }
 
-    static List<AgentEvent> read(String bootstrapServers, Topic<String, AgentEvent> topic, EventQuery query, Consumer<Long> progress) {
-        List<AgentEvent> found = new ArrayList<>();
-        try (KafkaConsumer<String, AgentEvent> consumer = new KafkaConsumer<>(Map.of(
+    /** @param progress told how many records were scanned so far, after each poll */
+    public static <V> List<V> read(String bootstrapServers, Topic<String, V> topic, Instant since, Predicate<V> wanted, Consumer<Long> progress) {
+        List<V> found = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -34,9 +36,9 @@ final class KafkaEvents {
                 throw new IllegalStateException("topic " + topic.name() + " does not exist on " + bootstrapServers);
             }
             consumer.assign(partitions);
-            Map<TopicPartition, Long> since = new HashMap<>();
-            partitions.forEach(p -> since.put(p, query.since().toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(since);
+            Map<TopicPartition, Long> from = new HashMap<>();
+            partitions.forEach(p -> from.put(p, since.toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(from);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             for (TopicPartition partition : partitions) {
                 OffsetAndTimestamp offset = start.get(partition);
@@ -44,9 +46,9 @@ final class KafkaEvents {
             }
             long scanned = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, AgentEvent> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
                     scanned++;
-                    if (record.value() != null && query.matches(record.value())) {
+                    if (record.value() != null && wanted.test(record.value())) {
                         found.add(record.value());
                     }
                 }
