@@ -1,0 +1,82 @@
+package dev.agenttelemetry.launcher.dispatch;
+
+import dev.agenttelemetry.avro.SecurityAlert;
+import dev.agenttelemetry.launcher.KafkaOptions;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code agent-telemetry dispatch}: send alerts to people (console, webhooks, Slack, email) as they are raised. */
+@Command(name = "dispatch", mixinStandardHelpOptions = true,
+        description = {"Runs the alert dispatcher until Ctrl+C: a consumer group on the alerts topic that sends each new alert to",
+                "the channels its severity routes it to (console, generic JSON webhook, Slack-compatible webhook, email over",
+                "SMTP), with a rate limit per channel and retries, committing an alert only after it was sent.",
+                "The configuration file format is in the README (Alerts to people). ${env:NAME} values come from the environment.",
+                "Exit codes: 0 stopped, 1 Kafka unreachable, 2 invalid configuration."},
+        footer = {"", "Examples:", "  agent-telemetry dispatch --config dispatch.yaml --check",
+                "  SLACK_WEBHOOK_URL=https://hooks.slack.com/services/... agent-telemetry dispatch --config dispatch.yaml"})
+public final class DispatchCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config-file", paramLabel = "FILE", required = true, description = "The dispatcher's channels and routes (YAML).")
+    Path file;
+
+    @Option(names = "--check", description = "Only check the file: print the channels and routes, then exit.")
+    boolean check;
+
+    @Option(names = "--group", paramLabel = "ID", defaultValue = "agent-telemetry-dispatcher", description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--from-beginning", description = "A new group starts at the oldest alert instead of the next one.")
+    boolean fromBeginning;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        DispatchConfig config;
+        try {
+            config = DispatchConfig.parse(file.toString(), Files.readString(file), System.getenv(), spec.commandLine().getOut());
+        } catch (DispatchConfig.Invalid e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        var out = spec.commandLine().getOut();
+        out.println("channels: " + String.join(", ", config.channels().stream().map(c -> c.name() + " (" + c.getClass().getSimpleName()
+                .replace("Channel", "").toLowerCase() + ")").toList()));
+        config.routes().forEach(route -> out.println("route: " + route.minSeverity() + " and above -> " + String.join(", ", route.channels())));
+        out.flush();
+        if (check) {
+            return 0;
+        }
+        KafkaOptions.Resolved resolved = kafka.resolve();
+        Topic<String, SecurityAlert> alerts = TopicCatalog.of(resolved.settings().topics(), new SchemaRegistryClient(resolved.schemaRegistryUrl())).alerts();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.set(false);
+            try {
+                main.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        out.println("dispatching alerts from " + alerts.name() + " as group " + group + " (Ctrl+C to stop)");
+        out.flush();
+        new Dispatcher(config).run(resolved.bootstrapServers(), alerts, group, fromBeginning, running::get);
+        return 0;
+    }
+}
