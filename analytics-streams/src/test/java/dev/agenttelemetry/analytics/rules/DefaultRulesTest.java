@@ -63,8 +63,9 @@ class DefaultRulesTest {
             "cat ~/.bashrc ¦ -",
             "export HISTFILE=/dev/null ¦ config_tampering/high",
             "unset HISTFILE ¦ config_tampering/high",
-            "crontab -e ¦ config_tampering/high",
+            "crontab -e ¦ config_tampering/high system_file_modification/high",
             "crontab -l ¦ -",
+            "crontab /tmp/jobs ¦ config_tampering/high system_file_modification/high",
             "git config --global user.name dev ¦ config_tampering/low",
             "git config user.name dev ¦ -",
             "systemctl stop firewalld ¦ config_tampering/medium",
@@ -125,6 +126,16 @@ class DefaultRulesTest {
     void webFetches(String url, String expected) {
         AgentEvent event = Events.base("e1", Events.T0).setEventType(EventType.web_fetch).setToolName("WebFetch").setUrl(url).build();
         assertThat(fired(event)).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void deletingFilesOutsideTheProjectIsALowNotice() {
+        AgentEvent outside = Events.base("e1", Events.T0).setEventType(EventType.command_execution).setToolName("Bash")
+                .setCommand("rm -f /tmp/build.log").setPaths(java.util.List.of(new dev.agenttelemetry.avro.PathRef("/tmp/build.log", PathClass.temp))).build();
+        assertThat(fired(outside)).isEqualTo("destructive_command/low");
+        AgentEvent inside = Events.base("e2", Events.T0).setEventType(EventType.command_execution).setToolName("Bash")
+                .setCommand("rm -f build.log").setPaths(java.util.List.of(new dev.agenttelemetry.avro.PathRef("/home/dev/shop/build.log", PathClass.inside_project))).build();
+        assertThat(fired(inside)).isEqualTo("-");
     }
 
     @org.junit.jupiter.api.Test
