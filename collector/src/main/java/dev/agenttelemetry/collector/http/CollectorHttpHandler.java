@@ -72,6 +72,9 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         Exchange exchange = new Exchange(ctx, request, new QueryStringDecoder(request.uri()).path());
         if (!request.decoderResult().isSuccess()) {
+            // The decoder discards whatever follows a bad message on this connection: answer, then close it, or the
+            // client's next request would wait forever.
+            exchange.keepAlive = false;
             exchange.reject("malformed_http", HttpAnswers.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"));
             return;
         }
@@ -230,7 +233,7 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
         final ChannelHandlerContext ctx;
         final FullHttpRequest request;
         final String path;
-        final boolean keepAlive;
+        boolean keepAlive;
         final long bytes;
         private boolean counted;
 
