@@ -21,10 +21,12 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@SuppressWarnings("unchecked")
 class ConfluentWireFormatIT {
     private static EmbeddedSchemaRegistry registry;
     private static SchemaRegistryClient client;
@@ -90,6 +92,50 @@ class ConfluentWireFormatIT {
         assertThat(read.getSessionId()).isEqualTo("s9");
         assertThat(read.getSource()).as("default of a field the old writer lacked").isEqualTo("claude-code");
         assertThat(read.getCwd()).isNull();
+    }
+
+    /**
+     * The schemas of the previous release (schemas/src/test/resources/previous) against this one: the registry
+     * accepts the new versions as BACKWARD compatible, and records written with the old ones read with defaults.
+     */
+    @Test
+    void readsRecordsOfThePreviousReleaseAndRegistersTheNewSchemasOverThem() throws Exception {
+        dev.agenttelemetry.avro.AgentEvent current = dev.agenttelemetry.avro.AgentEvent.newBuilder().setEventId("e1")
+                .setReceivedAt(java.time.Instant.ofEpochMilli(1_700_000_000_000L)).setSessionId("s1").setHookEventName("PreToolUse")
+                .setEventType(dev.agenttelemetry.avro.EventType.command_execution).setToolName("Bash").setCommand("ls").setPayload("{}")
+                .setHash("h").setUserId("u").build();
+        dev.agenttelemetry.avro.SecurityAlert alert = dev.agenttelemetry.avro.SecurityAlert.newBuilder().setAlertId("a1").setRuleId("r")
+                .setTitle("t").setSessionId("s1").setEvidence("ls").setFirstSeen(java.time.Instant.EPOCH).setLastSeen(java.time.Instant.EPOCH)
+                .setCategory("c").build();
+        dev.agenttelemetry.avro.SessionActivity activity = dev.agenttelemetry.avro.SessionActivity.newBuilder().setSessionId("s1")
+                .setWindowStart(java.time.Instant.EPOCH).setWindowEnd(java.time.Instant.EPOCH).setLastEventAt(java.time.Instant.EPOCH)
+                .setEventCount(3).setRiskScore(0.5).build();
+        for (org.apache.avro.specific.SpecificRecord record : List.of(current, alert, activity)) {
+            String name = record.getSchema().getName();
+            Schema.Parser parser = new Schema.Parser();
+            parser.addTypes(List.of(dev.agenttelemetry.avro.EventType.getClassSchema(), dev.agenttelemetry.avro.Severity.getClassSchema()));
+            Schema previous = parser.parse(getClass().getResourceAsStream("/previous/" + name + ".avsc"));
+            String topic = "previous-" + name;
+            GenericRecord old = new GenericData.Record(previous);
+            for (Schema.Field field : previous.getFields()) {
+                Object value = record.get(record.getSchema().getField(field.name()).pos());
+                old.put(field.name(), value instanceof java.time.Instant instant ? instant.toEpochMilli() : value);
+            }
+            byte[] framed = new ConfluentAvroSerializer<GenericRecord>(client, false).serialize(topic, old);
+            // The current schema registers over the previous one under BACKWARD compatibility (the registry's default).
+            client.register(topic + "-value", record.getSchema());
+            org.apache.avro.specific.SpecificRecord read = new ConfluentAvroDeserializer<>(client,
+                    (Class<org.apache.avro.specific.SpecificRecord>) record.getClass()).deserialize(topic, framed);
+            for (Schema.Field field : previous.getFields()) {
+                assertThat(String.valueOf(read.get(read.getSchema().getField(field.name()).pos())))
+                        .as(name + "." + field.name()).isEqualTo(String.valueOf(record.get(record.getSchema().getField(field.name()).pos())));
+            }
+            for (Schema.Field added : record.getSchema().getFields()) {
+                if (previous.getField(added.name()) == null) {
+                    assertThat(added.hasDefaultValue()).as(name + "." + added.name() + " needs a default for old records").isTrue();
+                }
+            }
+        }
     }
 
     @Test
