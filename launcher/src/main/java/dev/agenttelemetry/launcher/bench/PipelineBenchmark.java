@@ -1,0 +1,238 @@
+package dev.agenttelemetry.launcher.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.avro.SecurityAlert;
+import dev.agenttelemetry.config.StreamsDefaults;
+import dev.agenttelemetry.launcher.PipelineSettings;
+import dev.agenttelemetry.launcher.up.Pipeline;
+import dev.agenttelemetry.lokistandin.FakeLoki;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import dev.agenttelemetry.schemas.topics.TopicSpec;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code agent-telemetry bench pipeline}: the whole pipeline end to end, hook to alert and hook to Loki, then at saturation. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"Runs the whole pipeline as `up --loki-url` does (collector, enricher, analytics, a Connect worker with the",
+                "Loki sink pushing to the Loki stand-in) on a fresh embedded broker, in this JVM. Then: hooks at a fixed rate",
+                "(one in 20 a destructive command in a session of its own) with hook -> alert and hook -> Loki latency; hooks as",
+                "fast as the collector takes them, with the rate at which enriched events come out, next to a pass-through",
+                "Kafka Streams topology over the same raw records; and the resident memory of the whole stack."},
+        footer = {"", "Example:", "  agent-telemetry bench pipeline --rate 1000 --duration 20"})
+public final class PipelineBenchmark implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000", description = "Hooks per second in the latency run (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--duration", paramLabel = "S", defaultValue = "20", description = "Seconds of each run (default: ${DEFAULT-VALUE}).")
+    int duration;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "10", description = "Seconds of unmeasured hooks at the rate first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Override
+    public Integer call() throws Exception {
+        try (BenchEnvironment env = BenchEnvironment.start(); FakeLoki loki = FakeLoki.start()) {
+            String kafka = env.broker.bootstrapServers();
+            Path data = env.dir.resolve("pipeline");
+            Files.createDirectories(data);
+            PipelineSettings settings = PipelineSettings.load(data, null, Map.of("bootstrap.servers", kafka,
+                    "schema.registry.url", env.registry.url(), "loki.url", loki.url(), "collector.port", "0", "connect.rest.port", "0"));
+            BenchEnvironment.progress("starting the pipeline");
+            try (Pipeline pipeline = Pipeline.start(settings, new Pipeline.Progress() {
+                @Override
+                public void started(String component, String detail, Duration took) {
+                    BenchEnvironment.progress("started " + component);
+                }
+
+                @Override
+                public void skipped(String component, String why) {
+                }
+            })) {
+                TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(env.registry.url()));
+                BenchEnvironment.progress("warm-up: " + rate + " hooks/s for " + warmup + " s");
+                HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(2_000, false), 16, rate, Duration.ofSeconds(warmup));
+                Latency latency = latency(pipeline, topics, loki);
+                BenchEnvironment.progress("saturation: as fast as the collector takes hooks, " + duration + " s");
+                long eventsBefore = endOffsets(kafka, settings.topics().events().name());
+                HttpLoad.Result load = HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(20_000, false), 32, 0,
+                        Duration.ofSeconds(duration));
+                long accepted = load.ok();
+                long start = System.nanoTime() - load.elapsed().toNanos();
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                // Events topic end offsets count transaction markers too (one per partition and commit): close enough over thousands.
+                while (endOffsets(kafka, settings.topics().events().name()) - eventsBefore < accepted && System.nanoTime() < deadline) {
+                    Thread.sleep(200); // polling the events topic until the enricher caught up
+                }
+                double endToEnd = accepted / ((System.nanoTime() - start) / 1e9);
+                long rss = residentBytes();
+                double passThrough = passThrough(kafka, env.dir, settings.topics().raw());
+
+                System.out.println("Pipeline benchmark: embedded KRaft broker, collector, enricher, analytics (exactly-once), Connect worker with "
+                        + "the Loki sink (to the stand-in), all in one JVM on this machine");
+                System.out.printf("hook -> alert at %,d hooks/s (%d alerts): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", rate,
+                        latency.alert().getTotalCount(), latency.alert().getValueAtPercentile(50) / 1000.0,
+                        latency.alert().getValueAtPercentile(99) / 1000.0, latency.alert().getMaxValue() / 1000.0);
+                System.out.printf("hook -> Loki  at %,d hooks/s (%d entries): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", rate,
+                        latency.loki().getTotalCount(), latency.loki().getValueAtPercentile(50) / 1000.0,
+                        latency.loki().getValueAtPercentile(99) / 1000.0, latency.loki().getMaxValue() / 1000.0);
+                System.out.printf("saturation: collector accepted %,.0f hooks/s; hook -> enriched event %,.0f events/s; pass-through topology "
+                        + "%,.0f records/s%n", load.perSecond(), endToEnd, passThrough);
+                System.out.printf("resident memory of the whole stack: %,d MiB%n", rss / (1024 * 1024));
+            }
+        }
+        return 0;
+    }
+
+    private record Latency(Histogram alert, Histogram loki) {
+    }
+
+    /** Hooks at the fixed rate; each destructive one timed to its alert (read committed) and to its event in Loki. */
+    private Latency latency(Pipeline pipeline, TopicCatalog topics, FakeLoki loki) throws Exception {
+        BenchEnvironment.progress("latency: " + rate + " hooks/s for " + duration + " s");
+        Histogram alertLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        Histogram lokiLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        AtomicBoolean loading = new AtomicBoolean(true);
+        Set<String> seenInLoki = new HashSet<>();
+        Thread lokiWatcher = new Thread(() -> {
+            int checked = 0;
+            while (loading.get() || checked < loki.size()) {
+                List<FakeLoki.Entry> entries = loki.entries();
+                long now = System.currentTimeMillis();
+                for (int i = checked; i < entries.size(); i++) {
+                    FakeLoki.Entry entry = entries.get(i);
+                    String session = entry.metadata().getOrDefault("session_id", "");
+                    if (session.startsWith("latency-") && "event".equals(entry.labels().get("kind")) && seenInLoki.add(session)) {
+                        try {
+                            long received = JSON.readTree(entry.line()).path("received_at").asLong();
+                            lokiLatency.recordValue(Math.max(1, (now - received) * 1000));
+                        } catch (Exception e) {
+                            throw new IllegalStateException("unreadable line in Loki", e);
+                        }
+                    }
+                }
+                checked = entries.size();
+                try {
+                    Thread.sleep(20); // polling the stand-in for new entries
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "loki-watcher");
+        lokiWatcher.start();
+        try (KafkaConsumer<String, SecurityAlert> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", pipeline.bootstrapServers(),
+                "isolation.level", "read_committed", "group.id", "bench-pipeline-latency", "auto.offset.reset", "latest"),
+                topics.alerts().keySerde().deserializer(), topics.alerts().valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topics.alerts().name()));
+            while (consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            Thread load = new Thread(() -> {
+                try {
+                    HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(rate * duration, true), 16, rate, Duration.ofSeconds(duration));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            load.start();
+            long expected = (long) rate * duration / 20;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration + 60L);
+            Set<String> alerted = new HashSet<>();
+            while ((load.isAlive() || alertLatency.getTotalCount() < expected) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, SecurityAlert> record : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.currentTimeMillis();
+                    SecurityAlert alert = record.value();
+                    if (record.key().startsWith("latency-") && alert.getRuleId().equals("destructive_command") && alerted.add(record.key())) {
+                        alertLatency.recordValue(Math.max(1, (now - alert.getFirstSeen().toEpochMilli()) * 1000));
+                    }
+                }
+            }
+            load.join();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (lokiLatency.getTotalCount() < alertLatency.getTotalCount() && System.nanoTime() < deadline) {
+            Thread.sleep(100); // waiting for the sink to deliver the last entries
+        }
+        loading.set(false);
+        lokiWatcher.join(5_000);
+        return new Latency(alertLatency, lokiLatency);
+    }
+
+    /** Hook payloads; with {@code alerting}, one in 20 is `rm -rf /` in a session of its own (named latency-N). */
+    private static List<byte[]> bodies(int count, boolean alerting) {
+        List<byte[]> payloads = Payloads.generate(Math.min(count, 2_000), 100, 23);
+        List<byte[]> bodies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (alerting && i % 20 == 0) {
+                bodies.add(("{\"session_id\":\"latency-" + i + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\",\"tool_name\":\"Bash\","
+                        + "\"tool_use_id\":\"toolu_lat_" + i + "\",\"tool_input\":{\"command\":\"rm -rf /\"}}").getBytes(StandardCharsets.UTF_8));
+            } else {
+                bodies.add(payloads.get(i % payloads.size()));
+            }
+        }
+        return bodies;
+    }
+
+    private static long endOffsets(String kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        }
+    }
+
+    /** The same raw records through a byte-level pass-through topology: the limit of exactly-once Streams here. */
+    private static double passThrough(String kafka, Path dir, TopicSpec raw) throws Exception {
+        TopicSpec out = new TopicSpec("bench.pipeline.passthrough", raw.partitions(), (short) 1, Duration.ofHours(1), raw.maxMessageBytes());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            TopicProvisioner.ensure(admin, List.of(out), Duration.ofSeconds(30));
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(raw.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).to(out.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        long records = endOffsets(kafka, raw.name());
+        try (StreamsRun run = StreamsRun.start("pass-through over the raw topic", builder.build(),
+                StreamsDefaults.properties("bench-pipeline-passthrough", kafka, dir.resolve("passthrough-state"), Map.of()), kafka)) {
+            return run.throughput(records);
+        }
+    }
+
+    private static long residentBytes() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+}
