@@ -96,7 +96,12 @@ public final class FakeLoki implements AutoCloseable {
     }
 
     public static FakeLoki start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        return start(0);
+    }
+
+    /** On a given port (0: any free one), e.g. to bring "the same Loki" back after an outage. */
+    public static FakeLoki start(int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         FakeLoki loki = new FakeLoki(server);
         server.createContext("/loki/api/v1/push", loki::handlePush);
         server.createContext("/loki/api/v1/query_range", loki::handleQueryRange);

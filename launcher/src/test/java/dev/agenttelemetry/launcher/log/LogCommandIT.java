@@ -128,7 +128,7 @@ class LogCommandIT {
             public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() { return null; }
             public org.apache.kafka.connect.sink.ErrantRecordReporter errantRecordReporter() { return null; }
         });
-        task.start(Map.of("loki.url", loki.url(), "schema.registry.url", registryUrl, "batch.linger.ms", "0"));
+        task.start(Map.of("loki.url", loki.url(), "schema.registry.url", registryUrl));
         ConfluentAvroSerializer<AgentEvent> serializer = new ConfluentAvroSerializer<>(new SchemaRegistryClient(registryUrl), false);
         List<SinkRecord> records = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {

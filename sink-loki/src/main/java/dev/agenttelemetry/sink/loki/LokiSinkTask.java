@@ -31,7 +31,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Buffers records for up to {@code batch.linger.ms}, then pushes them through a {@link LokiWriter}. Offsets
+ * Pushes each batch Connect hands over (what one poll returned: batch it further with the consumer's
+ * fetch.min.bytes and fetch.max.wait.ms overrides) through a {@link LokiWriter} before returning. Offsets
  * reach Connect's commit ({@link #preCommit}) only once Loki acknowledged their entries or the dead-letter
  * queue took them. Values arrive as bytes (ByteArrayConverter) in the Confluent wire format. Logs name
  * records by topic, partition and offset, never by content.
@@ -44,15 +45,12 @@ public final class LokiSinkTask extends SinkTask {
     private RecordToEntry mapper;
     private ConfluentAvroDeserializer<GenericRecord> deserializer;
     private ErrantRecordReporter errantRecords;
-    private Duration linger;
     private Duration maxEntryAge;
-    private int flushRecords;
-    private long flushBytes;
+    /** How long Connect waits before delivering a failed batch again (without it, until its next commit: a minute). */
+    private long redeliveryBackoffMs;
 
-    /** Records waiting to be pushed (entry set) or already settled by the dead-letter queue (entry null), in arrival order. */
+    /** The records of the current put: to push (entry set) or already settled by the dead-letter queue (entry null), in order. */
     private final List<Pending> buffer = new ArrayList<>();
-    private long bufferedBytes;
-    private long oldestBufferedNanos;
     /** Per partition: the next offset to commit, every record before it pushed or dead-lettered. */
     private final Map<TopicPartition, Long> settled = new HashMap<>();
 
@@ -73,10 +71,8 @@ public final class LokiSinkTask extends SinkTask {
         mapper = new RecordToEntry(config.fieldLabels(), config.metadataFields());
         deserializer = new ConfluentAvroDeserializer<>(new SchemaRegistryClient(config.schemaRegistryUrl()), null);
         errantRecords = context.errantRecordReporter();
-        linger = config.linger();
         maxEntryAge = config.maxEntryAge();
-        flushRecords = config.batchMaxRecords() * config.concurrency();
-        flushBytes = (long) config.batchMaxBytes() * config.concurrency();
+        redeliveryBackoffMs = Math.min(1_000, config.retryPolicy().maxBackoff().toMillis());
     }
 
     @Override
@@ -89,19 +85,16 @@ public final class LokiSinkTask extends SinkTask {
                 deadLetter(record, e);
                 entry = null;
             }
-            if (buffer.isEmpty()) {
-                oldestBufferedNanos = System.nanoTime();
-            }
             buffer.add(new Pending(record, entry));
-            bufferedBytes += entry == null ? 0 : entry.approximateBytes();
         }
-        if (!buffer.isEmpty() && (buffer.size() >= flushRecords || bufferedBytes >= flushBytes
-                || System.nanoTime() - oldestBufferedNanos >= linger.toNanos())) {
+        // Connect calls put again only after its next poll, which may wait until the next commit (a minute by
+        // default) when no records come: push now rather than let records linger that long.
+        if (!buffer.isEmpty()) {
             flush();
         }
     }
 
-    /** Pushes everything buffered; on a retriable failure rewinds to the first unsettled records so Connect delivers them again. */
+    /** Pushes the put's records; on a retriable failure rewinds to the first unsettled ones so Connect delivers them again. */
     private void flush() {
         List<LokiEntry> entries = new ArrayList<>(buffer.size());
         Map<LokiEntry, SinkRecord> recordOf = new IdentityHashMap<>();
@@ -118,6 +111,7 @@ public final class LokiSinkTask extends SinkTask {
             if (e.retriable()) {
                 log.warn("Pushing {} entries to Loki failed, Connect will deliver them again: {}", entries.size(), e.getMessage());
                 rewindToBuffered();
+                context.timeout(redeliveryBackoffMs);
                 throw new RetriableException(e.getMessage(), e);
             }
             throw new ConnectException(e.getMessage(), e);
@@ -135,7 +129,6 @@ public final class LokiSinkTask extends SinkTask {
             settled.merge(partition, pending.record().kafkaOffset() + 1, Math::max);
         }
         buffer.clear();
-        bufferedBytes = 0;
     }
 
     private void rewindToBuffered() {
@@ -145,7 +138,6 @@ public final class LokiSinkTask extends SinkTask {
         }
         context.offset(first);
         buffer.clear();
-        bufferedBytes = 0;
     }
 
     /** Only offsets whose records Loki acknowledged (or the dead-letter queue took) are committed. */
@@ -171,7 +163,6 @@ public final class LokiSinkTask extends SinkTask {
     public void close(Collection<TopicPartition> partitions) {
         // Buffered records of partitions going elsewhere were not committed: their next owner gets them again.
         buffer.removeIf(pending -> partitions.contains(new TopicPartition(pending.record().topic(), pending.record().kafkaPartition())));
-        bufferedBytes = buffer.stream().filter(p -> p.entry() != null).mapToLong(p -> p.entry().approximateBytes()).sum();
         partitions.forEach(settled::remove);
     }
 

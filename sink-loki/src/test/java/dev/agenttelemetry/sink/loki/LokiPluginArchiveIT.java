@@ -57,8 +57,7 @@ class LokiPluginArchiveIT {
                     .replace("topics=agent.events,agent.alerts,agent.sessions", "topics=" + topic)
                     .replace("loki.url=http://127.0.0.1:3100", "loki.url=" + loki.url())
                     .replace("schema.registry.url=http://127.0.0.1:8081", "schema.registry.url=" + registry.url())
-                    .replace("errors.deadletterqueue.topic.name=agent.dlq", "errors.deadletterqueue.topic.name=plugin-it-dlq")
-                    + "\nbatch.linger.ms=0\n";
+                    .replace("errors.deadletterqueue.topic.name=agent.dlq", "errors.deadletterqueue.topic.name=plugin-it-dlq");
             Files.writeString(work.resolve("connector.properties"), connector);
             Files.writeString(work.resolve("worker.properties"), String.join("\n",
                     "bootstrap.servers=" + TestKafka.bootstrapServers(),

@@ -52,7 +52,6 @@ public final class LokiSinkConfig extends AbstractConfig {
     public static final String ENCODING_CONFIG = "loki.encoding";
     public static final String BATCH_MAX_RECORDS_CONFIG = "batch.max.records";
     public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
-    public static final String BATCH_LINGER_MS_CONFIG = "batch.linger.ms";
     public static final String CONCURRENCY_CONFIG = "loki.push.concurrency";
     public static final String RETRY_MAX_CONFIG = "retry.max";
     public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
@@ -114,14 +113,13 @@ public final class LokiSinkConfig extends AbstractConfig {
                             + "reject_old_samples_max_age, 7 days by default). Entries more than 10 minutes in the future are refused alike.",
                     RECORDS, 4, Width.SHORT, "Max entry age (ms)")
             .define(BATCH_MAX_RECORDS_CONFIG, Type.INT, 2_000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
-                    "Most entries in one push request.", BATCHING, 1, Width.SHORT, "Max records per push")
+                    "Most entries in one push request. Batches come from what Connect hands over per poll: to wait for larger "
+                            + "ones, set consumer.override.fetch.min.bytes and consumer.override.fetch.max.wait.ms (the linger).",
+                    BATCHING, 1, Width.SHORT, "Max records per push")
             .define(BATCH_MAX_BYTES_CONFIG, Type.INT, 1024 * 1024, ConfigDef.Range.between(300 * 1024, 3 * 1024 * 1024), Importance.LOW,
                     "Most uncompressed bytes in one push request. Loki fails requests over 4 MB (gRPC message size) and over its 6 MB "
                             + "burst forever, so the range stops at 3 MB; a single entry is at most 256 KB plus metadata.",
                     BATCHING, 2, Width.SHORT, "Max bytes per push")
-            .define(BATCH_LINGER_MS_CONFIG, Type.INT, 500, ConfigDef.Range.between(0, 60_000), Importance.LOW,
-                    "How long records may wait for more to fill a push. Offsets are committed only for pushed records.",
-                    BATCHING, 3, Width.SHORT, "Linger (ms)")
             .define(CONCURRENCY_CONFIG, Type.INT, 4, ConfigDef.Range.between(1, 64), Importance.LOW,
                     "Push requests in flight at once per task (one stream per request, so Loki's answer covers every entry).",
                     BATCHING, 4, Width.SHORT, "Concurrent pushes")
@@ -243,10 +241,6 @@ public final class LokiSinkConfig extends AbstractConfig {
 
     public int batchMaxBytes() {
         return getInt(BATCH_MAX_BYTES_CONFIG);
-    }
-
-    public Duration linger() {
-        return Duration.ofMillis(getInt(BATCH_LINGER_MS_CONFIG));
     }
 
     public int concurrency() {

@@ -1,0 +1,99 @@
+package dev.agenttelemetry.launcher;
+
+import dev.agenttelemetry.avro.AgentEvent;
+import dev.agenttelemetry.avro.EventType;
+import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.launcher.up.ConnectRunner;
+import dev.agenttelemetry.lokistandin.FakeLoki;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import dev.agenttelemetry.testkit.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Loki sink in a real Connect worker while Loki goes away and comes back, and while it answers 429 and
+ * 500: the sink backs off, Connect redelivers, and in the end every event is in Loki, each once.
+ */
+class LokiOutageIT {
+    @Test
+    void catchesUpAfterAnOutageAndThrottlingWithEveryEventOnce() throws Exception {
+        TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.events.name", "outage-events", "topic.dlq.name", "outage-dlq",
+                "topic.events.partitions", "2"), "test"));
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String kafka = TestKafka.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka));
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, kafka, "_schemas-outage")) {
+            TopicProvisioner.ensure(admin, List.of(layout.events(), layout.dlq()), Duration.ofSeconds(30));
+            Topic<String, AgentEvent> events = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url())).events();
+            Set<String> inLoki = new HashSet<>();
+            FakeLoki loki = FakeLoki.start(port);
+            try (ConnectRunner connect = ConnectRunner.start(kafka, TestKafka.workDir("outage-connect-"), 0, "http://127.0.0.1:" + port,
+                    registry.url(), List.of(layout.events().name()), layout.dlq().name(), Duration.ofSeconds(60));
+                 KafkaProducer<String, AgentEvent> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
+                         events.keySerde().serializer(), events.valueSerde().serializer())) {
+                send(producer, events, 0, 50);
+                FakeLoki first = loki;
+                await(() -> first.size() >= 50, "the first 50 events in Loki");
+                first.entries().forEach(e -> inLoki.add(e.metadata().get("event_id")));
+                first.close(); // Loki goes away: connections refused
+
+                send(producer, events, 50, 100);
+                Thread.sleep(15_000); // the outage lasts: the sink retries with backoff and hands the batch back to Connect
+
+                loki = FakeLoki.start(port); // Loki is back (empty: a new instance)
+                loki.failNext(new FakeLoki.Failure(429, "Ingestion rate limit exceeded\n", Duration.ZERO),
+                        new FakeLoki.Failure(500, "empty ring\n", Duration.ZERO), new FakeLoki.Failure(429, "rate limited\n", Duration.ZERO));
+                FakeLoki back = loki;
+                send(producer, events, 100, 150);
+                await(() -> back.entries().stream().map(e -> e.metadata().get("event_id")).filter(id -> !inLoki.contains(id)).count() >= 100,
+                        "the other 100 events in Loki after the outage");
+                List<FakeLoki.Entry> after = back.entries();
+                assertThat(after.stream().map(e -> e.metadata().get("event_id")).distinct().count()).as("no entry twice").isEqualTo(after.size());
+                after.forEach(e -> inLoki.add(e.metadata().get("event_id")));
+                assertThat(inLoki).hasSize(150);
+            } finally {
+                loki.close();
+            }
+        }
+    }
+
+    private static void send(KafkaProducer<String, AgentEvent> producer, Topic<String, AgentEvent> topic, int from, int to) throws Exception {
+        for (int i = from; i < to; i++) {
+            AgentEvent event = AgentEvent.newBuilder().setEventId("outage-" + i).setReceivedAt(Instant.now()).setSessionId("outage-s" + (i % 5))
+                    .setHookEventName("PreToolUse").setEventType(EventType.command_execution).setToolName("Bash").setCommand("echo " + i)
+                    .setPayload("{}").setHash("h").setSequence(i + 1).build();
+            producer.send(new ProducerRecord<>(topic.name(), event.getSessionId(), event)).get();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(120).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(200); // polling the Loki stand-in
+        }
+        System.out.printf("%s after %.1f s%n", what, (System.nanoTime() - start) / 1e9);
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+}
