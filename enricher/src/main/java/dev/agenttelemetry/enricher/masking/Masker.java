@@ -97,7 +97,7 @@ public final class Masker {
         String lower = text.toLowerCase(Locale.ROOT);
         int masked = 0;
         for (MaskingRule rule : rules) {
-            if (!rule.mayMatch(lower)) {
+            if (!rule.mayMatch(current, lower)) {
                 continue;
             }
             Matcher m = rule.pattern().matcher(current).useTransparentBounds(true).useAnchoringBounds(false);

@@ -30,31 +30,31 @@ final class MaskingRules {
     static List<MaskingRule> defaults() {
         return List.of(
                 MaskingRule.whole("private_key", "-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----").hints("private key"),
-                MaskingRule.whole("age_secret_key", "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}").hints("age-secret-key-"),
-                MaskingRule.whole("anthropic_api_key", "\\bsk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_\\-]{20,}").hints("sk-ant-"),
-                MaskingRule.whole("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}").hints("sk-"),
-                MaskingRule.checked("aws_access_key", "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b", v -> !v.endsWith("EXAMPLE")).hints("a3t", "akia", "asia", "abia", "acca"),
-                MaskingRule.whole("aws_bedrock_key", "\\bABSK[A-Za-z0-9+/]{20,}={0,2}").hints("absk"),
+                MaskingRule.whole("age_secret_key", "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}").near("age-secret-key-"),
+                MaskingRule.whole("anthropic_api_key", "\\bsk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_\\-]{20,}").near("sk-ant-"),
+                MaskingRule.whole("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}").near("sk-"),
+                MaskingRule.checked("aws_access_key", "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b", v -> !v.endsWith("EXAMPLE")).near("a3t", "akia", "asia", "abia", "acca"),
+                MaskingRule.whole("aws_bedrock_key", "\\bABSK[A-Za-z0-9+/]{20,}={0,2}").near("absk"),
                 MaskingRule.group("aws_secret_key", "(?i)aws[_\\-.]?(?:secret[_\\-.]?(?:access[_\\-.]?)?key|session[_\\-.]?token)[\"'`]?\\s*(?:[:=]|:=|=>|,)\\s*[\"'`]?([A-Za-z0-9/+=]{30,})").hints("aws"),
-                MaskingRule.whole("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})").hints("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+                MaskingRule.whole("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})").near("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
                 MaskingRule.whole("gitlab_token", "\\b(?:glpat|glptt|glrt|glcbt|gldt|glft|glimt|gloas|glsoat|glagent|glffct|glrtr)-[A-Za-z0-9_\\-.]{16,}"
-                        + "|\\bGR1348941[A-Za-z0-9_\\-]{20,}|_gitlab_session=[0-9a-z]{32}").hints("gl", "gr1348941"),
+                        + "|\\bGR1348941[A-Za-z0-9_\\-]{20,}|_gitlab_session=[0-9a-z]{32}").near("gl", "gr1348941"),
                 MaskingRule.whole("slack_token", "\\bxox[abposer]-[A-Za-z0-9\\-]{10,}|\\bxoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,}|\\bxoxe-\\d-[A-Za-z0-9]{100,}"
-                        + "|\\bxapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,}").hints("xox", "xapp-", "hooks.slack.com"),
-                MaskingRule.whole("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}\\b|\\bya29\\.[0-9A-Za-z_\\-]{20,}").hints("aiza", "ya29."),
-                MaskingRule.whole("stripe_key", "\\b(?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,}").hints("k_test_", "k_live_", "k_prod_"),
-                MaskingRule.whole("twilio_key", "\\bSK[0-9a-fA-F]{32}\\b").hints("sk"),
-                MaskingRule.whole("sendgrid_key", "\\bSG\\.[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}").hints("sg."),
-                MaskingRule.whole("npm_token", "\\bnpm_[A-Za-z0-9]{36}\\b").hints("npm_"),
-                MaskingRule.whole("pypi_token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}").hints("pypi-"),
-                MaskingRule.whole("docker_hub_token", "\\bdckr_pat_[A-Za-z0-9_\\-]{20,}").hints("dckr_pat_"),
-                MaskingRule.whole("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").hints("hf_", "api_org_"),
+                        + "|\\bxapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,}").near("xox", "xapp-", "hooks.slack.com"),
+                MaskingRule.whole("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}\\b|\\bya29\\.[0-9A-Za-z_\\-]{20,}").near("aiza", "ya29."),
+                MaskingRule.whole("stripe_key", "\\b(?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,}").near("k_test_", "k_live_", "k_prod_"),
+                MaskingRule.whole("twilio_key", "\\bSK[0-9a-fA-F]{32}\\b").near("sk"),
+                MaskingRule.whole("sendgrid_key", "\\bSG\\.[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}").near("sg."),
+                MaskingRule.whole("npm_token", "\\bnpm_[A-Za-z0-9]{36}\\b").near("npm_"),
+                MaskingRule.whole("pypi_token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}").near("pypi-"),
+                MaskingRule.whole("docker_hub_token", "\\bdckr_pat_[A-Za-z0-9_\\-]{20,}").near("dckr_pat_"),
+                MaskingRule.whole("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").near("hf_", "api_org_"),
                 MaskingRule.whole("vendor_token", "\\b(?:pscale_(?:tkn|oauth|pw)_|sntry[su]_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
                         + "|do[por]_v1_|FLWSECK(?:_TEST)?-|FLWPUBK(?:_TEST)?-|EZ[AT]K|ATATT3|figd_|glc_|glsa_|hv[sb]\\.|ops_|pplx-|sq0(?:atp|csp)-"
                         + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi[a-f0-9]|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|cmVmd|fio-u-|nfp_"
                         + "|mlsn\\.|frb_|lob_(?:live|test)_|eyJrIjoi|sgp_|scalingo_|tfp_|dckr_oat_|ntn_|HRKU-|sha256~)"
                         + "[A-Za-z0-9_\\-+/=.]{12,}|\\bkey-[0-9a-f]{32}\\b").near(VENDOR_HINTS),
-                MaskingRule.whole("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").hints("eyj"),
+                MaskingRule.whole("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").near("eyj"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)\\s*[:=]\\s*"
                         + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"']?([^\\s\"',;]{6,})", MaskingRules::notPlaceholder).near("authorization", "api-key", "auth-token", "private-token"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::notPlaceholder).near("bearer", "basic"),
@@ -75,8 +75,11 @@ final class MaskingRules {
                 // A long random token on a line that talks about keys or tokens.
                 MaskingRule.checked("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
                         MaskingRules::isHighEntropy).near(KEY_HINTS),
-                MaskingRule.checked("card_number", "(?<![\\d-])(\\d(?:[ -]?\\d){12,18})(?![\\d-])", MaskingRules::luhnValid),
-                MaskingRule.checked("iban", "\\b([A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\\b", MaskingRules::ibanValid),
+                // Boundaries are checked after the first character: a leading lookbehind or \\b would run at every position.
+                MaskingRule.checked("card_number", "(\\d(?<![\\d-]\\d)(?:[ -]?\\d){12,18})(?![\\d-])", MaskingRules::luhnValid)
+                        .gate(MaskingRules::hasDigitRun),
+                MaskingRule.checked("iban", "([A-Z](?<![A-Za-z0-9_][A-Z])[A-Z]\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\\b", MaskingRules::ibanValid)
+                        .gate(MaskingRules::hasIbanStart),
                 MaskingRule.whole("phone", "(?<![\\w+])\\+\\d{1,3}[ .\\-]?\\(?\\d{1,4}\\)?(?:[ .\\-]?\\d{2,4}){2,4}(?![\\w])").near("+"),
                 MaskingRule.checked("email", "(?<![\\w.%+\\-])([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9.\\-]{1,253}\\.[A-Za-z]{2,24})(?![\\w])",
                         value -> !value.startsWith("git@")).near("@"));
@@ -84,6 +87,43 @@ final class MaskingRules {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
             + "|passwd|pwd|credentials?|user(?:name)?)[_\\-]?(?:here)?|changeme|example\\w*|placeholder|redacted|dummy|xxx+|\\*+|\\.{3}");
+
+    /** Thirteen digits or more with at most single spaces or dashes between them: what a card number needs. */
+    static boolean hasDigitRun(String text) {
+        int digits = 0;
+        char previous = ' ';
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits >= 13) {
+                    return true;
+                }
+            } else if ((c != ' ' && c != '-') || !(previous >= '0' && previous <= '9')) {
+                digits = 0;
+            }
+            previous = c;
+        }
+        return false;
+    }
+
+    /** Two capital letters then two digits: how every IBAN starts. */
+    static boolean hasIbanStart(String text) {
+        for (int i = 0; i + 3 < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z' && isUpper(text.charAt(i + 1)) && isDigit(text.charAt(i + 2)) && isDigit(text.charAt(i + 3))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isUpper(char c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
 
     /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
     static boolean notPlaceholder(String value) {
