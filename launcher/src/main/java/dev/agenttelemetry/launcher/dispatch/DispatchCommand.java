@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code agent-telemetry dispatch}: send alerts to people (console, webhooks, Slack, email) as they are raised. */
 @Command(name = "dispatch", mixinStandardHelpOptions = true,
-        description = {"Runs the alert dispatcher until Ctrl+C: a consumer group on the alerts topic that sends each new alert to",
+        description = {"Sends alerts to people: console, webhooks, Slack, email.",
+                "Runs the alert dispatcher until Ctrl+C: a consumer group on the alerts topic that sends each new alert to",
                 "the channels its severity routes it to (console, generic JSON webhook, Slack-compatible webhook, email over",
                 "SMTP), with a rate limit per channel and retries, committing an alert only after it was sent.",
                 "The configuration file format is in the README (Alerts to people). ${env:NAME} values come from the environment.",

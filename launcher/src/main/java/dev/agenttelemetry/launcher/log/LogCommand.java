@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
 
 /** {@code agent-telemetry log}: query what the agents did, from Loki when one is configured, else from the events topic. */
 @Command(name = "log", mixinStandardHelpOptions = true,
-        description = {"Lists agent events matching the filters, oldest first (or the last N with --tail). Reads Grafana Loki",
+        description = {"Lists agent events by time, session, tool, type, status or keyword.",
+                "Lists agent events matching the filters, oldest first (or the last N with --tail). Reads Grafana Loki",
                 "(LogQL) when --loki-url or loki.url is set, the events topic otherwise.",
                 "Exit codes: 0 listed (also when nothing matched), 1 Kafka or Loki unreachable, 2 usage."},
         footer = {"", "Examples:", "  agent-telemetry log --tail 20",

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 
 /** {@code agent-telemetry mask}: the enricher's masker as a filter, for sharing logs. */
 @Command(name = "mask", mixinStandardHelpOptions = true,
-        description = {"Masks secrets and personal data on standard input, line by line, to standard output, with the",
+        description = {"Masks secrets and personal data from standard input.",
+                "Masks secrets and personal data on standard input, line by line, to standard output, with the",
                 "same masker the enricher applies to every event (e.g. sk-ant-... becomes [MASKED:anthropic_api_key])."},
         footer = {"", "Examples:", "  agent-telemetry mask < session.log > session.masked.log",
                 "  kubectl logs my-pod | agent-telemetry mask --disable email,home_dir"})

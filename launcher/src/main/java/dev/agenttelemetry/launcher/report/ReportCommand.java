@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 
 /** {@code agent-telemetry report}: what the agents did over the last days, as Markdown, HTML or JSON. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Summarises the last days from the topics: sessions, events, prompts, top tools, failures, the share",
+        description = {"Summarises the last days as Markdown, HTML or JSON.",
+                "Summarises the last days from the topics: sessions, events, prompts, top tools, failures, the share",
                 "delegated to sub-agents, alerts by severity and rule, the riskiest sessions, and, when Claude Code's OTLP",
                 "telemetry is collected, tokens and cost by model and the costliest prompts (joined by prompt id).",
                 "Exit codes: 0 written, 1 Kafka unreachable, 2 usage."},

@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
 
 /** {@code agent-telemetry session ID}: one session as a timeline of prompts, tool calls, sub-agents and alerts. */
 @Command(name = "session", mixinStandardHelpOptions = true,
-        description = {"Prints a session as a timeline: prompts, tool calls with what they touched, their results with",
+        description = {"Prints one session as a timeline.",
+                "Prints a session as a timeline: prompts, tool calls with what they touched, their results with",
                 "durations, sub-agent delegations, and the alerts they raised, in order.",
                 "Exit codes: 0 printed, 1 no such session or Kafka unreachable, 2 usage."},
         footer = {"", "Examples:", "  agent-telemetry session 4f1c2a0e-1b2c-4d5e-8f90-123456789abc",

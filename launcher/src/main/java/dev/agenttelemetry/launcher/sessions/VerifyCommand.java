@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 
 /** {@code agent-telemetry verify ID}: is the session's audit trail complete and unaltered? */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Checks a session's hash chain on the events topic: every position present once, every event's hash",
+        description = {"Checks a session's audit trail (its hash chain).",
+                "Checks a session's hash chain on the events topic: every position present once, every event's hash",
                 "matching its content, every event linked to the one before. Reports each missing or altered event with its",
                 "position.", "Exit codes: 0 intact, 3 broken, 1 the session has no events or Kafka is unreachable, 2 usage."},
         footer = {"", "Examples:", "  agent-telemetry verify 4f1c2a0e-1b2c-4d5e-8f90-123456789abc",

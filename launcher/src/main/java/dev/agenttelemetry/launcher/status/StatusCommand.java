@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
 
 /** {@code agent-telemetry status}: is every component up, and how far behind are the Streams applications? */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Checks every component: the Kafka broker, the schema registry, the collector (health and readiness),",
+        description = {"Shows whether every component is up, and the Streams applications' lag.",
+                "Checks every component: the Kafka broker, the schema registry, the collector (health and readiness),",
                 "the enricher and analytics applications (consumer group state, members and lag on their input topics) and",
                 "the Loki sink connector's tasks (when a Connect worker runs). Secrets are never printed.",
                 "Exit codes: 0 all up, 1 something is down or not running, 2 usage."},

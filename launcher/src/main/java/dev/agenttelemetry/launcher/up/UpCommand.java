@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code agent-telemetry up}: the whole pipeline on this machine until Ctrl+C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline on this machine: an embedded Kafka broker and schema registry",
+        description = {"Runs the whole pipeline on this machine.",
+                "Runs the whole pipeline on this machine: an embedded Kafka broker and schema registry",
                 "(unless existing ones are given), the collector, the enricher, the analytics app, and the",
                 "Loki sink when --loki-url is set. Ctrl+C stops it; running it again resumes with the same data."},
         footer = {"", "Examples:", "  agent-telemetry up",
