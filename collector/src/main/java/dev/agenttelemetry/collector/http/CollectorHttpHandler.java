@@ -111,7 +111,7 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
                     if (error == null) {
                         exchange.answer(HttpAnswers.accepted(accepted.eventId(), accepted.outcome() == HookPublisher.Outcome.SPOOLED));
                     } else {
-                        exchange.reject("unavailable", unavailable(error));
+                        exchange.reject(isSpoolFull(error) ? "spool_full" : "unavailable", unavailable(error));
                     }
                 });
     }
@@ -210,6 +210,10 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
             trimmed.lines().filter(line -> !line.isBlank()).forEach(line -> items.add(new Item(line, null)));
         }
         return items;
+    }
+
+    private static boolean isSpoolFull(Throwable error) {
+        return (error instanceof CompletionException && error.getCause() instanceof SpoolFullException) || error instanceof SpoolFullException;
     }
 
     private FullHttpResponse unavailable(Throwable error) {
