@@ -1,33 +1,25 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.config.Durations;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /** A point in time on the command line: {@code 2026-11-23T10:00:00Z}, {@code 2026-11-23} (midnight UTC), or {@code 30m}, {@code 2h}, {@code 7d} ago. */
 public final class TimeArgument {
-    private static final Pattern RELATIVE = Pattern.compile("(\\d+)(s|m|h|d|w)");
 
     private TimeArgument() {
     }
 
     public static Instant parse(String option, String text, Instant now) {
         String value = text.trim();
-        Matcher relative = RELATIVE.matcher(value);
-        if (relative.matches()) {
-            long amount = Long.parseLong(relative.group(1));
-            Duration ago = switch (relative.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "d" -> Duration.ofDays(amount);
-                default -> Duration.ofDays(7 * amount);
-            };
-            return now.minus(ago);
+        Optional<Duration> ago = Durations.parse(value);
+        if (ago.isPresent()) {
+            return now.minus(ago.get());
         }
         try {
             return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);

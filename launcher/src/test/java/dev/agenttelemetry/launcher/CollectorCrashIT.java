@@ -18,13 +18,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,12 +52,9 @@ class CollectorCrashIT {
             // Register the schema now: the child collector cannot reach Kafka, but must serialize to spool and replay.
             new SchemaRegistryClient(registry.url()).register("raw-crash-value", HookEnvelope.getClassSchema());
 
-            Process child = new ProcessBuilder(javaBin(), "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                    "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.agenttelemetry", AgentTelemetry.class.getName(), "collector",
-                    "--data-dir", dataDir.toString(), "--collector-port", "0", "--bootstrap-servers", "127.0.0.1:1",
-                    "--schema-registry-url", registry.url())
-                    .redirectErrorStream(true).start();
-            String url = awaitUrl(child);
+            Process child = ChildProcesses.start("collector", "--data-dir", dataDir.toString(), "--collector-port", "0",
+                    "--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", registry.url());
+            String url = ChildProcesses.awaitLine(child, Pattern.compile("hooks to (http://\\S+)/v1/hooks"), Duration.ofSeconds(60));
             HttpClient http = HttpClient.newHttpClient();
             List<Integer> accepted = new ArrayList<>();
             for (int n = 0; n < 40; n++) {
@@ -86,33 +79,6 @@ class CollectorCrashIT {
                 assertThat(bySession.get("crash-1")).containsExactlyElementsOf(accepted.stream().filter(n -> n % 2 == 1).toList());
             }
         }
-    }
-
-    private static String awaitUrl(Process child) throws Exception {
-        BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Pattern ready = Pattern.compile("hooks to (http://\\S+)/v1/hooks");
-        Instant deadline = Instant.now().plusSeconds(60);
-        String line;
-        while (Instant.now().isBefore(deadline) && (line = output.readLine()) != null) {
-            Matcher m = ready.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        output.transferTo(java.io.Writer.nullWriter());
-                    } catch (java.io.IOException ignored) {
-                        // the child is gone
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return m.group(1);
-            }
-        }
-        throw new AssertionError("the collector process did not start");
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static List<HookEnvelope> read(Topic<String, HookEnvelope> topic, int expected, Duration wait) {

@@ -8,15 +8,16 @@ import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
 import dev.agenttelemetry.testkit.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -108,46 +108,42 @@ class PipelineCrashIT {
     }
 
     private static Process start(Path dataDir, String registryUrl) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.agenttelemetry", AgentTelemetry.class.getName(), "up",
-                "--data-dir", dataDir.toString(), "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url", registryUrl)
-                .redirectErrorStream(true).start();
+        return ChildProcesses.start("up", "--data-dir", dataDir.toString(), "--bootstrap-servers", TestKafka.bootstrapServers(),
+                "--schema-registry-url", registryUrl);
     }
 
     private static String awaitReady(Process child) throws Exception {
-        BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Pattern ready = Pattern.compile("hooks post to (http://\\S+)/v1/hooks");
-        Instant deadline = Instant.now().plusSeconds(150);
-        String line;
-        StringBuilder seen = new StringBuilder();
-        while (Instant.now().isBefore(deadline) && (line = output.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = ready.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        output.transferTo(java.io.Writer.nullWriter());
-                    } catch (java.io.IOException ignored) {
-                        // the child is gone
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return m.group(1);
-            }
-        }
-        throw new AssertionError("the pipeline process did not get ready:\n" + seen);
+        return ChildProcesses.awaitLine(child, Pattern.compile("hooks post to (http://\\S+)/v1/hooks"), Duration.ofSeconds(150));
     }
 
-    private static <V> List<V> awaitCount(dev.agenttelemetry.schemas.topics.Topic<String, V> topic, int expected) throws InterruptedException {
+    private static <V> List<V> awaitCount(dev.agenttelemetry.schemas.topics.Topic<String, V> topic, int expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         List<V> found = List.of();
         while (found.size() < expected && System.nanoTime() < deadline) {
             Thread.sleep(500); // polling the topic until the restarted pipeline caught up
             found = TopicScan.read(TestKafka.bootstrapServers(), topic, Instant.EPOCH, v -> true, n -> { });
         }
-        Thread.sleep(2_000); // and a moment more, so a late duplicate would show
+        // A late duplicate could only come from input not yet processed: read again once both applications have none left.
+        awaitNoLag("pcrash-enricher", "pcrash-raw", deadline);
+        awaitNoLag("pcrash-analytics", "pcrash-events", deadline);
         return TopicScan.read(TestKafka.bootstrapServers(), topic, Instant.EPOCH, v -> true, n -> { });
+    }
+
+    /** Until the group has committed every record of its input topic. */
+    private static void awaitNoLag(String group, String input, long deadline) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().filter(tp -> tp.topic().equals(input))
+                        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+                boolean caughtUp = !latest.isEmpty() && admin.listOffsets(latest).all().get().entrySet().stream()
+                        .allMatch(end -> committed.get(end.getKey()).offset() >= end.getValue().offset());
+                if (caughtUp) {
+                    return;
+                }
+                Thread.sleep(200); // polling the group's committed offsets
+            }
+        }
+        throw new AssertionError(group + " did not catch up with " + input);
     }
 }

@@ -6,7 +6,6 @@ import dev.agenttelemetry.analytics.rules.RuleDefinition;
 import dev.agenttelemetry.analytics.rules.Violation;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
-import dev.agenttelemetry.avro.Severity;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +25,8 @@ public final class RuleEngine {
     private static final int MAX_EVENT_IDS = 20;
     private final RuleBook book;
     private final long frequencyWindowMillis;
+    /** How far back repeated-violation rules look: violations older than this are dropped from the state. */
+    private final long violationWindowMillis;
     /** How long an idle session's state is worth keeping: the longest window or suppression, at least 30 minutes. */
     private final Duration retention;
 
@@ -37,16 +38,10 @@ public final class RuleEngine {
         this.book = book;
         this.frequencyWindowMillis = book.rules().stream().filter(r -> r.kind() == RuleDefinition.Kind.HIGH_FREQUENCY)
                 .mapToLong(r -> r.window().toMillis()).max().orElse(0);
+        this.violationWindowMillis = book.rules().stream().filter(r -> r.kind() == RuleDefinition.Kind.REPEATED_VIOLATIONS)
+                .mapToLong(r -> r.window().toMillis()).max().orElse(0);
         this.retention = book.rules().stream().flatMap(r -> java.util.stream.Stream.of(r.window(), r.suppress()))
                 .max(Duration::compareTo).filter(d -> d.compareTo(Duration.ofMinutes(30)) > 0).orElse(Duration.ofMinutes(30));
-    }
-
-    public RuleBook book() {
-        return book;
-    }
-
-    public Duration retention() {
-        return retention;
     }
 
     /**
@@ -108,9 +103,7 @@ public final class RuleEngine {
     }
 
     private void repeatedViolations(AgentEvent event, SessionRuleState state, long now, List<SecurityAlert> alerts, List<Violation> fired) {
-        long horizon = book.rules().stream().filter(r -> r.kind() == RuleDefinition.Kind.REPEATED_VIOLATIONS)
-                .mapToLong(r -> r.window().toMillis()).max().orElse(0);
-        prune(state.violations, now - horizon);
+        prune(state.violations, now - violationWindowMillis);
         for (RuleDefinition rule : book.rules()) {
             if (rule.kind() != RuleDefinition.Kind.REPEATED_VIOLATIONS) {
                 continue;
@@ -248,10 +241,5 @@ public final class RuleEngine {
 
     private static String human(Duration duration) {
         return duration.toSeconds() % 60 == 0 ? duration.toMinutes() + " min" : duration.toSeconds() + " s";
-    }
-
-    /** Severity order helper for callers that filter alerts. */
-    public static boolean atLeast(Severity severity, Severity minimum) {
-        return severity.ordinal() >= minimum.ordinal();
     }
 }

@@ -3,6 +3,7 @@ package dev.agenttelemetry.analytics.rules;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.PathClass;
 import dev.agenttelemetry.avro.Severity;
+import dev.agenttelemetry.config.Durations;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -23,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -36,7 +38,6 @@ import java.util.stream.Collectors;
  */
 final class RuleFileReader {
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Set<String> TOP = Set.of("version", "rules");
     private static final Set<String> RULE = Set.of("id", "title", "category", "severity", "description", "kind", "hook_events",
             "match", "threshold", "window", "suppress", "min_severity", "baseline");
@@ -368,19 +369,11 @@ final class RuleFileReader {
 
     private Duration duration(Node node, String where) {
         String value = scalar(node, where);
-        var matcher = value == null ? null : DURATION.matcher(value.trim());
-        if (matcher == null || !matcher.matches()) {
+        Optional<Duration> duration = Durations.parse(value);
+        if (duration.isEmpty()) {
             error(node, where + ": expected a duration such as 500ms, 30s, 5m, 1h or 1d, got '" + value + "'");
-            return Duration.ZERO;
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        return duration.orElse(Duration.ZERO);
     }
 
     private void error(Node node, String message) {

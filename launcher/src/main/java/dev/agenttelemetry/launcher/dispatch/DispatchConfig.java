@@ -1,6 +1,7 @@
 package dev.agenttelemetry.launcher.dispatch;
 
 import dev.agenttelemetry.avro.Severity;
+import dev.agenttelemetry.config.Durations;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -42,7 +44,6 @@ import java.util.regex.Pattern;
  */
 record DispatchConfig(List<Channel> channels, List<Route> routes, int ratePerChannel, Duration ratePeriod, int maxRetries, Duration backoff) {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     /** Alerts at least this severe go to these channels. */
     record Route(Severity minSeverity, List<String> channels) {
@@ -231,17 +232,10 @@ record DispatchConfig(List<Channel> channels, List<Route> routes, int ratePerCha
         if (value == null) {
             return defaultValue;
         }
-        Matcher matcher = DURATION.matcher(String.valueOf(value));
-        if (!matcher.matches()) {
+        Optional<Duration> duration = Durations.parse(String.valueOf(value));
+        if (duration.isEmpty()) {
             problems.add(where + ": expected a duration such as 500ms, 1s, 1m, got '" + value + "'");
-            return defaultValue;
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        return duration.orElse(defaultValue);
     }
 }

@@ -2,11 +2,11 @@ package dev.agenttelemetry.launcher.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.launcher.Cli;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.ToolOutcome;
 import dev.agenttelemetry.avro.ToolPairing;
-import dev.agenttelemetry.launcher.AgentTelemetry;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
@@ -23,10 +23,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -41,12 +38,9 @@ class LogCommandIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String run(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cli = AgentTelemetry.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(new StringWriter()));
-        assertThat(cli.execute(args)).as(String.join(" ", args)).isZero();
-        return out.toString();
+        Cli.Run run = Cli.run(args);
+        assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
+        return run.out();
     }
 
     private static List<String> ids(String jsonLines) throws Exception {
@@ -84,27 +78,21 @@ class LogCommandIT {
             pushToLoki(loki, registry.url(), events);
 
             String[] kafka = {"--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url", registry.url()};
-            for (String[] source : List.of(kafka, concat(kafka, "--loki-url", loki.url()))) {
-                assertThat(ids(run(concat(new String[]{"log"}, concat(source, "--session", session, "--format", "json"))))).containsExactly("l1", "l2", "l3", "l4", "l5");
-                assertThat(ids(run(concat(new String[]{"log"}, concat(source, "--session", session, "--tool", "Bash", "--status", "failure", "--format", "json")))))
+            for (String[] source : List.of(kafka, Cli.with(kafka, "--loki-url", loki.url()))) {
+                assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--format", "json"))))).containsExactly("l1", "l2", "l3", "l4", "l5");
+                assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--tool", "Bash", "--status", "failure", "--format", "json")))))
                         .containsExactly("l2");
-                assertThat(ids(run(concat(new String[]{"log"}, concat(source, "--session", session, "--keyword", "PUSH ORIGIN", "--format", "json"))))).containsExactly("l5");
-                assertThat(ids(run(concat(new String[]{"log"}, concat(source, "--session", session, "--tail", "2", "--format", "json"))))).containsExactly("l4", "l5");
-                assertThat(ids(run(concat(new String[]{"log"}, concat(source, "--session", session, "--since", "35s", "--format", "json"))))).containsExactly("l4", "l5");
-                assertThat(run(concat(new String[]{"log"}, concat(source, "--session", session, "--event-type", "file_read"))))
+                assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--keyword", "PUSH ORIGIN", "--format", "json"))))).containsExactly("l5");
+                assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--tail", "2", "--format", "json"))))).containsExactly("l4", "l5");
+                assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--since", "35s", "--format", "json"))))).containsExactly("l4", "l5");
+                assertThat(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--event-type", "file_read"))))
                         .contains("TIME (UTC)", "file_read", "◀ Read: ok in 12 ms").doesNotContain("mvn");
-                assertThat(run(concat(new String[]{"log"}, concat(source, "--session", session, "--format", "summary"))))
+                assertThat(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--format", "summary"))))
                         .contains("events: 5, sessions: 1, tool calls: 3, failures: 1", "by tool:", "Bash", "by status:", "failure");
             }
         }
     }
 
-    private static String[] concat(String[] first, String... rest) {
-        String[] all = new String[first.length + rest.length];
-        System.arraycopy(first, 0, all, 0, first.length);
-        System.arraycopy(rest, 0, all, first.length, rest.length);
-        return all;
-    }
 
     private static AgentEvent event(String session, String id, Instant at, long sequence, String hook, String tool, String command, ToolPairing pairing) {
         return AgentEvent.newBuilder().setEventId(id).setReceivedAt(at).setSource("claude-code").setSessionId(session).setHookEventName(hook)

@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.launcher.Cli;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.OtlpLogRecord;
@@ -11,7 +12,6 @@ import dev.agenttelemetry.avro.SessionActivity;
 import dev.agenttelemetry.avro.Severity;
 import dev.agenttelemetry.avro.ToolOutcome;
 import dev.agenttelemetry.avro.ToolPairing;
-import dev.agenttelemetry.launcher.AgentTelemetry;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.Topic;
@@ -24,10 +24,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,16 +42,10 @@ class ReportCommandIT {
     }
 
     private static String run(String dataDir, String registry, String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cli = AgentTelemetry.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(new StringWriter()));
-        String[] all = new String[args.length + 6];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(new String[]{"--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url", registry, "--data-dir", dataDir},
-                0, all, args.length, 6);
-        assertThat(cli.execute(all)).isZero();
-        return out.toString();
+        Cli.Run run = Cli.run(Cli.with(args, "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url", registry,
+                "--data-dir", dataDir));
+        assertThat(run.exitCode()).isZero();
+        return run.out();
     }
 
     @Test

@@ -2,13 +2,10 @@ package dev.agenttelemetry.launcher.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agenttelemetry.launcher.AgentTelemetry;
+import dev.agenttelemetry.launcher.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,36 +18,23 @@ class RulesCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = AgentTelemetry.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void validateAcceptsTheDefaultsAndNamesTheLineOfEachProblem() throws Exception {
         Path defaults = dir.resolve("rules.yaml");
-        Files.writeString(defaults, run("rules", "defaults").out());
-        Run valid = run("rules", "validate", defaults.toString());
+        Files.writeString(defaults, Cli.run("rules", "defaults").out());
+        Cli.Run valid = Cli.run("rules", "validate", defaults.toString());
         assertThat(valid.exitCode()).isZero();
         assertThat(valid.out()).contains("valid, 9 rules", "destructive_command", "high_frequency");
 
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "rules:\n  - id: x\n    title: X\n    severity: urgent\n    match:\n      - tool: [Bash]\n");
-        Run invalid = run("rules", "validate", broken.toString());
+        Cli.Run invalid = Cli.run("rules", "validate", broken.toString());
         assertThat(invalid.exitCode()).isEqualTo(1);
         assertThat(invalid.err()).contains("broken.yaml: 3 problems",
                 "line 4: rule 'x'.severity: 'urgent' is not one of low, medium, high, critical",
                 "line 6: rule 'x'.match alternative: unknown key 'tool'");
 
-        assertThat(run("rules", "validate", dir.resolve("missing.yaml").toString()).exitCode()).isEqualTo(2);
+        assertThat(Cli.run("rules", "validate", dir.resolve("missing.yaml").toString()).exitCode()).isEqualTo(2);
     }
 
     @Test
@@ -65,7 +49,7 @@ class RulesCommandTest {
                         + "\"event_type\":\"file_read\",\"tool_name\":\"Read\",\"file_path\":\"/home/dev/shop/.env\",\"payload\":\"{}\",\"hash\":\"h\","
                         + "\"paths\":[{\"path\":\"/home/dev/shop/.env\",\"class\":\"inside_project\"}]}"));
 
-        Run json = run("rules", "test", "--events", events.toString(), "--json");
+        Cli.Run json = Cli.run("rules", "test", "--events", events.toString(), "--json");
         assertThat(json.exitCode()).isEqualTo(1); // one line could not be read
         List<JsonNode> lines = json.out().lines().map(line -> {
             try {
@@ -86,7 +70,7 @@ class RulesCommandTest {
         assertThat(lines.get(4).path("summary").path("inputs").asInt()).isEqualTo(4);
         assertThat(lines.get(4).path("summary").path("flagged").asInt()).isEqualTo(2);
 
-        Run text = run("rules", "test", "--events", events.toString());
+        Cli.Run text = Cli.run("rules", "test", "--events", events.toString());
         assertThat(text.out()).contains("line 1: -", "line 2: destructive_command (critical): cd / && sudo rm -rf --no-preserve-root *",
                 "4 inputs, 2 raised at least one rule, 1 unreadable");
     }

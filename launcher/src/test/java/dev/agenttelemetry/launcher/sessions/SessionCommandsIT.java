@@ -1,10 +1,10 @@
 package dev.agenttelemetry.launcher.sessions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.launcher.Cli;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.Severity;
-import dev.agenttelemetry.launcher.AgentTelemetry;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -15,10 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,22 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code verify} and {@code session} against the real broker and registry. */
 class SessionCommandsIT {
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String registry, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = AgentTelemetry.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--bootstrap-servers";
-        all[args.length + 1] = TestKafka.bootstrapServers();
-        all[args.length + 2] = "--schema-registry-url";
-        all[args.length + 3] = registry;
-        return new Run(cli.execute(all), out.toString(), err.toString());
+    private static Cli.Run run(String registry, String... args) {
+        return Cli.run(Cli.with(args, "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url", registry));
     }
 
     @Test
@@ -73,19 +56,19 @@ class SessionCommandsIT {
                         .setLastSeen(intact.get(1).getReceivedAt()).build())).get();
             }
 
-            Run ok = run(registry.url(), "verify", "it-intact");
+            Cli.Run ok = run(registry.url(), "verify", "it-intact");
             assertThat(ok.exitCode()).isZero();
             assertThat(ok.out()).contains("session it-intact: intact, 4 events, chain 1..4 verified");
 
-            Run broken = run(registry.url(), "verify", "it-tampered");
+            Cli.Run broken = run(registry.url(), "verify", "it-tampered");
             assertThat(broken.exitCode()).isEqualTo(VerifyCommand.BROKEN);
             assertThat(broken.out()).contains("BROKEN, 2 problems in 5 events", "position 4: altered", "position 5: event missing");
 
-            Run unknown = run(registry.url(), "verify", "no-such-session");
+            Cli.Run unknown = run(registry.url(), "verify", "no-such-session");
             assertThat(unknown.exitCode()).isEqualTo(1);
             assertThat(unknown.err()).contains("no events of session no-such-session");
 
-            Run timeline = run(registry.url(), "session", "it-intact");
+            Cli.Run timeline = run(registry.url(), "session", "it-intact");
             assertThat(timeline.exitCode()).isZero();
             assertThat(timeline.out()).contains("Session it-intact: 4 events, 1 alerts", "#1    ▶ Bash: echo 1", "#4    ▶ Bash: echo 4",
                     "⚠ HIGH privilege_escalation: sudo ls");

@@ -2,7 +2,7 @@ package dev.agenttelemetry.launcher.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agenttelemetry.launcher.AgentTelemetry;
+import dev.agenttelemetry.launcher.Cli;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,10 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -52,14 +49,11 @@ class StatusCommandIT {
                 java.nio.file.Path dataDir = TestKafka.workDir("status-");
                 java.nio.file.Files.writeString(dataDir.resolve("agent-telemetry.properties"),
                         "enricher.application.id=status-it-enricher\ntopic.raw.name=" + raw + "\n");
-                StringWriter out = new StringWriter();
-                CommandLine cli = AgentTelemetry.commandLine();
-                cli.setOut(new PrintWriter(out));
-                int exit = cli.execute("status", "--json", "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url", registry.url(),
-                        "--collector-url", "http://127.0.0.1:1", "--connect-url", "http://127.0.0.1:1", "--data-dir", dataDir.toString());
-                assertThat(exit).isEqualTo(1);
+                Cli.Run status = Cli.run("status", "--json", "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url",
+                        registry.url(), "--collector-url", "http://127.0.0.1:1", "--connect-url", "http://127.0.0.1:1", "--data-dir", dataDir.toString());
+                assertThat(status.exitCode()).isEqualTo(1);
                 Map<String, JsonNode> byComponent = new HashMap<>();
-                new ObjectMapper().readTree(out.toString()).forEach(check -> byComponent.put(check.path("component").asText(), check));
+                new ObjectMapper().readTree(status.out()).forEach(check -> byComponent.put(check.path("component").asText(), check));
                 assertThat(byComponent.get("kafka").path("ok").asBoolean()).isTrue();
                 assertThat(byComponent.get("schema registry").path("ok").asBoolean()).isTrue();
                 assertThat(byComponent.get("collector").path("ok").asBoolean()).isFalse();

@@ -49,11 +49,10 @@ public final class LokiSinkTask extends SinkTask {
     /** How long Connect waits before delivering a failed batch again (without it, until its next commit: a minute). */
     private long redeliveryBackoffMs;
 
-    /** The records of the current put: to push (entry set) or already settled by the dead-letter queue (entry null), in order. */
-    private final List<Pending> buffer = new ArrayList<>();
     /** Per partition: the next offset to commit, every record before it pushed or dead-lettered. */
     private final Map<TopicPartition, Long> settled = new HashMap<>();
 
+    /** A record of a put: to push (entry set) or already settled by the dead-letter queue (entry null). */
     private record Pending(SinkRecord record, LokiEntry entry) {
     }
 
@@ -77,6 +76,7 @@ public final class LokiSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        List<Pending> batch = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             LokiEntry entry;
             try {
@@ -85,20 +85,20 @@ public final class LokiSinkTask extends SinkTask {
                 deadLetter(record, e);
                 entry = null;
             }
-            buffer.add(new Pending(record, entry));
+            batch.add(new Pending(record, entry));
         }
         // Connect calls put again only after its next poll, which may wait until the next commit (a minute by
         // default) when no records come: push now rather than let records linger that long.
-        if (!buffer.isEmpty()) {
-            flush();
+        if (!batch.isEmpty()) {
+            push(batch);
         }
     }
 
     /** Pushes the put's records; on a retriable failure rewinds to the first unsettled ones so Connect delivers them again. */
-    private void flush() {
-        List<LokiEntry> entries = new ArrayList<>(buffer.size());
+    private void push(List<Pending> batch) {
+        List<LokiEntry> entries = new ArrayList<>(batch.size());
         Map<LokiEntry, SinkRecord> recordOf = new IdentityHashMap<>();
-        for (Pending pending : buffer) {
+        for (Pending pending : batch) {
             if (pending.entry() != null) {
                 entries.add(pending.entry());
                 recordOf.put(pending.entry(), pending.record());
@@ -110,46 +110,37 @@ public final class LokiSinkTask extends SinkTask {
         } catch (LokiPushException e) {
             if (e.retriable()) {
                 log.warn("Pushing {} entries to Loki failed, Connect will deliver them again: {}", entries.size(), e.getMessage());
-                rewindToBuffered();
+                rewindTo(batch);
                 context.timeout(redeliveryBackoffMs);
                 throw new RetriableException(e.getMessage(), e);
             }
             throw new ConnectException(e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            rewindToBuffered();
+            rewindTo(batch);
             throw new RetriableException("interrupted while pushing to Loki", e);
         }
         for (LokiWriter.Rejected refused : rejected) {
             SinkRecord record = recordOf.get(refused.entry());
             deadLetter(record, new DataException("Loki refused the entry of " + where(record) + ": " + refused.reason()));
         }
-        for (Pending pending : buffer) {
+        for (Pending pending : batch) {
             TopicPartition partition = new TopicPartition(pending.record().topic(), pending.record().kafkaPartition());
             settled.merge(partition, pending.record().kafkaOffset() + 1, Math::max);
         }
-        buffer.clear();
     }
 
-    private void rewindToBuffered() {
+    private void rewindTo(List<Pending> batch) {
         Map<TopicPartition, Long> first = new HashMap<>();
-        for (Pending pending : buffer) {
+        for (Pending pending : batch) {
             first.merge(new TopicPartition(pending.record().topic(), pending.record().kafkaPartition()), pending.record().kafkaOffset(), Math::min);
         }
         context.offset(first);
-        buffer.clear();
     }
 
     /** Only offsets whose records Loki acknowledged (or the dead-letter queue took) are committed. */
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        if (!buffer.isEmpty()) {
-            try {
-                flush();
-            } catch (RetriableException e) {
-                log.warn("Commit without the buffered records: {}", e.getMessage());
-            }
-        }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         settled.forEach((partition, offset) -> {
             if (currentOffsets.containsKey(partition)) {
@@ -161,9 +152,7 @@ public final class LokiSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        // Buffered records of partitions going elsewhere were not committed: their next owner gets them again.
-        buffer.removeIf(pending -> partitions.contains(new TopicPartition(pending.record().topic(), pending.record().kafkaPartition())));
-        partitions.forEach(settled::remove);
+        partitions.forEach(settled::remove); // their next owner commits them
     }
 
     /** Values come as Confluent wire-format bytes (ByteArrayConverter: our deserializer) or as a Struct from a converter. */
