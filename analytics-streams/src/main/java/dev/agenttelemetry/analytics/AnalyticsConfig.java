@@ -4,6 +4,7 @@ import dev.agenttelemetry.analytics.rules.RuleBook;
 import dev.agenttelemetry.analytics.rules.RuleFileException;
 import dev.agenttelemetry.config.ConfigException;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
 
 import java.io.IOException;
@@ -16,13 +17,19 @@ import java.util.Optional;
  * The analytics application's settings.
  *
  * @param applicationId    Kafka Streams application id ({@code analytics.application.id}); also the consumer group
+ * @param kafka            the broker, and the {@code analytics} principal's credentials when Kafka is secured
  * @param rules            the rules in force: {@code analytics.rules.file}, else the shipped defaults
  * @param sessionGap       inactivity that ends a session window ({@code analytics.session.gap.ms}, default 30 minutes)
  * @param stateDir         where Kafka Streams keeps local state (window stores)
  * @param streamsOverrides further Kafka Streams properties ({@code analytics.streams.*})
  */
-public record AnalyticsConfig(String applicationId, String bootstrapServers, RuleBook rules, Duration sessionGap, Path stateDir,
+public record AnalyticsConfig(String applicationId, KafkaAccess kafka, RuleBook rules, Duration sessionGap, Path stateDir,
                               Map<String, String> streamsOverrides) {
+    /** Whose Kafka credentials the analytics app uses ({@code analytics.kafka.username}, {@code analytics.kafka.password}). */
+    public static final String PRINCIPAL = "analytics";
+    public static final String APPLICATION_ID = "analytics.application.id";
+    public static final String DEFAULT_APPLICATION_ID = "agent-telemetry-analytics";
+
     public static AnalyticsConfig from(ConfigReader config, String bootstrapServers, Path stateDir) {
         Optional<Path> rulesFile = Optional.ofNullable(config.string("analytics.rules.file", null)).filter(s -> !s.isBlank()).map(Path::of);
         RuleBook rules;
@@ -34,11 +41,12 @@ public record AnalyticsConfig(String applicationId, String bootstrapServers, Rul
             throw new ConfigException("analytics.rules.file", "analytics.rules.file: " + e.getMessage());
         }
         Duration gap = config.millis("analytics.session.gap.ms", Duration.ofMinutes(30), Duration.ofSeconds(10));
-        return new AnalyticsConfig(config.string("analytics.application.id", "agent-telemetry-analytics"), bootstrapServers, rules, gap,
+        return new AnalyticsConfig(config.string(APPLICATION_ID, DEFAULT_APPLICATION_ID),
+                KafkaAccess.of(config, bootstrapServers, PRINCIPAL), rules, gap,
                 stateDir, config.withPrefix("analytics.streams."));
     }
 
     public Map<String, Object> streamsProperties() {
-        return StreamsDefaults.properties(applicationId, bootstrapServers, stateDir, streamsOverrides);
+        return StreamsDefaults.properties(applicationId, kafka, stateDir, streamsOverrides);
     }
 }

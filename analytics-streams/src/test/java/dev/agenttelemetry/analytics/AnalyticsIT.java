@@ -5,6 +5,7 @@ import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.SessionActivity;
 import dev.agenttelemetry.avro.Severity;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.Topic;
@@ -39,7 +40,7 @@ class AnalyticsIT {
                 "topic.sessions.name", "ait-sessions", "topic.events.partitions", "2", "topic.alerts.partitions", "2",
                 "topic.sessions.partitions", "2"), "test"));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-analytics")) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-analytics")) {
             TopicProvisioner.ensure(admin, List.of(layout.events(), layout.alerts(), layout.sessions()), Duration.ofSeconds(30));
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             AnalyticsConfig config = AnalyticsConfig.from(new ConfigReader(Map.of("analytics.application.id", "analytics-it"), "test"),

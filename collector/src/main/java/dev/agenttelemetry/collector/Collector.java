@@ -34,9 +34,9 @@ public final class Collector implements AutoCloseable {
             throws IOException, InterruptedException {
         CollectorMetrics metrics = new CollectorMetrics();
         Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(), config.fsync(), config.fsyncInterval());
-        HookPublisher publisher = new HookPublisher(KafkaSender.create(config.bootstrapServers(), rawTopic, config.producerOverrides(),
+        HookPublisher publisher = new HookPublisher(KafkaSender.create(config.kafka(), rawTopic, config.producerOverrides(),
                 HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli()), spool, config.ackTimeout(), config.sendThreads(), metrics);
-        OtlpIntake otlp = new OtlpIntake(KafkaSender.create(config.bootstrapServers(), otlpTopic, config.producerOverrides(),
+        OtlpIntake otlp = new OtlpIntake(KafkaSender.create(config.kafka(), otlpTopic, config.producerOverrides(),
                 OtlpLogRecord::getSessionId, r -> r.getReceivedAt().toEpochMilli()));
         try {
             HookIntake intake = new HookIntake(new EnvelopeFactory(config.localContext()

@@ -3,6 +3,7 @@ package dev.agenttelemetry.collector;
 import dev.agenttelemetry.collector.spool.FsyncPolicy;
 import dev.agenttelemetry.config.ConfigException;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Set;
  *
  * @param host               address to listen on; other than loopback only with a bearer token
  * @param port               HTTP port (0: a free one)
+ * @param kafka              the broker, and the {@code collector} principal's credentials when Kafka is secured
  * @param authToken          bearer token every POST must carry; empty: none (loopback only)
  * @param maxBodyBytes       largest request body accepted; larger ones get 413
  * @param maxInFlight        most requests being processed at once; beyond it 503
@@ -29,11 +31,13 @@ import java.util.Set;
  * @param localContext       whether to add host, OS user and git facts to each envelope
  * @param producerOverrides  further Kafka producer properties ({@code collector.producer.*})
  */
-public record CollectorConfig(String host, int port, String bootstrapServers, String rawTopic, Optional<String> authToken,
+public record CollectorConfig(String host, int port, KafkaAccess kafka, String rawTopic, Optional<String> authToken,
                               int maxBodyBytes, int maxInFlight, int sendThreads, Duration ackTimeout, Path spoolDir, long spoolMaxBytes,
                               long spoolSegmentBytes, FsyncPolicy fsync, Duration fsyncInterval, Path fallbackFile,
                               boolean localContext, Map<String, String> producerOverrides) {
 
+    /** Whose Kafka credentials the collector uses ({@code collector.kafka.username}, {@code collector.kafka.password}). */
+    public static final String PRINCIPAL = "collector";
     public static final String HOST = "collector.host";
     public static final String PORT = "collector.port";
     public static final String AUTH_TOKEN = "collector.auth.token";
@@ -63,7 +67,7 @@ public record CollectorConfig(String host, int port, String bootstrapServers, St
         CollectorConfig parsed = new CollectorConfig(
                 config.string(HOST, "127.0.0.1"),
                 config.integer(PORT, 4180, 0, 65535),
-                bootstrapServers, rawTopic,
+                KafkaAccess.of(config, bootstrapServers, PRINCIPAL), rawTopic,
                 config.optional(AUTH_TOKEN),
                 config.integer(MAX_BODY_BYTES, 1536 * 1024, 1024, 64 * 1024 * 1024),
                 config.integer(MAX_IN_FLIGHT, 10_000, 1, 1_000_000),
@@ -87,7 +91,7 @@ public record CollectorConfig(String host, int port, String bootstrapServers, St
     /** Never prints the token. */
     @Override
     public String toString() {
-        return "CollectorConfig[host=" + host + ", port=" + port + ", authToken=" + (authToken.isPresent() ? "[hidden]" : "none")
+        return "CollectorConfig[host=" + host + ", port=" + port + ", kafka=" + kafka + ", authToken=" + (authToken.isPresent() ? "[hidden]" : "none")
                 + ", maxBodyBytes=" + maxBodyBytes + ", ackTimeout=" + ackTimeout + ", spoolDir=" + spoolDir + ", fsync=" + fsync + "]";
     }
 }

@@ -2,6 +2,7 @@ package dev.agenttelemetry.collector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
@@ -36,9 +37,9 @@ class CollectorOutageIT {
     void loseNothingWhenKafkaGoesAwayAndTheCollectorRestartsMeanwhile() throws Exception {
         Path dir = TestKafka.workDir("outage-");
         EmbeddedKafkaBroker.Settings brokerSettings = new EmbeddedKafkaBroker.Settings(dir.resolve("kafka"), "127.0.0.1",
-                freePort(), freePort(), Map.of());
+                freePort(), freePort(), Map.of(), java.util.Optional.empty());
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerSettings);
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, broker.bootstrapServers(), "_schemas");
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(broker.bootstrapServers()), "_schemas");
         CollectorFixture fixture = new CollectorFixture(broker.bootstrapServers(), registry.url(), "raw-outage", dir);
         Map<String, String> settings = Map.of("collector.ack.timeout.ms", "300");
         List<String> sent = new ArrayList<>(); // session:seq in sending order

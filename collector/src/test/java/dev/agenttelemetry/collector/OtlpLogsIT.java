@@ -1,6 +1,7 @@
 package dev.agenttelemetry.collector;
 
 import dev.agenttelemetry.avro.OtlpLogRecord;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -66,7 +67,7 @@ class OtlpLogsIT {
 
     @Test
     void storesProtobufAndJsonExportsAndAnswersAsTheSpecificationSays() throws Exception {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-otlp")) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-otlp")) {
             CollectorFixture fixture = new CollectorFixture(TestKafka.bootstrapServers(), registry.url(), "raw-otlp", TestKafka.workDir("otlp-"));
             try (Collector collector = fixture.start(Map.of())) {
                 String logs = collector.url() + "/v1/logs";

@@ -2,6 +2,7 @@ package dev.agenttelemetry.collector;
 
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
@@ -30,7 +31,7 @@ class SpoolFullIT {
     @Test
     void refusesClearlyWhenTheSpoolIsFullAndLosesNothingItAccepted() throws Exception {
         Path dir = TestKafka.workDir("spool-full-");
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-spool-full")) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-spool-full")) {
             CollectorFixture fixture = new CollectorFixture(TestKafka.bootstrapServers(), registry.url(), "raw-spool-full", dir);
             new SchemaRegistryClient(registry.url()).register("raw-spool-full-value", HookEnvelope.getClassSchema());
             Map<String, String> settings = Map.of("collector.port", "0", "collector.ack.timeout.ms", "200",

@@ -22,7 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,19 +46,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param controllerPort the KRaft controller port (0: pick a free one)
      * @param overrides      further broker properties, applied last
      */
-    public record Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides) {
+    public record Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides,
+                           Optional<Security> security) {
         /** Loopback, free ports: for tests and benchmarks that start a broker of their own. */
         public static Settings ephemeral(Path dataDir) {
-            return new Settings(dataDir, "127.0.0.1", 0, 0, Map.of());
+            return new Settings(dataDir, "127.0.0.1", 0, 0, Map.of(), Optional.empty());
+        }
+
+        public Settings secured(Security security) {
+            return new Settings(dataDir, host, port, controllerPort, overrides, Optional.of(security));
+        }
+    }
+
+    /**
+     * TLS on every listener, SASL/SCRAM-SHA-512 for clients and for the broker's own connections, SASL/PLAIN
+     * for the controller listener (KRaft cannot use SCRAM there: the credentials live in the metadata it
+     * serves), and ACLs enforced with {@code superUser} as the only super user: a principal without ACLs
+     * can do nothing.
+     */
+    public record Security(BrokerCertificate certificate, String superUser, String superUserPassword) {
+        @Override
+        public String toString() {
+            return "Security[superUser=" + superUser + ", certificate=" + certificate.certificate() + "]";
         }
     }
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final Map<String, String> superUserClientSecurity;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Map<String, String> superUserClientSecurity) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.superUserClientSecurity = superUserClientSecurity;
     }
 
     public static EmbeddedKafkaBroker start(Settings settings) throws IOException, InterruptedException {
@@ -70,11 +93,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.bootstrap.servers", settings.host() + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + settings.host() + ":" + port + ",CONTROLLER://" + settings.host() + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + settings.host() + ":" + port);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String clientListener = settings.security().isPresent() ? "SASL_SSL" : "PLAINTEXT";
+        props.put("listeners", clientListener + "://" + settings.host() + ":" + port + ",CONTROLLER://" + settings.host() + ":" + controllerPort);
+        props.put("advertised.listeners", clientListener + "://" + settings.host() + ":" + port);
+        props.put("listener.security.protocol.map", clientListener + ":" + clientListener + ",CONTROLLER:" + clientListener);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("inter.broker.listener.name", clientListener);
+        settings.security().ifPresent(security -> props.putAll(securityProperties(security)));
         props.put("log.dirs", logDir.toString());
         // One broker: every internal topic must have replication factor 1, or exactly-once Streams
         // applications wait forever in REBALANCING without an error.
@@ -90,17 +115,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("message.max.bytes", Integer.toString(4 * 1024 * 1024));
         props.putAll(settings.overrides());
 
-        format(logDir, props);
+        format(logDir, props, settings.security());
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, settings.host() + ":" + port);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, settings.host() + ":" + port,
+                settings.security().map(EmbeddedKafkaBroker::clientSecurity).orElse(Map.of()));
         try {
             broker.awaitReady(Duration.ofSeconds(60));
         } catch (RuntimeException | InterruptedException e) {
             broker.close();
             throw e;
         }
-        log.info("Kafka broker (KRaft) ready on {} with data in {}", broker.bootstrapServers, logDir);
+        log.info("Kafka broker (KRaft) ready on {} ({}) with data in {}", broker.bootstrapServers, clientListener, logDir);
         return broker;
     }
 
@@ -108,8 +134,51 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Client security properties of the super user (empty for a plaintext broker): for provisioning users, ACLs and topics. */
+    public Map<String, String> superUserClientSecurity() {
+        return superUserClientSecurity;
+    }
+
+    private static Map<String, String> securityProperties(Security security) {
+        BrokerCertificate certificate = security.certificate();
+        String user = jaasQuoted(security.superUser());
+        String password = jaasQuoted(security.superUserPassword());
+        Map<String, String> props = new java.util.HashMap<>();
+        props.put("ssl.keystore.type", "PKCS12");
+        props.put("ssl.keystore.location", certificate.keystore().toString());
+        props.put("ssl.keystore.password", certificate.keystorePassword());
+        props.put("ssl.key.password", certificate.keystorePassword());
+        props.put("ssl.truststore.type", "PEM");
+        props.put("ssl.truststore.location", certificate.certificate().toString());
+        props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        props.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+        props.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";");
+        props.put("sasl.mechanism.controller.protocol", "PLAIN");
+        props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        props.put("listener.name.controller.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + user + "\" password=\"" + password + "\" user_" + security.superUser() + "=\"" + password + "\";");
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:" + security.superUser());
+        props.put("allow.everyone.if.no.acl.found", "false");
+        return props;
+    }
+
+    private static Map<String, String> clientSecurity(Security security) {
+        return Map.of("security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + jaasQuoted(security.superUser()) + "\" password=\"" + jaasQuoted(security.superUserPassword()) + "\";",
+                "ssl.truststore.type", "PEM",
+                "ssl.truststore.location", security.certificate().certificate().toString());
+    }
+
+    private static String jaasQuoted(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
     /** Formats the log directory unless it already is: then it keeps its cluster id and data. */
-    private static void format(Path logDir, Properties props) throws IOException {
+    private static void format(Path logDir, Properties props, Optional<Security> security) throws IOException {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -117,11 +186,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Writer out = Files.newBufferedWriter(config)) {
             props.store(out, "used to format this log directory");
         }
+        List<String> arguments = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", config.toString(), "--standalone"));
+        // The broker authenticates to itself with SCRAM, so its credential must exist before it starts.
+        security.ifPresent(s -> arguments.addAll(List.of("--add-scram",
+                "SCRAM-SHA-512=[name=" + s.superUser() + ",password=" + s.superUserPassword() + "]")));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int exitCode = StorageTool.execute(new String[]{"format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", config.toString(), "--standalone"},
-                new PrintStream(output, true, StandardCharsets.UTF_8));
-        Files.deleteIfExists(config);
+        int exitCode;
+        try {
+            exitCode = StorageTool.execute(arguments.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(config);
+        }
         if (exitCode != 0) {
             throw new IllegalStateException("formatting the Kafka log directory " + logDir + " failed: "
                     + output.toString(StandardCharsets.UTF_8).trim());
@@ -130,7 +206,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private void awaitReady(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        Map<String, Object> adminConfig = new java.util.HashMap<>(superUserClientSecurity);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(adminConfig)) {
             while (true) {
                 try {
                     if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {

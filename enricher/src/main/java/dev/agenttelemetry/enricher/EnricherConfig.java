@@ -1,6 +1,7 @@
 package dev.agenttelemetry.enricher;
 
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
 import dev.agenttelemetry.enricher.errors.MaskingDeadLetterHandler;
 import dev.agenttelemetry.enricher.masking.Masker;
@@ -14,6 +15,7 @@ import java.util.Set;
  * The enricher's settings.
  *
  * @param applicationId    Kafka Streams application id ({@code enricher.application.id}); also the consumer group
+ * @param kafka            the broker, and the {@code enricher} principal's credentials when Kafka is secured
  * @param stateDir         where Kafka Streams keeps local state
  * @param chainTtl         how long a quiet session's chain state is kept ({@code enricher.chain.ttl.ms})
  * @param promptPreviewChars how much of a prompt is kept, masked ({@code enricher.prompt.preview.chars})
@@ -23,11 +25,16 @@ import java.util.Set;
  *                         ({@code enricher.masking.pattern.<kind>=<regex>}) and fields masked whole ({@code enricher.masking.fields})
  * @param streamsOverrides further Kafka Streams properties ({@code enricher.streams.*})
  */
-public record EnricherConfig(String applicationId, String bootstrapServers, Path stateDir, Duration chainTtl, Duration pairingGap, int promptPreviewChars,
+public record EnricherConfig(String applicationId, KafkaAccess kafka, Path stateDir, Duration chainTtl, Duration pairingGap, int promptPreviewChars,
                              String dlqTopic, Masker.Settings masking, Map<String, String> streamsOverrides) {
+    /** Whose Kafka credentials the enricher uses ({@code enricher.kafka.username}, {@code enricher.kafka.password}). */
+    public static final String PRINCIPAL = "enricher";
+    public static final String APPLICATION_ID = "enricher.application.id";
+    public static final String DEFAULT_APPLICATION_ID = "agent-telemetry-enricher";
+
     public static EnricherConfig from(ConfigReader config, String bootstrapServers, Path stateDir, String dlqTopic) {
-        return new EnricherConfig(config.string("enricher.application.id", "agent-telemetry-enricher"),
-                bootstrapServers, stateDir, config.millis("enricher.chain.ttl.ms", Duration.ofDays(30), Duration.ofMinutes(1)),
+        return new EnricherConfig(config.string(APPLICATION_ID, DEFAULT_APPLICATION_ID),
+                KafkaAccess.of(config, bootstrapServers, PRINCIPAL), stateDir, config.millis("enricher.chain.ttl.ms", Duration.ofDays(30), Duration.ofMinutes(1)),
                 config.millis("enricher.pairing.gap.ms", Duration.ofMinutes(10), Duration.ofSeconds(1)),
                 config.integer("enricher.prompt.preview.chars", 200, 0, 100_000),
                 dlqTopic,
@@ -55,7 +62,7 @@ public record EnricherConfig(String applicationId, String bootstrapServers, Path
     }
 
     public Map<String, Object> streamsProperties() {
-        Map<String, Object> props = StreamsDefaults.properties(applicationId, bootstrapServers, stateDir, Map.of());
+        Map<String, Object> props = StreamsDefaults.properties(applicationId, kafka, stateDir, Map.of());
         props.put("deserialization.exception.handler", MaskingDeadLetterHandler.class.getName());
         props.put(MaskingDeadLetterHandler.DLQ_TOPIC_CONFIG, dlqTopic);
         props.putAll(streamsOverrides);

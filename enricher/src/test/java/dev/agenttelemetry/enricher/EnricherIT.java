@@ -3,6 +3,7 @@ package dev.agenttelemetry.enricher;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.enricher.masking.Masker;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
@@ -41,7 +42,7 @@ class EnricherIT {
         TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.raw.name", "it-raw", "topic.events.name", "it-events",
                 "topic.dlq.name", "it-dlq", "topic.raw.partitions", "2", "topic.events.partitions", "2", "topic.dlq.partitions", "1"), "test"));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-enricher")) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-enricher")) {
             TopicProvisioner.ensure(admin, List.of(layout.raw(), layout.events(), layout.dlq()), Duration.ofSeconds(30));
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             EnricherConfig config = EnricherConfig.from(new ConfigReader(Map.of("enricher.application.id", "enricher-it"), "test"),

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.time.Duration;
@@ -13,13 +14,16 @@ public final class KafkaCheck {
     private KafkaCheck() {
     }
 
-    public static void requireReachable(String bootstrapServers, Duration timeout, String hint) throws InterruptedException {
+    public static void requireReachable(KafkaAccess kafka, Duration timeout, String hint) throws InterruptedException {
         int millis = (int) timeout.toMillis();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers,
-                "request.timeout.ms", millis, "default.api.timeout.ms", millis))) {
+        try (Admin admin = Admin.create(kafka.clientProperties(Map.of("request.timeout.ms", millis, "default.api.timeout.ms", millis)))) {
             admin.describeCluster().nodes().get(millis + 1000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " within " + timeout.toSeconds() + " s: " + hint);
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException denied) {
+                throw new IllegalStateException("Kafka at " + kafka + " refused the credentials: " + denied.getMessage()
+                        + " (check " + KafkaAccess.PROTOCOL + " and the principal's kafka.username and kafka.password settings)");
+            }
+            throw new IllegalStateException("cannot reach Kafka at " + kafka + " within " + timeout.toSeconds() + " s: " + hint);
         }
     }
 }

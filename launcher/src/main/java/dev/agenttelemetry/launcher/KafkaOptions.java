@@ -1,5 +1,7 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.config.KafkaAccess;
+import dev.agenttelemetry.launcher.security.AccessPlan;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -26,7 +28,7 @@ public final class KafkaOptions {
     }
 
     public void requireReachable(Resolved resolved) throws InterruptedException {
-        KafkaCheck.requireReachable(resolved.bootstrapServers(), Duration.ofSeconds(5), "is `agent-telemetry up` running, or is --bootstrap-servers right?");
+        KafkaCheck.requireReachable(resolved.kafka(), Duration.ofSeconds(5), "is `agent-telemetry up` running, or is --bootstrap-servers right?");
     }
 
     /** The settings and addresses, without contacting Kafka (for commands that may not need it). */
@@ -38,9 +40,10 @@ public final class KafkaOptions {
         PipelineSettings settings = common.settings(options);
         String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
         String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
-        return new Resolved(settings, kafka, registry);
+        return new Resolved(settings, settings.kafkaAccess(kafka, AccessPlan.OPERATOR), registry);
     }
 
-    public record Resolved(PipelineSettings settings, String bootstrapServers, String schemaRegistryUrl) {
+    /** @param kafka the broker, as the {@code operator} principal when Kafka is secured (it may not read the raw topic) */
+    public record Resolved(PipelineSettings settings, KafkaAccess kafka, String schemaRegistryUrl) {
     }
 }

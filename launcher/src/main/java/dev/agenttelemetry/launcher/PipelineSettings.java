@@ -1,6 +1,11 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.analytics.AnalyticsConfig;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
+import dev.agenttelemetry.enricher.EnricherConfig;
+import dev.agenttelemetry.launcher.security.AccessPlan;
+import dev.agenttelemetry.launcher.up.ConnectRunner;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
 
 import java.nio.file.Files;
@@ -33,7 +38,10 @@ public record PipelineSettings(Path dataDir, ConfigReader config, Optional<Strin
                 overrides.put(k, v);
             }
         });
-        ConfigReader config = ConfigReader.load(file, System.getenv()).with(overrides);
+        ConfigReader loaded = ConfigReader.load(file, System.getenv()).with(overrides);
+        // Secrets of the embedded secured broker live in the data directory unless configured elsewhere.
+        ConfigReader config = loaded.optional(KafkaAccess.SECRETS_DIR).isPresent() ? loaded
+                : loaded.with(Map.of(KafkaAccess.SECRETS_DIR, dataDir.toAbsolutePath().resolve("security").toString()));
         return new PipelineSettings(dataDir.toAbsolutePath(), config,
                 config.optional("bootstrap.servers"),
                 config.optional("schema.registry.url"),
@@ -44,6 +52,24 @@ public record PipelineSettings(Path dataDir, ConfigReader config, Optional<Strin
                 config.integer("schema.registry.port", 8081, 0, 65535),
                 config.string("schema.registry.topic", "_schemas"),
                 config.integer("connect.rest.port", 8083, 0, 65535));
+    }
+
+    /** Where the embedded secured broker's certificate and generated passwords live ({@code kafka.security.dir}). */
+    public Path securityDir() {
+        return Path.of(config.required(KafkaAccess.SECRETS_DIR));
+    }
+
+    /** How {@code principal} reaches Kafka at {@code bootstrapServers}, with its own credentials when Kafka is secured. */
+    public KafkaAccess kafkaAccess(String bootstrapServers, String principal) {
+        return KafkaAccess.of(config, bootstrapServers, principal);
+    }
+
+    /** Each component's principal and ACLs for this topic layout and these application ids. */
+    public AccessPlan accessPlan() {
+        return new AccessPlan(topics, registryTopic,
+                config.string(EnricherConfig.APPLICATION_ID, EnricherConfig.DEFAULT_APPLICATION_ID),
+                config.string(AnalyticsConfig.APPLICATION_ID, AnalyticsConfig.DEFAULT_APPLICATION_ID),
+                "connect-" + ConnectRunner.CONNECTOR_NAME);
     }
 
     public static Path defaultDataDir() {

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,18 +23,17 @@ public final class TopicScan {
     }
 
     /** @param progress told how many records were scanned so far, after each poll */
-    public static <V> List<V> read(String bootstrapServers, Topic<String, V> topic, Instant since, Predicate<V> wanted, Consumer<Long> progress) {
+    public static <V> List<V> read(KafkaAccess kafka, Topic<String, V> topic, Instant since, Predicate<V> wanted, Consumer<Long> progress) {
         List<V> found = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             if (partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + topic.name() + " does not exist on " + bootstrapServers);
+                throw new IllegalStateException("topic " + topic.name() + " does not exist on " + kafka);
             }
             consumer.assign(partitions);
             Map<TopicPartition, Long> from = new HashMap<>();

@@ -5,6 +5,7 @@ import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.Topic;
@@ -43,7 +44,7 @@ class CollectorCrashIT {
     @Test
     void killedWithANonEmptySpoolThenRestartedLosesNothing() throws Exception {
         Path dataDir = TestKafka.workDir("crash-");
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-crash")) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-crash")) {
             TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.raw.name", "raw-crash"), "test"));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
                 TopicProvisioner.ensure(admin, List.of(layout.raw(), layout.otlpLogs()), Duration.ofSeconds(30));

@@ -3,6 +3,7 @@ package dev.agenttelemetry.launcher;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.up.ConnectRunner;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
@@ -43,12 +44,12 @@ class LokiOutageIT {
         }
         String kafka = TestKafka.bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, kafka, "_schemas-outage")) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(kafka), "_schemas-outage")) {
             TopicProvisioner.ensure(admin, List.of(layout.events(), layout.dlq()), Duration.ofSeconds(30));
             Topic<String, AgentEvent> events = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url())).events();
             Set<String> inLoki = new HashSet<>();
             FakeLoki loki = FakeLoki.start(port);
-            try (ConnectRunner connect = ConnectRunner.start(kafka, TestKafka.workDir("outage-connect-"), 0, "http://127.0.0.1:" + port,
+            try (ConnectRunner connect = ConnectRunner.start(KafkaAccess.plaintext(kafka), TestKafka.workDir("outage-connect-"), 0, "http://127.0.0.1:" + port,
                     registry.url(), List.of(layout.events().name()), layout.dlq().name(), Duration.ofSeconds(60));
                  KafkaProducer<String, AgentEvent> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
                          events.keySerde().serializer(), events.valueSerde().serializer())) {

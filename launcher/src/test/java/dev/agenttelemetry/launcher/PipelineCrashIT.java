@@ -3,6 +3,7 @@ package dev.agenttelemetry.launcher;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -54,7 +55,7 @@ class PipelineCrashIT {
         Files.writeString(dataDir.resolve("agent-telemetry.properties"), settings.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")) + "\n");
         TopicLayout layout = TopicLayout.from(new ConfigReader(settings, "test"));
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-pcrash")) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-pcrash")) {
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             List<String> accepted = new ArrayList<>();
             Process first = start(dataDir, registry.url());
@@ -121,12 +122,12 @@ class PipelineCrashIT {
         List<V> found = List.of();
         while (found.size() < expected && System.nanoTime() < deadline) {
             Thread.sleep(500); // polling the topic until the restarted pipeline caught up
-            found = TopicScan.read(TestKafka.bootstrapServers(), topic, Instant.EPOCH, v -> true, n -> { });
+            found = TopicScan.read(KafkaAccess.plaintext(TestKafka.bootstrapServers()), topic, Instant.EPOCH, v -> true, n -> { });
         }
         // A late duplicate could only come from input not yet processed: read again once both applications have none left.
         awaitNoLag("pcrash-enricher", "pcrash-raw", deadline);
         awaitNoLag("pcrash-analytics", "pcrash-events", deadline);
-        return TopicScan.read(TestKafka.bootstrapServers(), topic, Instant.EPOCH, v -> true, n -> { });
+        return TopicScan.read(KafkaAccess.plaintext(TestKafka.bootstrapServers()), topic, Instant.EPOCH, v -> true, n -> { });
     }
 
     /** Until the group has committed every record of its input topic. */

@@ -7,6 +7,7 @@ import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.enricher.EnricherTopology;
 import dev.agenttelemetry.enricher.HookEventEnricher;
@@ -59,7 +60,7 @@ class ScaleOutIT {
         String kafka = TestKafka.bootstrapServers();
         List<AutoCloseable> running = new ArrayList<>();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, kafka, "_schemas-scale")) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(kafka), "_schemas-scale")) {
             TopicProvisioner.ensure(admin, List.of(layout.raw(), layout.events(), layout.alerts(), layout.sessions(), layout.dlq(), layout.otlpLogs()),
                     Duration.ofSeconds(30));
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
@@ -142,7 +143,7 @@ class ScaleOutIT {
         List<V> found = List.of();
         while (found.size() < expected && System.nanoTime() < deadline) {
             Thread.sleep(200); // polling the topic until the pipeline delivered everything
-            found = TopicScan.read(kafka, topic, Instant.EPOCH, v -> true, n -> { });
+            found = TopicScan.read(KafkaAccess.plaintext(kafka), topic, Instant.EPOCH, v -> true, n -> { });
         }
         return found;
     }

@@ -117,6 +117,31 @@ public final class ConfigReader {
         };
     }
 
+    /**
+     * A secret: the value of {@code key} (e.g. from the environment variable), else the content of the file named by
+     * {@code key.file}, trimmed. Errors name the key and the file, never the value.
+     */
+    public Optional<String> secret(String key) {
+        Optional<String> inline = optional(key);
+        if (inline.isPresent()) {
+            return inline;
+        }
+        Optional<String> file = optional(key + ".file");
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String content = java.nio.file.Files.readString(java.nio.file.Path.of(file.get())).trim();
+            if (content.isEmpty()) {
+                throw new ConfigException(key + ".file", "the file " + file.get() + " named by '" + key + ".file' (" + source + ") is empty");
+            }
+            return Optional.of(content);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(key + ".file", "cannot read the file " + file.get() + " named by '" + key + ".file' ("
+                    + source + "): " + e.getMessage());
+        }
+    }
+
     /** Every setting whose key starts with {@code prefix}, with the prefix removed (e.g. pass-through client properties). */
     public Map<String, String> withPrefix(String prefix) {
         Map<String, String> result = new TreeMap<>();

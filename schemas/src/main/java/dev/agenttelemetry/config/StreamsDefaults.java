@@ -12,11 +12,10 @@ public final class StreamsDefaults {
     private StreamsDefaults() {
     }
 
-    public static Map<String, Object> properties(String applicationId, String bootstrapServers, Path stateDir,
+    public static Map<String, Object> properties(String applicationId, KafkaAccess kafka, Path stateDir,
                                                  Map<String, String> overrides) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put("application.id", applicationId);
-        props.put("bootstrap.servers", bootstrapServers);
         props.put("processing.guarantee", "exactly_once_v2");
         props.put("state.dir", stateDir.toString());
         // Under exactly-once, output becomes visible to read_committed consumers only at a commit: the

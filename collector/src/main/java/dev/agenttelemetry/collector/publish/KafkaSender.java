@@ -1,5 +1,6 @@
 package dev.agenttelemetry.collector.publish;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -35,10 +36,9 @@ public final class KafkaSender<V> implements AutoCloseable {
      * @param key       the record key (the session id)
      * @param timestamp the record timestamp in epoch milliseconds (when the collector received it)
      */
-    public static <V> KafkaSender<V> create(String bootstrapServers, Topic<String, V> topic, Map<String, String> overrides,
+    public static <V> KafkaSender<V> create(KafkaAccess kafka, Topic<String, V> topic, Map<String, String> overrides,
                                             Function<V, String> key, ToLongFunction<V> timestamp) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = new HashMap<>(kafka.clientProperties());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "agent-telemetry-collector-" + topic.name());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher.alerts;
 
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.Severity;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.launcher.RecordJson;
 import dev.agenttelemetry.launcher.TimeArgument;
@@ -73,14 +74,13 @@ public final class AlertsCommand implements Callable<Integer> {
             }
         }
         KafkaOptions.Resolved resolved = kafkaOptions.resolve();
-        String kafka = resolved.bootstrapServers();
+        KafkaAccess kafka = resolved.kafka();
         Topic<String, SecurityAlert> topic = TopicCatalog.of(resolved.settings().topics(), new SchemaRegistryClient(resolved.schemaRegistryUrl())).alerts();
         AlertPrinter printer = new AlertPrinter(spec.commandLine().getOut(), json, System.console() != null && System.getenv("NO_COLOR") == null);
 
-        try (KafkaConsumer<String, SecurityAlert> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+        try (KafkaConsumer<String, SecurityAlert> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

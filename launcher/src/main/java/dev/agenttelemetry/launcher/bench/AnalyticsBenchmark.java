@@ -10,6 +10,7 @@ import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.ToolOutcome;
 import dev.agenttelemetry.avro.ToolPairing;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -88,7 +89,7 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
                     .to(passThroughOut.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
             double passRate;
             try (StreamsRun run = StreamsRun.start("pass-through", passThrough.build(),
-                    StreamsDefaults.properties("bench-passthrough", kafka, env.dir.resolve("state"), streamsSettings), kafka)) {
+                    StreamsDefaults.properties("bench-passthrough", KafkaAccess.plaintext(kafka), env.dir.resolve("state"), streamsSettings), kafka)) {
                 passRate = run.throughput(events);
             }
             Map<String, String> settings = new java.util.HashMap<>(Map.of("analytics.application.id", "bench-analytics"));

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.bench;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 
@@ -27,7 +28,7 @@ final class BenchEnvironment implements AutoCloseable {
         Path dir = Files.createTempDirectory("agent-telemetry-bench-");
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.ephemeral(dir.resolve("kafka")));
         try {
-            return new BenchEnvironment(dir, broker, EmbeddedSchemaRegistry.start("127.0.0.1", 0, broker.bootstrapServers(), "_schemas"));
+            return new BenchEnvironment(dir, broker, EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(broker.bootstrapServers()), "_schemas"));
         } catch (IOException | RuntimeException e) {
             broker.close();
             throw e;

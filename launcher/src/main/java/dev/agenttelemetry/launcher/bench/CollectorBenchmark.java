@@ -6,6 +6,7 @@ import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.collector.publish.KafkaSender;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.launcher.hooks.HookSettings;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
@@ -82,7 +83,7 @@ public final class CollectorBenchmark implements Callable<Integer> {
             }
             try (Collector collector = Collector.start(CollectorConfig.from(new ConfigReader(collectorSettings, "bench"),
                     broker.bootstrapServers(), layout.raw().name(), dir), topics.raw(), topics.otlpLogs());
-                 KafkaSender<HookEnvelope> producer = KafkaSender.create(broker.bootstrapServers(), topics.raw(), producerProperties,
+                 KafkaSender<HookEnvelope> producer = KafkaSender.create(KafkaAccess.plaintext(broker.bootstrapServers()), topics.raw(), producerProperties,
                          HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli())) {
                 URI hooks = URI.create(collector.url() + "/v1/hooks");
                 BenchEnvironment.progress("warming up (" + warmupSecs + " s)");

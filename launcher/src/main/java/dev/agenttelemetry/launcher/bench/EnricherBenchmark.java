@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher.bench;
 
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
 import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.enricher.EnricherTopology;
@@ -73,7 +74,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
             passThrough.stream(layout.raw().name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                     .to(passThroughOut.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
             EnricherConfig config = EnricherConfig.from(new ConfigReader(Map.of(), "bench"), kafka, dir.resolve("state"), layout.dlq().name());
-            double passRate = run("pass-through", passThrough.build(), StreamsDefaults.properties("bench-passthrough", kafka, dir.resolve("state"), Map.of()),
+            double passRate = run("pass-through", passThrough.build(), StreamsDefaults.properties("bench-passthrough", KafkaAccess.plaintext(kafka), dir.resolve("state"), Map.of()),
                     kafka);
             Map<String, Object> enricherProps = config.streamsProperties();
             enricherProps.put("application.id", "bench-enricher");

@@ -4,6 +4,7 @@ import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.TopicScan;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -93,7 +94,7 @@ public final class FuzzCommand implements Callable<Integer> {
             Set<String> wanted = new HashSet<>(result.acceptedValidIds());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!wanted.isEmpty() && System.nanoTime() < deadline) {
-                List<HookEnvelope> seen = TopicScan.read(kafka, topics.raw(), start.minusSeconds(60), e -> wanted.contains(e.getEventId()), n -> { });
+                List<HookEnvelope> seen = TopicScan.read(KafkaAccess.plaintext(kafka), topics.raw(), start.minusSeconds(60), e -> wanted.contains(e.getEventId()), n -> { });
                 seen.forEach(e -> wanted.remove(e.getEventId()));
             }
             return new Outcome(result, healthy, wanted.size());

@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.avro.SecurityAlert;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
 import dev.agenttelemetry.launcher.PipelineSettings;
 import dev.agenttelemetry.launcher.up.Pipeline;
@@ -222,7 +223,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         builder.stream(raw.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).to(out.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         long records = endOffsets(kafka, raw.name());
         try (StreamsRun run = StreamsRun.start("pass-through over the raw topic", builder.build(),
-                StreamsDefaults.properties("bench-pipeline-passthrough", kafka, dir.resolve("passthrough-state"), Map.of()), kafka)) {
+                StreamsDefaults.properties("bench-pipeline-passthrough", KafkaAccess.plaintext(kafka), dir.resolve("passthrough-state"), Map.of()), kafka)) {
             return run.throughput(records);
         }
     }

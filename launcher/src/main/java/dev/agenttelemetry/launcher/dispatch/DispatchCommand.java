@@ -77,7 +77,7 @@ public final class DispatchCommand implements Callable<Integer> {
         }));
         out.println("dispatching alerts from " + alerts.name() + " as group " + group + " (Ctrl+C to stop)");
         out.flush();
-        new Dispatcher(config).run(resolved.bootstrapServers(), alerts, group, fromBeginning, running::get);
+        new Dispatcher(config).run(resolved.kafka(), alerts, group, fromBeginning, running::get);
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.agenttelemetry.launcher.dispatch;
 
 import dev.agenttelemetry.avro.SecurityAlert;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,15 +51,14 @@ final class Dispatcher {
         return targets;
     }
 
-    void run(String bootstrapServers, Topic<String, SecurityAlert> topic, String groupId, boolean fromBeginning, BooleanSupplier running)
+    void run(KafkaAccess kafka, Topic<String, SecurityAlert> topic, String groupId, boolean fromBeginning, BooleanSupplier running)
             throws InterruptedException {
-        try (KafkaConsumer<String, SecurityAlert> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, SecurityAlert> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(1).toMillis()),
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(1).toMillis())),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));
             while (running.getAsBoolean()) {

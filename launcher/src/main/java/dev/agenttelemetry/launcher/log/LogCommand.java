@@ -112,7 +112,7 @@ public final class LogCommand implements Callable<Integer> {
         } else {
             kafka.requireReachable(resolved);
             TopicCatalog topics = TopicCatalog.of(resolved.settings().topics(), new SchemaRegistryClient(resolved.schemaRegistryUrl()));
-            events = TopicScan.read(resolved.bootstrapServers(), topics.events(), query.since(), query::matches, scanned -> {
+            events = TopicScan.read(resolved.kafka(), topics.events(), query.since(), query::matches, scanned -> {
                 if (terminal) {
                     err.print("\rscanned " + scanned + " events");
                     err.flush();

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.report;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.launcher.TopicScan;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
@@ -58,7 +59,7 @@ public final class ReportCommand implements Callable<Integer> {
         Instant to = Instant.now();
         Instant from = to.minus(Duration.ofDays(days));
         PrintWriter err = spec.commandLine().getErr();
-        String kafkaAddress = resolved.bootstrapServers();
+        KafkaAccess kafkaAddress = resolved.kafka();
         err.println("reading events, alerts, session activity and telemetry since " + from + " ...");
         err.flush();
         var events = TopicScan.read(kafkaAddress, topics.events(), from, e -> !e.getReceivedAt().isBefore(from), n -> { });

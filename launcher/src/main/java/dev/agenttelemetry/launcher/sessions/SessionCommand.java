@@ -55,13 +55,13 @@ public final class SessionCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         KafkaOptions.Resolved resolved = kafka.resolve();
         TopicCatalog topics = TopicCatalog.of(resolved.settings().topics(), new SchemaRegistryClient(resolved.schemaRegistryUrl()));
-        List<AgentEvent> events = SessionRecords.read(resolved.bootstrapServers(), topics.events(), sessionId);
+        List<AgentEvent> events = SessionRecords.read(resolved.kafka(), topics.events(), sessionId);
         if (events.isEmpty()) {
             spec.commandLine().getErr().println("error: no events of session " + sessionId + " on " + topics.events().name()
                     + " (a wrong id, or older than the topic's retention)");
             return 1;
         }
-        List<SecurityAlert> alerts = SessionRecords.read(resolved.bootstrapServers(), topics.alerts(), sessionId);
+        List<SecurityAlert> alerts = SessionRecords.read(resolved.kafka(), topics.alerts(), sessionId);
         List<Row> rows = new ArrayList<>();
         for (AgentEvent event : events) {
             ObjectNode record = RecordJson.toNode(event).put("type", "event");

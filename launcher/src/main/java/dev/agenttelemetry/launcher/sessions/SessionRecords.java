@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.sessions;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,16 +23,15 @@ public final class SessionRecords {
     private SessionRecords() {
     }
 
-    public static <V> List<V> read(String bootstrapServers, Topic<String, V> topic, String sessionId) {
+    public static <V> List<V> read(KafkaAccess kafka, Topic<String, V> topic, String sessionId) {
         List<V> found = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10));
             if (partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + topic.name() + " does not exist on " + bootstrapServers
+                throw new IllegalStateException("topic " + topic.name() + " does not exist on " + kafka
                         + " (has `agent-telemetry up` run there?)");
             }
             int partition = Utils.toPositive(Utils.murmur2(sessionId.getBytes(StandardCharsets.UTF_8))) % partitions.size();

@@ -38,7 +38,7 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         KafkaOptions.Resolved resolved = kafka.resolve();
         TopicCatalog topics = TopicCatalog.of(resolved.settings().topics(), new SchemaRegistryClient(resolved.schemaRegistryUrl()));
-        List<AgentEvent> events = SessionRecords.read(resolved.bootstrapServers(), topics.events(), sessionId);
+        List<AgentEvent> events = SessionRecords.read(resolved.kafka(), topics.events(), sessionId);
         PrintWriter out = spec.commandLine().getOut();
         if (events.isEmpty()) {
             spec.commandLine().getErr().println("error: no events of session " + sessionId + " on " + topics.events().name()

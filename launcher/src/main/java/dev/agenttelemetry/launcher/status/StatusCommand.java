@@ -3,6 +3,9 @@ package dev.agenttelemetry.launcher.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.agenttelemetry.analytics.AnalyticsConfig;
+import dev.agenttelemetry.config.KafkaAccess;
+import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.launcher.up.ConnectRunner;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,7 +72,7 @@ public final class StatusCommand implements Callable<Integer> {
         String connect = connectUrl != null ? connectUrl : "http://127.0.0.1:" + resolved.settings().connectRestPort();
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         List<Check> checks = new ArrayList<>();
-        boolean kafkaUp = broker(resolved.bootstrapServers(), checks);
+        boolean kafkaUp = broker(resolved.kafka(), checks);
         checks.add(http(http, "schema registry", resolved.schemaRegistryUrl() + "/subjects", body -> {
             JsonNode subjects = JSON.readTree(body);
             return subjects.size() + " subjects at " + resolved.schemaRegistryUrl();
@@ -79,8 +82,8 @@ public final class StatusCommand implements Callable<Integer> {
         if (kafkaUp) {
             String raw = resolved.settings().topics().raw().name();
             String events = resolved.settings().topics().events().name();
-            streamsApp(resolved.bootstrapServers(), "enricher", config.string("enricher.application.id", "agent-telemetry-enricher"), raw, checks);
-            streamsApp(resolved.bootstrapServers(), "analytics", config.string("analytics.application.id", "agent-telemetry-analytics"), events, checks);
+            streamsApp(resolved.kafka(), "enricher", config.string(EnricherConfig.APPLICATION_ID, EnricherConfig.DEFAULT_APPLICATION_ID), raw, checks);
+            streamsApp(resolved.kafka(), "analytics", config.string(AnalyticsConfig.APPLICATION_ID, AnalyticsConfig.DEFAULT_APPLICATION_ID), events, checks);
         }
         checks.add(http(http, "loki sink", connect + "/connectors/" + ConnectRunner.CONNECTOR_NAME + "/status", body -> {
             JsonNode status = JSON.readTree(body);
@@ -99,23 +102,26 @@ public final class StatusCommand implements Callable<Integer> {
         return checks.stream().allMatch(Check::ok) ? 0 : 1;
     }
 
-    private boolean broker(String bootstrapServers, List<Check> checks) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms", 3000,
-                "default.api.timeout.ms", 5000))) {
+    private boolean broker(KafkaAccess kafka, List<Check> checks) {
+        try (Admin admin = Admin.create(kafka.clientProperties(Map.of("request.timeout.ms", 3000, "default.api.timeout.ms", 5000)))) {
             var cluster = admin.describeCluster();
             int nodes = cluster.nodes().get(5, TimeUnit.SECONDS).size();
             checks.add(new Check("kafka", true, "up", nodes + (nodes == 1 ? " broker" : " brokers") + ", cluster "
-                    + cluster.clusterId().get(5, TimeUnit.SECONDS) + " at " + bootstrapServers));
+                    + cluster.clusterId().get(5, TimeUnit.SECONDS) + " at " + kafka));
             return true;
         } catch (Exception e) {
-            checks.add(new Check("kafka", false, "down", "no answer from " + bootstrapServers + " (is `agent-telemetry up` running?)"));
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException denied) {
+                checks.add(new Check("kafka", false, "denied", kafka + " refused the credentials: " + denied.getMessage()));
+                return false;
+            }
+            checks.add(new Check("kafka", false, "down", "no answer from " + kafka + " (is `agent-telemetry up` running?)"));
             return false;
         }
     }
 
     /** A Streams application as its consumer group shows it: state, members, and how many input records it has not processed. */
-    private void streamsApp(String bootstrapServers, String name, String applicationId, String inputTopic, List<Check> checks) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+    private void streamsApp(KafkaAccess kafka, String name, String applicationId, String inputTopic, List<Check> checks) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).all().get(5, TimeUnit.SECONDS).get(applicationId);
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                     .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.up;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.sink.loki.LokiSinkConnector;
 import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.apache.kafka.connect.runtime.Connect;
@@ -32,11 +33,18 @@ public final class ConnectRunner implements AutoCloseable {
      * @param topics     the topics to forward (events, alerts, session activity)
      * @param dlqTopic   where records Loki or the connector cannot take go, with headers saying why
      */
-    public static ConnectRunner start(String bootstrapServers, Path workDir, int restPort, String lokiUrl, String schemaRegistryUrl,
+    public static ConnectRunner start(KafkaAccess kafka, Path workDir, int restPort, String lokiUrl, String schemaRegistryUrl,
                                       List<String> topics, String dlqTopic, Duration timeout) throws Exception {
         Files.createDirectories(workDir);
         Map<String, String> worker = new HashMap<>();
-        worker.put("bootstrap.servers", bootstrapServers);
+        worker.put("bootstrap.servers", kafka.bootstrapServers());
+        // The worker's own clients, the sink's consumer and the dead letter queue's producer and admin all use the connect principal.
+        kafka.security().forEach((key, value) -> {
+            worker.put(key, value);
+            worker.put("consumer." + key, value);
+            worker.put("producer." + key, value);
+            worker.put("admin." + key, value);
+        });
         worker.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         worker.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         worker.put("offset.storage.file.filename", workDir.resolve("standalone.offsets").toString());

@@ -4,6 +4,10 @@ import dev.agenttelemetry.analytics.AnalyticsConfig;
 import dev.agenttelemetry.analytics.AnalyticsTopology;
 import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
+import dev.agenttelemetry.config.ConfigException;
+import dev.agenttelemetry.config.ConfigReader;
+import dev.agenttelemetry.config.KafkaAccess;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.enricher.EnricherTopology;
 import dev.agenttelemetry.enricher.HookEventEnricher;
@@ -11,6 +15,8 @@ import dev.agenttelemetry.enricher.masking.Masker;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.launcher.KafkaCheck;
 import dev.agenttelemetry.launcher.PipelineSettings;
+import dev.agenttelemetry.launcher.security.AccessPlan;
+import dev.agenttelemetry.launcher.security.EmbeddedBrokerSecurity;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -22,7 +28,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The whole pipeline in one JVM: the embedded broker and registry (unless existing ones are given), the
@@ -82,18 +89,24 @@ public final class Pipeline implements AutoCloseable {
         long t = System.nanoTime();
         if (settings.bootstrapServers().isPresent()) {
             bootstrapServers = settings.bootstrapServers().get();
-            KafkaCheck.requireReachable(bootstrapServers, Duration.ofSeconds(15), "check --bootstrap-servers (bootstrap.servers)");
+            KafkaCheck.requireReachable(settings.kafkaAccess(bootstrapServers, AccessPlan.ADMIN), Duration.ofSeconds(15),
+                    "check --bootstrap-servers (bootstrap.servers)");
             progress.skipped("Kafka broker", "using " + bootstrapServers);
         } else {
+            Optional<EmbeddedKafkaBroker.Security> security = embeddedBrokerSecurity(settings);
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(dataDir.resolve("kafka"),
-                    "127.0.0.1", settings.brokerPort(), settings.controllerPort(), settings.config().withPrefix("broker.override.")));
+                    "127.0.0.1", settings.brokerPort(), settings.controllerPort(), settings.config().withPrefix("broker.override."), security));
             track(broker);
             bootstrapServers = broker.bootstrapServers();
-            progress.started("Kafka broker", "embedded KRaft on " + bootstrapServers, since(t));
+            if (security.isPresent()) {
+                EmbeddedBrokerSecurity.provision(broker, settings.securityDir(), settings.accessPlan());
+            }
+            progress.started("Kafka broker", "embedded KRaft on " + bootstrapServers + security.map(s -> ", SASL_SSL with "
+                    + AccessPlan.PRINCIPALS.size() + " principals and their ACLs (secrets in " + settings.securityDir() + ")").orElse(""), since(t));
         }
 
         t = System.nanoTime();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(settings.kafkaAccess(bootstrapServers, AccessPlan.ADMIN).clientProperties())) {
             TopicProvisioner.ensure(admin, settings.topics().all(), START_TIMEOUT);
         }
         progress.started("Topics", settings.topics().all().size() + " ready", since(t));
@@ -103,7 +116,8 @@ public final class Pipeline implements AutoCloseable {
             schemaRegistryUrl = settings.schemaRegistryUrl().get();
             progress.skipped("Schema registry", "using " + schemaRegistryUrl);
         } else {
-            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", settings.registryPort(), bootstrapServers,
+            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", settings.registryPort(),
+                    settings.kafkaAccess(bootstrapServers, EmbeddedSchemaRegistry.PRINCIPAL),
                     settings.registryTopic());
             track(registry);
             schemaRegistryUrl = registry.url();
@@ -136,7 +150,7 @@ public final class Pipeline implements AutoCloseable {
 
         t = System.nanoTime();
         if (settings.lokiUrl().isPresent()) {
-            track(ConnectRunner.start(bootstrapServers, dataDir.resolve("connect"), settings.connectRestPort(),
+            track(ConnectRunner.start(settings.kafkaAccess(bootstrapServers, AccessPlan.CONNECT), dataDir.resolve("connect"), settings.connectRestPort(),
                     settings.lokiUrl().get(), schemaRegistryUrl,
                     List.of(topics.events().name(), topics.alerts().name(), topics.sessions().name()),
                     settings.topics().dlq().name(), START_TIMEOUT));
@@ -144,6 +158,24 @@ public final class Pipeline implements AutoCloseable {
         } else {
             progress.skipped("Loki sink", "off (set --loki-url to forward to Grafana Loki)");
         }
+    }
+
+    /**
+     * The secured embedded broker's settings when {@code kafka.security.protocol} is SASL_SSL; it speaks nothing
+     * else but PLAINTEXT, so other protocols and mechanisms need a Kafka of your own.
+     */
+    private static Optional<EmbeddedKafkaBroker.Security> embeddedBrokerSecurity(PipelineSettings settings) throws Exception {
+        ConfigReader config = settings.config();
+        String protocol = config.string(KafkaAccess.PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
+        if (protocol.equals("PLAINTEXT")) {
+            return Optional.empty();
+        }
+        String mechanism = config.string(KafkaAccess.MECHANISM, "SCRAM-SHA-512").toUpperCase(Locale.ROOT);
+        if (!protocol.equals("SASL_SSL") || !mechanism.equals("SCRAM-SHA-512")) {
+            throw new ConfigException(KafkaAccess.PROTOCOL, "the embedded broker speaks PLAINTEXT, or SASL_SSL with SCRAM-SHA-512; for "
+                    + protocol + (protocol.startsWith("SASL") ? " with " + mechanism : "") + " point --bootstrap-servers at a Kafka of your own");
+        }
+        return Optional.of(EmbeddedBrokerSecurity.prepare(settings.securityDir()));
     }
 
     public String bootstrapServers() {

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.bench;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CollectorFuzzIT {
     @Test
     void survivesGeneratedBadInputAndDeliversTheValidEventsInBetween() throws Exception {
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-fuzz-it")) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-fuzz-it")) {
             FuzzCommand.Outcome outcome = FuzzCommand.fuzz(TestKafka.bootstrapServers(), registry.url(), TestKafka.workDir("fuzz-"), 5_000, 7, 4);
             HookFuzzer.Result result = outcome.result();
             assertThat(result.violations()).as("contract violations").isEmpty();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.Severity;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.Topic;
@@ -88,7 +89,7 @@ class DispatcherIT {
 
         TopicLayout layout = TopicLayout.from(new dev.agenttelemetry.config.ConfigReader(Map.of("topic.alerts.name", "dispatch-it-alerts"), "test"));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-dispatch-it")) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-dispatch-it")) {
             TopicProvisioner.ensure(admin, List.of(layout.alerts()), Duration.ofSeconds(30));
             Topic<String, SecurityAlert> alerts = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url())).alerts();
             try (KafkaProducer<String, SecurityAlert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),
@@ -101,7 +102,7 @@ class DispatcherIT {
             AtomicBoolean running = new AtomicBoolean(true);
             Thread dispatcher = new Thread(() -> {
                 try {
-                    new Dispatcher(config).run(TestKafka.bootstrapServers(), alerts, "dispatch-it", true, running::get);
+                    new Dispatcher(config).run(KafkaAccess.plaintext(TestKafka.bootstrapServers()), alerts, "dispatch-it", true, running::get);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.Cli;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
@@ -64,7 +65,7 @@ class LogCommandIT {
                 event(session, "l4", now.minusSeconds(20), 4, "PostToolUse", "Read", null, new ToolPairing("l3", 12L, ToolOutcome.success, null)),
                 event(session, "l5", now.minusSeconds(10), 5, "PreToolUse", "Bash", "git push origin main", null));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-log-it");
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-log-it");
              FakeLoki loki = FakeLoki.start()) {
             TopicLayout layout = TopicLayout.defaults();
             TopicProvisioner.ensure(admin, List.of(layout.events()), Duration.ofSeconds(30));

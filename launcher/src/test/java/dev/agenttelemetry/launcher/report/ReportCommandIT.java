@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.Cli;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
@@ -58,7 +59,7 @@ class ReportCommandIT {
                 "topic.alerts.name", "report-alerts", "topic.sessions.name", "report-sessions", "topic.otlp-logs.name", "report-otlp"), "test"));
         Instant now = Instant.now();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-report-it")) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-report-it")) {
             TopicProvisioner.ensure(admin, List.of(layout.events(), layout.alerts(), layout.sessions(), layout.otlpLogs()), Duration.ofSeconds(30));
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             AgentEvent.Builder base = AgentEvent.newBuilder().setSource("claude-code").setSessionId("r1").setProjectName("shop").setHash("h").setReceivedAt(now);

@@ -1,6 +1,7 @@
 package dev.agenttelemetry.launcher.sessions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.Cli;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
@@ -31,7 +32,7 @@ class SessionCommandsIT {
     @Test
     void verifiesChainsAndPrintsTimelines() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-sessions-it")) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-sessions-it")) {
             TopicLayout layout = TopicLayout.defaults();
             TopicProvisioner.ensure(admin, List.of(layout.events(), layout.alerts()), Duration.ofSeconds(30));
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));

@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.Cli;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
@@ -27,7 +28,7 @@ class StatusCommandIT {
     void reportsEachComponentAndFailsWhenOneIsDown() throws Exception {
         String raw = "status-it-raw";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-status-it")) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-status-it")) {
             admin.createTopics(List.of(new NewTopic(raw, 1, (short) 1))).all().get();
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),
                     new StringSerializer(), new StringSerializer())) {

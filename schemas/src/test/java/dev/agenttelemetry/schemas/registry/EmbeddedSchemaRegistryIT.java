@@ -3,6 +3,7 @@ package dev.agenttelemetry.schemas.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.avro.Schema;
@@ -31,7 +32,7 @@ class EmbeddedSchemaRegistryIT {
     void registersLooksUpChecksCompatibilityAndKeepsIdsAcrossRestarts() throws Exception {
         int v1Id;
         int v2Id;
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), topic)) {
             SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
             v1Id = client.register("things-value", V1);
             assertThat(new SchemaRegistryClient(registry.url()).register("things-value", V1))
@@ -57,7 +58,7 @@ class EmbeddedSchemaRegistryIT {
             assertThatThrownBy(() -> client.schemaById(9999))
                     .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
         }
-        try (EmbeddedSchemaRegistry restarted = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), topic)) {
+        try (EmbeddedSchemaRegistry restarted = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), topic)) {
             SchemaRegistryClient client = new SchemaRegistryClient(restarted.url());
             assertThat(client.schemaById(v1Id)).isEqualTo(V1);
             assertThat(client.latest("things-value").id()).isEqualTo(v2Id);
@@ -69,7 +70,7 @@ class EmbeddedSchemaRegistryIT {
     void servesTheRestApiShapesConfluentClientsExpect() throws Exception {
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newHttpClient();
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), topic)) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), topic)) {
             String body = json.createObjectNode().put("schema", V1.toString()).toString();
             HttpResponse<String> registered = http.send(post(registry.url() + "/subjects/a-value/versions", body), HttpResponse.BodyHandlers.ofString());
             assertThat(registered.statusCode()).isEqualTo(200);

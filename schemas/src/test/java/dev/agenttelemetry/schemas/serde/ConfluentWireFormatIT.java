@@ -1,6 +1,7 @@
 package dev.agenttelemetry.schemas.serde;
 
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
@@ -33,7 +34,7 @@ class ConfluentWireFormatIT {
 
     @BeforeAll
     static void start() throws Exception {
-        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-serde");
+        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-serde");
         client = new SchemaRegistryClient(registry.url());
     }
 

@@ -2,6 +2,7 @@ package dev.agenttelemetry.sink.loki;
 
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.serde.ConfluentAvroSerializer;
@@ -49,7 +50,7 @@ class LokiPluginArchiveIT {
         unzip(archive, plugins);
         String topic = "plugin-it-events";
         try (FakeLoki loki = FakeLoki.start();
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-plugin-it");
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-plugin-it");
              Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
             Path example = Files.list(plugins).findFirst().orElseThrow().resolve("etc/loki-sink-connector.properties");

@@ -6,6 +6,7 @@ import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.Severity;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.serde.ConfluentAvroSerializer;
@@ -50,7 +51,7 @@ class LokiSinkTaskIT {
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, TestKafka.bootstrapServers(), "_schemas-sink-loki");
+        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-sink-loki");
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.RegisteredSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +44,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.executor = executor;
     }
 
+    /** The principal whose Kafka credentials the embedded registry uses ({@code registry.kafka.username}, ...). */
+    public static final String PRINCIPAL = "registry";
+
     /**
      * Replays the registry topic, then serves on {@code host:port} (port 0 picks a free one).
      */
-    public static EmbeddedSchemaRegistry start(String host, int port, String bootstrapServers, String topic)
+    public static EmbeddedSchemaRegistry start(String host, int port, KafkaAccess kafka, String topic)
             throws IOException, InterruptedException {
-        SchemaStore store = new SchemaStore(bootstrapServers, topic);
+        SchemaStore store = new SchemaStore(kafka, topic);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);

@@ -3,6 +3,7 @@ package dev.agenttelemetry.schemas.registry.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.RegisteredSchema;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -52,15 +53,14 @@ final class SchemaStore implements AutoCloseable {
     private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
     private CompatibilityLevel globalLevel = CompatibilityLevel.BACKWARD;
 
-    SchemaStore(String bootstrapServers, String topic) throws InterruptedException {
+    SchemaStore(KafkaAccess kafka, String topic) throws InterruptedException {
         this.topic = topic;
-        createTopic(bootstrapServers, topic);
-        replay(bootstrapServers);
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        createTopic(kafka, topic);
+        replay(kafka);
+        this.producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
+                ProducerConfig.LINGER_MS_CONFIG, 0)),
                 new StringSerializer(), new StringSerializer());
     }
 
@@ -222,8 +222,8 @@ final class SchemaStore implements AutoCloseable {
         }
     }
 
-    private static void createTopic(String bootstrapServers, String topic) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+    private static void createTopic(KafkaAccess kafka, String topic) throws InterruptedException {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             if (admin.listTopics().names().get().contains(topic)) {
                 return;
             }
@@ -236,11 +236,10 @@ final class SchemaStore implements AutoCloseable {
         }
     }
 
-    private void replay(String bootstrapServers) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    private void replay(KafkaAccess kafka) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new StringDeserializer(), new StringDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
