@@ -2,6 +2,8 @@ package dev.agenttelemetry.launcher;
 
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -15,6 +17,25 @@ public final class CommonOptions {
 
     public Path dataDir() {
         return dataDir != null ? dataDir : PipelineSettings.defaultDataDir();
+    }
+
+    /**
+     * For long-running commands: logs go to {@code <data-dir>/logs/<fileName>} (Kafka's own components at
+     * info level only when {@code verbose}), and native libraries unpack under the data directory, not /tmp.
+     * Must run before the first logger is created: slf4j-simple reads these settings once.
+     */
+    public Path logToFile(String fileName, boolean verbose) throws IOException {
+        Path dataDir = dataDir();
+        Files.createDirectories(dataDir.resolve("logs"));
+        // RocksDB and zstd unpack native libraries into java.io.tmpdir: keep them with our data, not in /tmp.
+        Files.createDirectories(dataDir.resolve("tmp"));
+        System.setProperty("java.io.tmpdir", dataDir.resolve("tmp").toString());
+        Path logFile = dataDir.resolve("logs").resolve(fileName);
+        System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toString());
+        if (verbose) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+        return logFile;
     }
 
     public PipelineSettings settings(Map<String, String> commandLine) {

@@ -23,6 +23,7 @@ import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.schemas.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -93,16 +94,9 @@ public final class Pipeline implements AutoCloseable {
                     "check --bootstrap-servers (bootstrap.servers)");
             progress.skipped("Kafka broker", "using " + bootstrapServers);
         } else {
-            Optional<EmbeddedKafkaBroker.Security> security = embeddedBrokerSecurity(settings);
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(dataDir.resolve("kafka"),
-                    "127.0.0.1", settings.brokerPort(), settings.controllerPort(), settings.config().withPrefix("broker.override."), security));
-            track(broker);
+            EmbeddedKafkaBroker broker = track(startEmbeddedBroker(settings));
             bootstrapServers = broker.bootstrapServers();
-            if (security.isPresent()) {
-                EmbeddedBrokerSecurity.provision(broker, settings.securityDir(), settings.accessPlan());
-            }
-            progress.started("Kafka broker", "embedded KRaft on " + bootstrapServers + security.map(s -> ", SASL_SSL with "
-                    + AccessPlan.PRINCIPALS.size() + " principals and their ACLs (secrets in " + settings.securityDir() + ")").orElse(""), since(t));
+            progress.started("Kafka broker", describe(broker, settings), since(t));
         }
 
         t = System.nanoTime();
@@ -158,6 +152,31 @@ public final class Pipeline implements AutoCloseable {
         } else {
             progress.skipped("Loki sink", "off (set --loki-url to forward to Grafana Loki)");
         }
+    }
+
+    /**
+     * The embedded broker on {@code <data-dir>/kafka}; with {@code kafka.security.protocol=SASL_SSL} secured, with
+     * every component's user and ACLs in place.
+     */
+    public static EmbeddedKafkaBroker startEmbeddedBroker(PipelineSettings settings) throws Exception {
+        Optional<EmbeddedKafkaBroker.Security> security = embeddedBrokerSecurity(settings);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(settings.dataDir().resolve("kafka"),
+                "127.0.0.1", settings.brokerPort(), settings.controllerPort(), settings.config().withPrefix("broker.override."), security));
+        if (security.isPresent()) {
+            try {
+                EmbeddedBrokerSecurity.provision(broker, settings.securityDir(), settings.accessPlan());
+            } catch (RuntimeException | IOException e) {
+                broker.close();
+                throw e;
+            }
+        }
+        return broker;
+    }
+
+    /** One line about the embedded broker, for progress output. */
+    public static String describe(EmbeddedKafkaBroker broker, PipelineSettings settings) {
+        return "embedded KRaft on " + broker.bootstrapServers() + (broker.superUserClientSecurity().isEmpty() ? "" : ", SASL_SSL with "
+                + AccessPlan.PRINCIPALS.size() + " principals and their ACLs (secrets in " + settings.securityDir() + ")");
     }
 
     /**

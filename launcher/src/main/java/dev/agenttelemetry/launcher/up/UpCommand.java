@@ -7,7 +7,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,17 +44,7 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dataDir = common.dataDir();
-        Files.createDirectories(dataDir.resolve("logs"));
-        // RocksDB and zstd unpack native libraries into java.io.tmpdir: keep them with our data, not in /tmp.
-        Files.createDirectories(dataDir.resolve("tmp"));
-        System.setProperty("java.io.tmpdir", dataDir.resolve("tmp").toString());
-        Path logFile = dataDir.resolve("logs").resolve("agent-telemetry.log");
-        // Must happen before the first logger is created: slf4j-simple reads these once.
-        System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toString());
-        if (verbose) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        }
+        Path logFile = common.logToFile("agent-telemetry.log", verbose);
         Map<String, String> options = new HashMap<>();
         options.put("bootstrap.servers", bootstrapServers);
         options.put("schema.registry.url", schemaRegistryUrl);
