@@ -8,6 +8,7 @@ import dev.agenttelemetry.launcher.mask.MaskCommand;
 import dev.agenttelemetry.launcher.log.LogCommand;
 import dev.agenttelemetry.launcher.report.ReportCommand;
 import dev.agenttelemetry.launcher.rules.RulesCommand;
+import dev.agenttelemetry.launcher.security.AclsCommand;
 import dev.agenttelemetry.launcher.sessions.SessionCommand;
 import dev.agenttelemetry.launcher.status.StatusCommand;
 import dev.agenttelemetry.launcher.sessions.VerifyCommand;
@@ -26,7 +27,7 @@ import java.util.Properties;
 /** The {@code agent-telemetry} command. */
 @Command(name = "agent-telemetry", mixinStandardHelpOptions = true, versionProvider = AgentTelemetry.Version.class,
         description = "Telemetry, masking and security alerts for AI coding agents, on Apache Kafka.",
-        subcommands = {UpCommand.class, BrokerCommand.class, AlertsCommand.class, DispatchCommand.class, LogCommand.class, SessionCommand.class, VerifyCommand.class, ReportCommand.class, StatusCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, BrokerCommand.class, AclsCommand.class, AlertsCommand.class, DispatchCommand.class, LogCommand.class, SessionCommand.class, VerifyCommand.class, ReportCommand.class, StatusCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  agent-telemetry up                      run the whole pipeline on this machine",
                 "  agent-telemetry install-hooks           point Claude Code's hooks at the collector",
                 "  agent-telemetry alerts --follow         watch security alerts as they are raised",
