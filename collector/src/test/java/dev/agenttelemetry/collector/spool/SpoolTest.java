@@ -141,6 +141,32 @@ class SpoolTest {
         }
     }
 
+    /**
+     * A real ENOSPC from the kernel: the next segment is Linux's {@code /dev/full}, on which every write fails with
+     * "No space left on device". The append that hits it is refused with that reason; what was written before stays.
+     */
+    @Test
+    void aFullDiskRefusesTheAppendWithTheKernelsReasonAndKeepsWhatWasWritten() throws Exception {
+        assertThat(Path.of("/dev/full")).as("Linux's always-full device").exists();
+        try (Spool spool = open(1 << 30, 1024)) {
+            Files.createSymbolicLink(dir.resolve(String.format("segment-%020d.log", 1)), Path.of("/dev/full"));
+            int accepted = 0;
+            Throwable refusal = null;
+            for (int i = 0; i < 1_000 && refusal == null; i++) {
+                try {
+                    spool.append(envelope(i)).get();
+                    accepted++;
+                } catch (ExecutionException e) {
+                    refusal = e.getCause();
+                }
+            }
+            assertThat(refusal).isInstanceOf(SpoolFullException.class).hasMessageContaining("No space left on device");
+            assertThat(accepted).isPositive();
+            assertThat(readAll(spool)).as("everything accepted before the disk filled").containsExactlyElementsOf(expected(0, accepted));
+            assertThat(spool.pendingEntries()).isEqualTo(accepted);
+        }
+    }
+
     private long segmentCount() throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().startsWith("segment-")).count();
