@@ -5,11 +5,11 @@ import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.testkit.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class CollectorOutageIT {
     void loseNothingWhenKafkaGoesAwayAndTheCollectorRestartsMeanwhile() throws Exception {
         Path dir = TestKafka.workDir("outage-");
         EmbeddedKafkaBroker.Settings brokerSettings = new EmbeddedKafkaBroker.Settings(dir.resolve("kafka"), "127.0.0.1",
-                freePort(), freePort(), Map.of(), java.util.Optional.empty());
+                FreePorts.loopback(), FreePorts.loopback(), Map.of(), java.util.Optional.empty());
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerSettings);
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(broker.bootstrapServers()), "_schemas");
         CollectorFixture fixture = new CollectorFixture(broker.bootstrapServers(), registry.url(), "raw-outage", dir);
@@ -109,11 +109,5 @@ class CollectorOutageIT {
             Thread.sleep(100); // the replayer flips readiness once the spool is drained
         }
         return status;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -11,15 +11,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A self-signed TLS certificate for the embedded broker, made once with the JDK's {@code keytool} and kept:
  * the key pair in a PKCS12 keystore whose password is a generated secret file, and the certificate in PEM
- * ({@code ca.pem}) for clients to trust. It names 127.0.0.1 and localhost, so host name verification stays on.
+ * for clients to trust. It names 127.0.0.1 and localhost, so host name verification stays on.
  */
 public record BrokerCertificate(Path keystore, String keystorePassword, Path certificate) {
     private static final String ALIAS = "agent-telemetry-broker";
 
-    public static BrokerCertificate ensure(Path dir) throws IOException, InterruptedException {
+    /** @param certificate where clients find the certificate to trust */
+    public static BrokerCertificate ensure(Path dir, Path certificate) throws IOException, InterruptedException {
         SecretFiles.createPrivateDirectory(dir);
         Path keystore = dir.resolve("broker-keystore.p12");
-        Path certificate = dir.resolve("ca.pem");
         String password = SecretFiles.readOrCreate(dir.resolve("broker-keystore.password"));
         if (!Files.exists(keystore)) {
             keytool(password, "-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1",

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,16 +135,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Client security properties of the super user (empty for a plaintext broker): for provisioning users, ACLs and topics. */
+    /** Client security properties of the super user (empty for a plaintext broker). */
     public Map<String, String> superUserClientSecurity() {
         return superUserClientSecurity;
+    }
+
+    /** Client properties to reach this broker as the super user: for provisioning users, ACLs and topics. */
+    public Map<String, Object> superUserClientProperties() {
+        Map<String, Object> properties = new HashMap<>(superUserClientSecurity);
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return properties;
     }
 
     private static Map<String, String> securityProperties(Security security) {
         BrokerCertificate certificate = security.certificate();
         String user = jaasQuoted(security.superUser());
         String password = jaasQuoted(security.superUserPassword());
-        Map<String, String> props = new java.util.HashMap<>();
+        Map<String, String> props = new HashMap<>();
         props.put("ssl.keystore.type", "PKCS12");
         props.put("ssl.keystore.location", certificate.keystore().toString());
         props.put("ssl.keystore.password", certificate.keystorePassword());
@@ -206,9 +214,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private void awaitReady(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        Map<String, Object> adminConfig = new java.util.HashMap<>(superUserClientSecurity);
-        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(superUserClientProperties())) {
             while (true) {
                 try {
                     if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {

@@ -9,12 +9,11 @@ import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.testkit.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,12 +47,12 @@ class BrokerCrashIT {
     void brokerKilledAndRestartedMidStreamLosesAndDuplicatesNothing() throws Exception {
         Path brokerDir = TestKafka.workDir("broker-crash-kafka-");
         Path pipelineDir = TestKafka.workDir("broker-crash-pipeline-");
-        int brokerPort = freePort();
+        int brokerPort = FreePorts.loopback();
         String bootstrap = "127.0.0.1:" + brokerPort;
-        Files.writeString(brokerDir.resolve(PipelineSettings.CONFIG_FILE_NAME), "broker.controller.port=" + freePort() + "\n");
-        int registryPort = freePort();
+        Files.writeString(brokerDir.resolve(PipelineSettings.CONFIG_FILE_NAME), "broker.controller.port=" + FreePorts.loopback() + "\n");
+        int registryPort = FreePorts.loopback();
         Files.writeString(pipelineDir.resolve(PipelineSettings.CONFIG_FILE_NAME), String.join("\n", "collector.port=0",
-                "schema.registry.port=" + registryPort, "connect.rest.port=" + freePort(), "collector.ack.timeout.ms=300") + "\n");
+                "schema.registry.port=" + registryPort, "connect.rest.port=" + FreePorts.loopback(), "collector.ack.timeout.ms=300") + "\n");
         TopicCatalog topics = TopicCatalog.of(TopicLayout.from(new ConfigReader(Map.of(), "test")),
                 new SchemaRegistryClient("http://127.0.0.1:" + registryPort));
 
@@ -184,12 +183,5 @@ class BrokerCrashIT {
         }
         System.out.printf("%s: %d of %d%n", what, found.size(), expected);
         return found;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
     }
 }

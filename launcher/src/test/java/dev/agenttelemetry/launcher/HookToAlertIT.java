@@ -11,6 +11,7 @@ import dev.agenttelemetry.launcher.up.Pipeline;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.testkit.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,7 +24,6 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +59,7 @@ class HookToAlertIT {
     @Test
     void aDestructiveCommandTravelsFromHookToAlertAndSurvivesARestart() throws Exception {
         Path dataDir = TestKafka.workDir("e2e-");
-        Map<String, String> ports = Map.of("broker.port", freePort(), "broker.controller.port", freePort(),
+        Map<String, String> ports = Map.of("broker.port", Integer.toString(FreePorts.loopback()), "broker.controller.port", Integer.toString(FreePorts.loopback()),
                 "schema.registry.port", "0", "collector.port", "0", "connect.rest.port", "0");
         String eventId;
         try (FakeLoki loki = FakeLoki.start()) {
@@ -168,11 +168,5 @@ class HookToAlertIT {
         }
         assertThat(found).as("entries in Loki matching " + selector).isNotEmpty();
         return found;
-    }
-
-    private static String freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return Integer.toString(socket.getLocalPort());
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.security.AccessPlan;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.testkit.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,8 +20,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,11 +63,11 @@ class LeastPrivilegeIT {
         try (FakeLoki loki = FakeLoki.start()) {
             Map<String, String> settings = new HashMap<>();
             settings.put(KafkaAccess.PROTOCOL, "SASL_SSL");
-            settings.put("broker.port", Integer.toString(freePort()));
-            settings.put("broker.controller.port", Integer.toString(freePort()));
-            settings.put("schema.registry.port", Integer.toString(freePort()));
-            settings.put("connect.rest.port", Integer.toString(freePort()));
-            settings.put("collector.port", Integer.toString(freePort()));
+            settings.put("broker.port", Integer.toString(FreePorts.loopback()));
+            settings.put("broker.controller.port", Integer.toString(FreePorts.loopback()));
+            settings.put("schema.registry.port", Integer.toString(FreePorts.loopback()));
+            settings.put("connect.rest.port", Integer.toString(FreePorts.loopback()));
+            settings.put("collector.port", Integer.toString(FreePorts.loopback()));
             settings.put("loki.url", loki.url());
             Files.writeString(dataDir.resolve(PipelineSettings.CONFIG_FILE_NAME), settings.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")) + "\n");
@@ -250,13 +249,6 @@ class LeastPrivilegeIT {
                 throw new AssertionError("timed out waiting for " + what);
             }
             Thread.sleep(500); // polling the topics while the pipeline works
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
         }
     }
 }

@@ -12,13 +12,13 @@ import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
 import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import dev.agenttelemetry.testkit.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -38,10 +38,7 @@ class LokiOutageIT {
     void catchesUpAfterAnOutageAndThrottlingWithEveryEventOnce() throws Exception {
         TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.events.name", "outage-events", "topic.dlq.name", "outage-dlq",
                 "topic.events.partitions", "2"), "test"));
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         String kafka = TestKafka.bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka));
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(kafka), "_schemas-outage")) {

@@ -126,19 +126,19 @@ public final class ConfigReader {
         if (inline.isPresent()) {
             return inline;
         }
-        Optional<String> file = optional(key + ".file");
-        if (file.isEmpty()) {
-            return Optional.empty();
-        }
+        return optional(key + ".file").map(file -> readSecretFile(key + ".file", java.nio.file.Path.of(file)));
+    }
+
+    /** A secret file's content, trimmed; errors name {@code key} and the file, never the content. */
+    public static String readSecretFile(String key, java.nio.file.Path file) {
         try {
-            String content = java.nio.file.Files.readString(java.nio.file.Path.of(file.get())).trim();
+            String content = java.nio.file.Files.readString(file).trim();
             if (content.isEmpty()) {
-                throw new ConfigException(key + ".file", "the file " + file.get() + " named by '" + key + ".file' (" + source + ") is empty");
+                throw new ConfigException(key, "the secret file " + file + " (for '" + key + "') is empty");
             }
-            return Optional.of(content);
+            return content;
         } catch (java.io.IOException e) {
-            throw new ConfigException(key + ".file", "cannot read the file " + file.get() + " named by '" + key + ".file' ("
-                    + source + "): " + e.getMessage());
+            throw new ConfigException(key, "cannot read the secret file " + file + " (for '" + key + "'): " + e.getMessage());
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * Where one component reaches Kafka and as whom: the bootstrap servers plus the client security properties
- * of that component's own principal. Each component has its own principal so that ACLs can give it only the
+ * of that component's own principal, and its SASL user name (never the password) for messages. Each component has its own principal so that ACLs can give it only the
  * rights it needs. Secrets come from the settings (an environment variable) or a file; {@link #toString()}
  * never shows them, and Kafka's clients log {@code sasl.jaas.config} as {@code [hidden]}.
  *
@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * explicitly are looked up in {@code kafka.security.dir} ({@code <data-dir>/security} for the launcher), where
  * {@code agent-telemetry up} keeps the embedded secured broker's generated secrets.
  */
-public record KafkaAccess(String bootstrapServers, Map<String, String> security) {
+public record KafkaAccess(String bootstrapServers, Map<String, String> security, Optional<String> username) {
     public static final String PROTOCOL = "kafka.security.protocol";
     public static final String MECHANISM = "kafka.sasl.mechanism";
     public static final String TRUSTSTORE = "kafka.ssl.truststore.location";
@@ -44,40 +44,60 @@ public record KafkaAccess(String bootstrapServers, Map<String, String> security)
 
     /** No authentication, no encryption (the embedded broker's default, loopback only). */
     public static KafkaAccess plaintext(String bootstrapServers) {
-        return new KafkaAccess(bootstrapServers, Map.of());
+        return new KafkaAccess(bootstrapServers, Map.of(), Optional.empty());
     }
 
-    /** The access of {@code principal} (collector, enricher, ...) as the settings describe it. */
-    public static KafkaAccess of(ConfigReader config, String bootstrapServers, String principal) {
+    /** {@code kafka.security.protocol}, upper case and checked. */
+    public static String protocol(ConfigReader config) {
         String protocol = config.string(PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
         if (!PROTOCOLS.contains(protocol)) {
             throw new ConfigException(PROTOCOL, "invalid value '" + protocol + "' for '" + PROTOCOL + "': must be one of " + PROTOCOLS);
         }
+        return protocol;
+    }
+
+    /** {@code kafka.sasl.mechanism}, upper case and checked. */
+    public static String mechanism(ConfigReader config) {
+        String mechanism = config.string(MECHANISM, "SCRAM-SHA-512").toUpperCase(Locale.ROOT);
+        if (!LOGIN_MODULES.containsKey(mechanism)) {
+            throw new ConfigException(MECHANISM, "invalid value '" + mechanism + "' for '" + MECHANISM + "': must be one of "
+                    + new TreeMap<>(LOGIN_MODULES).keySet());
+        }
+        return mechanism;
+    }
+
+    /** Where {@code principal}'s password is looked for in (and generated into) the secrets directory. */
+    public static Path passwordFile(Path secretsDir, String principal) {
+        return secretsDir.resolve(principal + ".password");
+    }
+
+    /** The access of {@code principal} (collector, enricher, ...) as the settings describe it. */
+    public static KafkaAccess of(ConfigReader config, String bootstrapServers, String principal) {
+        String protocol = protocol(config);
         if (protocol.equals("PLAINTEXT")) {
             return plaintext(bootstrapServers);
         }
         Map<String, String> security = new HashMap<>();
         security.put("security.protocol", protocol);
+        Optional<String> username = Optional.empty();
         if (protocol.startsWith("SASL_")) {
-            String mechanism = config.string(MECHANISM, "SCRAM-SHA-512").toUpperCase(Locale.ROOT);
-            String loginModule = LOGIN_MODULES.get(mechanism);
-            if (loginModule == null) {
-                throw new ConfigException(MECHANISM, "invalid value '" + mechanism + "' for '" + MECHANISM + "': must be one of "
-                        + new TreeMap<>(LOGIN_MODULES).keySet());
-            }
+            String mechanism = mechanism(config);
             String passwordKey = principal + ".kafka.password";
             String password = config.secret(passwordKey)
-                    .or(() -> secretsFile(config, principal + ".password").map(file -> readSecret(file, passwordKey)))
+                    .or(() -> config.optional(SECRETS_DIR).map(dir -> passwordFile(Path.of(dir), principal)).filter(Files::isRegularFile)
+                            .map(file -> ConfigReader.readSecretFile(passwordKey, file)))
                     .orElseThrow(() -> new ConfigException(passwordKey, PROTOCOL + " is " + protocol + ", so the " + principal
                             + " needs its Kafka password: set '" + passwordKey + "' (environment " + ConfigReader.ENV_PREFIX
                             + passwordKey.toUpperCase(Locale.ROOT).replace('.', '_') + ") or '" + passwordKey + ".file'"));
+            username = Optional.of(config.string(principal + ".kafka.username", principal));
             security.put("sasl.mechanism", mechanism);
-            security.put("sasl.jaas.config", loginModule + " required username=\"" + jaasQuoted(config.string(principal + ".kafka.username", principal))
+            security.put("sasl.jaas.config", LOGIN_MODULES.get(mechanism) + " required username=\"" + jaasQuoted(username.get())
                     + "\" password=\"" + jaasQuoted(password) + "\";");
         }
         if (protocol.endsWith("SSL")) {
             // Without a configured or generated truststore, the JVM's default one applies (a broker with a public CA).
-            Optional<String> truststore = config.optional(TRUSTSTORE).or(() -> secretsFile(config, CA_FILE).map(Path::toString));
+            Optional<String> truststore = config.optional(TRUSTSTORE).or(() -> config.optional(SECRETS_DIR)
+                    .map(dir -> Path.of(dir, CA_FILE)).filter(Files::isRegularFile).map(Path::toString));
             truststore.ifPresent(location -> {
                 security.put("ssl.truststore.location", location);
                 String lower = location.toLowerCase(Locale.ROOT);
@@ -85,7 +105,7 @@ public record KafkaAccess(String bootstrapServers, Map<String, String> security)
                 config.secret(TRUSTSTORE_PASSWORD).ifPresent(password -> security.put("ssl.truststore.password", password));
             });
         }
-        return new KafkaAccess(bootstrapServers, security);
+        return new KafkaAccess(bootstrapServers, security, username);
     }
 
     /** Client properties: the bootstrap servers, the security settings, then {@code extra} on top. */
@@ -104,31 +124,9 @@ public record KafkaAccess(String bootstrapServers, Map<String, String> security)
         return security.getOrDefault("security.protocol", "PLAINTEXT");
     }
 
-    /** The user name in the login configuration, if any (never the password). */
-    public Optional<String> username() {
-        String jaas = security.get("sasl.jaas.config");
-        if (jaas == null) {
-            return Optional.empty();
-        }
-        int start = jaas.indexOf("username=\"") + "username=\"".length();
-        return Optional.of(jaas.substring(start, jaas.indexOf('"', start)));
-    }
-
     @Override
     public String toString() {
         return bootstrapServers + " (" + protocol() + username().map(user -> " as " + user).orElse("") + ")";
-    }
-
-    private static Optional<Path> secretsFile(ConfigReader config, String name) {
-        return config.optional(SECRETS_DIR).map(dir -> Path.of(dir, name)).filter(Files::isRegularFile);
-    }
-
-    private static String readSecret(Path file, String key) {
-        try {
-            return Files.readString(file).trim();
-        } catch (java.io.IOException e) {
-            throw new ConfigException(key, "cannot read the secret file " + file + " (for '" + key + "'): " + e.getMessage());
-        }
     }
 
     private static String jaasQuoted(String value) {

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.security;
 
+import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.kafka.BrokerCertificate;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.kafka.SecretFiles;
@@ -12,9 +13,7 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -28,29 +27,23 @@ public final class EmbeddedBrokerSecurity {
 
     /** The broker's security settings; the certificate and the super user's password are made on first use. */
     public static EmbeddedKafkaBroker.Security prepare(Path secretsDir) throws IOException, InterruptedException {
-        BrokerCertificate certificate = BrokerCertificate.ensure(secretsDir);
-        return new EmbeddedKafkaBroker.Security(certificate, AccessPlan.ADMIN, SecretFiles.readOrCreate(passwordFile(secretsDir, AccessPlan.ADMIN)));
+        BrokerCertificate certificate = BrokerCertificate.ensure(secretsDir, secretsDir.resolve(KafkaAccess.CA_FILE));
+        return new EmbeddedKafkaBroker.Security(certificate, AccessPlan.ADMIN,
+                SecretFiles.readOrCreate(KafkaAccess.passwordFile(secretsDir, AccessPlan.ADMIN)));
     }
 
     /** Creates or updates every component's SCRAM user and grants the plan's ACLs (both idempotent). */
     public static void provision(EmbeddedKafkaBroker broker, Path secretsDir, AccessPlan plan) throws IOException, InterruptedException {
-        Map<String, Object> adminConfig = new HashMap<>(broker.superUserClientSecurity());
-        adminConfig.put("bootstrap.servers", broker.bootstrapServers());
         List<UserScramCredentialAlteration> users = new ArrayList<>();
         for (String principal : AccessPlan.PRINCIPALS) {
             users.add(new UserScramCredentialUpsertion(principal, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
-                    SecretFiles.readOrCreate(passwordFile(secretsDir, principal))));
+                    SecretFiles.readOrCreate(KafkaAccess.passwordFile(secretsDir, principal))));
         }
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(broker.superUserClientProperties())) {
             admin.alterUserScramCredentials(users).all().get();
             admin.createAcls(plan.bindings()).all().get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not create the Kafka users and ACLs: " + e.getCause().getMessage(), e.getCause());
         }
-    }
-
-    /** Where a principal's password lives; {@code KafkaAccess} looks for the same name in {@code kafka.security.dir}. */
-    public static Path passwordFile(Path secretsDir, String principal) {
-        return secretsDir.resolve(principal + ".password");
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code agent-telemetry broker}: the embedded Kafka broker alone, for a pipeline that runs in other processes. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
@@ -41,14 +40,9 @@ public final class BrokerCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.println("agent-telemetry: starting the Kafka broker (data in " + settings.dataDir().resolve("kafka") + ", log in " + logFile + ")");
         EmbeddedKafkaBroker broker = Pipeline.startEmbeddedBroker(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            out.println("agent-telemetry: broker stopped.");
-            stopped.countDown();
-        }, "broker-shutdown"));
+        UntilStopped untilStopped = UntilStopped.onShutdown(out, broker::close);
         out.println("Ready: " + Pipeline.describe(broker, settings) + ". Press Ctrl+C to stop.");
-        stopped.await();
+        untilStopped.await();
         return 0;
     }
 }

@@ -5,7 +5,6 @@ import dev.agenttelemetry.analytics.AnalyticsTopology;
 import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.config.ConfigException;
-import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.enricher.EnricherConfig;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -184,12 +182,11 @@ public final class Pipeline implements AutoCloseable {
      * else but PLAINTEXT, so other protocols and mechanisms need a Kafka of your own.
      */
     private static Optional<EmbeddedKafkaBroker.Security> embeddedBrokerSecurity(PipelineSettings settings) throws Exception {
-        ConfigReader config = settings.config();
-        String protocol = config.string(KafkaAccess.PROTOCOL, "PLAINTEXT").toUpperCase(Locale.ROOT);
+        String protocol = KafkaAccess.protocol(settings.config());
         if (protocol.equals("PLAINTEXT")) {
             return Optional.empty();
         }
-        String mechanism = config.string(KafkaAccess.MECHANISM, "SCRAM-SHA-512").toUpperCase(Locale.ROOT);
+        String mechanism = KafkaAccess.mechanism(settings.config());
         if (!protocol.equals("SASL_SSL") || !mechanism.equals("SCRAM-SHA-512")) {
             throw new ConfigException(KafkaAccess.PROTOCOL, "the embedded broker speaks PLAINTEXT, or SASL_SSL with SCRAM-SHA-512; for "
                     + protocol + (protocol.startsWith("SASL") ? " with " + mechanism : "") + " point --bootstrap-servers at a Kafka of your own");

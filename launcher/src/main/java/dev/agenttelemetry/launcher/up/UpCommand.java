@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code agent-telemetry up}: the whole pipeline on this machine until Ctrl+C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -55,14 +54,7 @@ public final class UpCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.println("agent-telemetry: starting the pipeline (data in " + settings.dataDir() + ", log in " + logFile + ")");
         Pipeline pipeline = new Pipeline();
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Registered before starting, so Ctrl+C during start stops what has started already.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("agent-telemetry: stopping...");
-            pipeline.close();
-            out.println("agent-telemetry: stopped.");
-            stopped.countDown();
-        }, "agent-telemetry-shutdown"));
+        UntilStopped untilStopped = UntilStopped.onShutdown(out, pipeline::close);
         pipeline.startAll(settings, new Pipeline.Progress() {
             @Override
             public void started(String component, String detail, Duration took) {
@@ -77,7 +69,7 @@ public final class UpCommand implements Callable<Integer> {
         out.println();
         out.println("Ready. Claude Code hooks post to " + pipeline.collectorUrl() + "/v1/hooks (see README: Hook setup).");
         out.println("Watch alerts with: ./agent-telemetry alerts --follow. Press Ctrl+C to stop.");
-        stopped.await();
+        untilStopped.await();
         return 0;
     }
 }
