@@ -43,7 +43,7 @@ public final class CollectorCommand implements Callable<Integer> {
         PipelineSettings settings = common.settings(options);
         String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
         String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
-        TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(registry));
+        TopicCatalog topics = TopicCatalog.registered(settings.topics(), new SchemaRegistryClient(registry));
         Collector collector = Collector.start(CollectorConfig.from(settings.config(), kafka, settings.topics().raw().name(), settings.dataDir()),
                 topics.raw(), topics.otlpLogs());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -115,7 +115,7 @@ public final class Pipeline implements AutoCloseable {
             schemaRegistryUrl = registry.url();
             progress.started("Schema registry", "embedded on " + schemaRegistryUrl, since(t));
         }
-        TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(schemaRegistryUrl));
+        TopicCatalog topics = TopicCatalog.registered(settings.topics(), new SchemaRegistryClient(schemaRegistryUrl));
 
         t = System.nanoTime();
         Collector collector = Collector.start(CollectorConfig.from(settings.config(), bootstrapServers,

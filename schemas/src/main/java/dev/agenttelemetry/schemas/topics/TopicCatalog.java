@@ -27,4 +27,18 @@ public record TopicCatalog(Topic<String, HookEnvelope> raw,
                 new Topic<>(layout.sessions().name(), Serdes.String(), AvroSerdes.specific(SessionActivity.class, registry)),
                 new Topic<>(layout.otlpLogs().name(), Serdes.String(), AvroSerdes.specific(OtlpLogRecord.class, registry)));
     }
+
+    /**
+     * The catalog, with every value schema registered now, while Kafka and the registry are up. Producers then find
+     * the ids in {@code registry}'s cache: a record first produced while Kafka is away (which the embedded registry
+     * stores its schemas in) never fails on a registration. The broker crash drill lost an application thread that way.
+     */
+    public static TopicCatalog registered(TopicLayout layout, SchemaRegistry registry) {
+        registry.register(layout.raw().name() + "-value", HookEnvelope.getClassSchema());
+        registry.register(layout.events().name() + "-value", AgentEvent.getClassSchema());
+        registry.register(layout.alerts().name() + "-value", SecurityAlert.getClassSchema());
+        registry.register(layout.sessions().name() + "-value", SessionActivity.getClassSchema());
+        registry.register(layout.otlpLogs().name() + "-value", OtlpLogRecord.getClassSchema());
+        return of(layout, registry);
+    }
 }
