@@ -9,7 +9,8 @@ import java.util.regex.Matcher;
 
 /**
  * Replaces secrets and personal data in text with {@code [MASKED:<kind>]}, e.g. {@code [MASKED:aws_access_key]};
- * home-directory user names become {@code ~}. Rules run most specific first (see {@link MaskingRules}).
+ * home-directory user names become {@code ~}. Rules run most specific first (see {@link MaskingRules}), each
+ * only where it can match (see {@link Candidates}).
  */
 public final class Masker {
     /** The masked text and how many values were replaced. */
@@ -31,57 +32,35 @@ public final class Masker {
             "refresh_token", "client_secret", "private_key", "authorization", "cookie", "set-cookie");
 
     private final List<MaskingRule> rules;
-    private final boolean homeDirs;
+    private final HintAutomaton hints;
+    /** Per rule, which of {@link #hints}' literals it needs found. */
+    private final boolean[][] hintsOfRule;
     private final Set<String> fieldNames;
 
-    private Masker(List<MaskingRule> rules, boolean homeDirs, Set<String> fieldNames) {
+    private Masker(List<MaskingRule> rules, Set<String> fieldNames) {
         this.rules = rules;
-        this.homeDirs = homeDirs;
         this.fieldNames = fieldNames;
+        List<String> literals = rules.stream().flatMap(rule -> rule.candidates().hints().stream()).distinct().toList();
+        this.hints = new HintAutomaton(literals);
+        this.hintsOfRule = new boolean[rules.size()][literals.size()];
+        for (int r = 0; r < rules.size(); r++) {
+            for (String hint : rules.get(r).candidates().hints()) {
+                hintsOfRule[r][literals.indexOf(hint)] = true;
+            }
+        }
     }
 
     public static Masker withDefaultRules() {
         return create(Settings.defaults());
     }
 
+    /** Users' patterns first, then the built-in rules that are not switched off, most specific first. */
     public static Masker create(Settings settings) {
         List<MaskingRule> rules = new ArrayList<>();
         settings.customRules().forEach((kind, regex) -> rules.add(MaskingRule.custom(kind, regex)));
         MaskingRules.defaults().stream().filter(r -> !settings.disabledKinds().contains(r.kind())).forEach(rules::add);
         Set<String> fields = settings.fieldNames().stream().map(f -> f.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
-        return new Masker(List.copyOf(rules), !settings.disabledKinds().contains("home_dir"), fields);
-    }
-
-    private static final int BEFORE_HINT = 64;
-    private static final int AFTER_HINT = 96;
-    private static final int MAX_TOKEN = 16_384;
-
-    /**
-     * Where a windowed rule may match: from a little before each hint to the end of the token that follows
-     * it, so a long secret is never cut in two by a window's edge. Overlapping windows are merged.
-     */
-    private static List<int[]> windows(String text, String lower, List<String> hints) {
-        List<int[]> found = new ArrayList<>();
-        for (String hint : hints) {
-            for (int at = lower.indexOf(hint); at >= 0; at = lower.indexOf(hint, at + 1)) {
-                int end = Math.min(text.length(), at + hint.length() + AFTER_HINT);
-                int limit = Math.min(text.length(), end + MAX_TOKEN);
-                while (end < limit && !Character.isWhitespace(text.charAt(end)) && "\"'`<>".indexOf(text.charAt(end)) < 0) {
-                    end++;
-                }
-                found.add(new int[]{Math.max(0, at - BEFORE_HINT), Math.min(text.length(), end + 1)});
-            }
-        }
-        found.sort((a, b) -> Integer.compare(a[0], b[0]));
-        List<int[]> merged = new ArrayList<>();
-        for (int[] w : found) {
-            if (!merged.isEmpty() && w[0] <= merged.get(merged.size() - 1)[1]) {
-                merged.get(merged.size() - 1)[1] = Math.max(merged.get(merged.size() - 1)[1], w[1]);
-            } else {
-                merged.add(w);
-            }
-        }
-        return merged;
+        return new Masker(List.copyOf(rules), fields);
     }
 
     /** Whether a JSON field of this name is masked whole. */
@@ -89,51 +68,67 @@ public final class Masker {
         return fieldNames.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Applies the rules in order, each to the text the previous ones left, so a value a provider rule masked
+     * keeps that provider's type hint and is not masked again by a broader rule.
+     */
     public Result mask(String text) {
         if (text == null || text.isEmpty()) {
             return new Result(text, 0);
         }
         String current = text;
-        String lower = text.toLowerCase(Locale.ROOT);
+        HintAutomaton.Hits found = null; // of the current text; found again only after a rule changed it
         int masked = 0;
-        for (MaskingRule rule : rules) {
-            if (!rule.mayMatch(current, lower)) {
+        for (int r = 0; r < rules.size(); r++) {
+            MaskingRule rule = rules.get(r);
+            if (found == null) {
+                found = hints.scan(current);
+            }
+            long[] occurrences = found.of(hintsOfRule[r]);
+            if (occurrences.length == 0 && !rule.candidates().hints().isEmpty()) {
+                continue;
+            }
+            int[] starts = rule.candidates().starts(current, occurrences);
+            if (starts != null && starts.length == 0) {
                 continue;
             }
             Matcher m = rule.pattern().matcher(current).useTransparentBounds(true).useAnchoringBounds(false);
             StringBuilder out = null;
-            int last = 0;
-            for (int[] window : rule.windowed() ? windows(current, lower, rule.hints()) : List.of(new int[]{0, current.length()})) {
-                m.region(Math.max(window[0], last), window[1]);
-                while (m.find()) {
-                    String value = m.group(rule.group());
-                    if (value == null || value.contains("[MASKED:") || !rule.check().test(value)) {
+            int copied = 0; // end of the text already copied to out
+            int next = 0; // where the next match may start: after the last one, masked or not
+            int candidate = 0;
+            while (true) {
+                if (starts == null) {
+                    if (!m.find()) {
+                        break;
+                    }
+                } else {
+                    while (candidate < starts.length && starts[candidate] < next) {
+                        candidate++;
+                    }
+                    if (candidate == starts.length) {
+                        break;
+                    }
+                    m.region(starts[candidate++], current.length());
+                    if (!m.lookingAt()) {
                         continue;
                     }
-                    if (out == null) {
-                        out = new StringBuilder(current.length());
-                    }
-                    out.append(current, last, m.start(rule.group())).append("[MASKED:").append(rule.kindOf(m)).append(']');
-                    last = m.end(rule.group());
-                    masked++;
                 }
+                next = Math.max(m.end(), m.start() + 1);
+                String value = m.group(rule.group());
+                if (value == null || value.contains("[MASKED:") || !rule.check().test(value)) {
+                    continue;
+                }
+                if (out == null) {
+                    out = new StringBuilder(current.length());
+                }
+                out.append(current, copied, m.start(rule.group())).append(rule.replacement(m));
+                copied = m.end(rule.group());
+                masked++;
             }
             if (out != null) {
-                current = out.append(current, last, current.length()).toString();
-                lower = current.toLowerCase(Locale.ROOT);
-            }
-        }
-        if (homeDirs && (lower.contains("/home/") || lower.contains("/users/"))) {
-            Matcher home = MaskingRules.home(current);
-            StringBuilder out = new StringBuilder(current.length());
-            int homes = 0;
-            while (home.find()) {
-                home.appendReplacement(out, "~");
-                homes++;
-            }
-            if (homes > 0) {
-                current = home.appendTail(out).toString();
-                masked += homes;
+                current = out.append(current, copied, current.length()).toString();
+                found = null;
             }
         }
         return new Result(current, masked);

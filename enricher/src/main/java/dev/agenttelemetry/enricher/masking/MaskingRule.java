@@ -1,65 +1,45 @@
 package dev.agenttelemetry.enricher.masking;
 
-import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One kind of secret or personal data: the text {@code pattern}'s group {@code group} matched is replaced
- * by {@code [MASKED:<kind>]} when {@code check} accepts it; with {@code hints}, only in text that contains
- * one of them, and when {@code windowed} only near them; {@code textGate} is a cheap scan a text must pass
- * before the pattern runs over all of it (a pattern tried at every position is costly).
+ * One kind of secret or personal data: where {@code pattern} matches, at one of the {@code candidates}, its
+ * group {@code group} is replaced by {@code [MASKED:<kind>]} when {@code check} accepts it (by {@code ~} for
+ * home-directory user names).
  */
-record MaskingRule(String kind, Pattern pattern, int group, Predicate<String> check, List<String> hints, boolean windowed,
-                   Predicate<String> textGate) {
-    /**
-     * Cheap pre-check: the rule can only match text that contains one of its hints (in the lower-cased text).
-     * Most text holds no secret, and most patterns are far costlier than a few substring searches.
-     */
-    boolean mayMatch(String text, String lowerCased) {
-        if (hints.isEmpty()) {
-            return textGate.test(text);
+record MaskingRule(String kind, Pattern pattern, int group, Predicate<String> check, Candidates candidates) {
+    static final String HOME_DIR = "home_dir";
+    private static final Pattern PASSWORD_KEY = Pattern.compile("(?i).*(?:pass|pwd).*", Pattern.DOTALL);
+
+    /** The same rule, tried only where these say (see {@link Candidates}). */
+    MaskingRule at(Candidates where) {
+        return new MaskingRule(kind, pattern, group, check, where);
+    }
+
+    /** The same rule, tried from {@code back} characters before an occurrence of a hint up to it. */
+    MaskingRule at(int back, String... hints) {
+        return at(Candidates.atHints(back, hints));
+    }
+
+    /** What replaces one match's group: "password" for a key = value whose key names a password. */
+    String replacement(Matcher match) {
+        if (kind.equals(HOME_DIR)) {
+            return "~";
         }
-        for (String hint : hints) {
-            if (lowerCased.contains(hint)) {
-                return true;
-            }
+        if (kind.equals("secret") && PASSWORD_KEY.matcher(match.group().substring(0, match.start(group) - match.start())).matches()) {
+            return "[MASKED:password]";
         }
-        return false;
-    }
-
-    /** The same rule, tried only on text that contains one of these (lower-case) substrings. */
-    MaskingRule hints(String... literals) {
-        return new MaskingRule(kind, pattern, group, check, List.of(literals), false, textGate);
-    }
-
-    /**
-     * The same rule, tried only near these substrings: from a little before each occurrence to the end of
-     * the token after it (see {@link Masker}). For rules whose every match lies next to one of them.
-     */
-    MaskingRule near(String... literals) {
-        return new MaskingRule(kind, pattern, group, check, List.of(literals), true, textGate);
-    }
-
-    /** The same rule, tried only on text that passes this cheap scan. */
-    MaskingRule gate(Predicate<String> gate) {
-        return new MaskingRule(kind, pattern, group, check, hints, windowed, gate);
-    }
-
-    /** The type hint for one match: "password" for a key = value whose key names a password. */
-    String kindOf(java.util.regex.Matcher match) {
-        if (kind.equals("secret") && match.group().substring(0, match.start(group) - match.start()).toLowerCase().matches("(?s).*(?:pass|pwd).*")) {
-            return "password";
-        }
-        return kind;
+        return "[MASKED:" + kind + "]";
     }
 
     static MaskingRule whole(String kind, String regex) {
-        return new MaskingRule(kind, Pattern.compile(regex), 0, v -> true, List.of(), false, t -> true);
+        return checked(kind, regex, value -> true, 0);
     }
 
     static MaskingRule group(String kind, String regex) {
-        return new MaskingRule(kind, Pattern.compile(regex), 1, v -> true, List.of(), false, t -> true);
+        return checked(kind, regex, value -> true, 1);
     }
 
     static MaskingRule checked(String kind, String regex, Predicate<String> check) {
@@ -67,12 +47,12 @@ record MaskingRule(String kind, Pattern pattern, int group, Predicate<String> ch
     }
 
     static MaskingRule checked(String kind, String regex, Predicate<String> check, int group) {
-        return new MaskingRule(kind, Pattern.compile(regex), group, check, List.of(), false, t -> true);
+        return new MaskingRule(kind, Pattern.compile(regex), group, check, Candidates.everywhere());
     }
 
-    /** A user's pattern: its first group is masked when it has one, else the whole match. */
+    /** A user's pattern, searched for everywhere: its first group is masked when it has one, else the whole match. */
     static MaskingRule custom(String kind, String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return new MaskingRule(kind, pattern, pattern.matcher("").groupCount() > 0 ? 1 : 0, v -> true, List.of(), false, t -> true);
+        return new MaskingRule(kind, pattern, pattern.matcher("").groupCount() > 0 ? 1 : 0, value -> true, Candidates.everywhere());
     }
 }

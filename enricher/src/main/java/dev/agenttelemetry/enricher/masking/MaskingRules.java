@@ -29,109 +29,144 @@ final class MaskingRules {
 
     static List<MaskingRule> defaults() {
         return List.of(
-                MaskingRule.whole("private_key", "-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----").hints("private key"),
-                MaskingRule.whole("age_secret_key", "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}").near("age-secret-key-"),
-                MaskingRule.whole("anthropic_api_key", "\\bsk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_\\-]{20,}").near("sk-ant-"),
-                MaskingRule.whole("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}").near("sk-"),
-                MaskingRule.checked("aws_access_key", "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b", v -> !v.endsWith("EXAMPLE")).near("a3t", "akia", "asia", "abia", "acca"),
-                MaskingRule.whole("aws_bedrock_key", "\\bABSK[A-Za-z0-9+/]{20,}={0,2}").near("absk"),
-                MaskingRule.group("aws_secret_key", "(?i)aws[_\\-.]?(?:secret[_\\-.]?(?:access[_\\-.]?)?key|session[_\\-.]?token)[\"'`]?\\s*(?:[:=]|:=|=>|,)\\s*[\"'`]?([A-Za-z0-9/+=]{30,})").hints("aws"),
-                MaskingRule.whole("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})").near("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+                MaskingRule.whole("private_key", "-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----").at(0, "-----begin"),
+                MaskingRule.whole("age_secret_key", "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}").at(0, "age-secret-key-"),
+                MaskingRule.whole("anthropic_api_key", "\\bsk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_\\-]{20,}").at(0, "sk-ant-"),
+                MaskingRule.whole("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}").at(0, "sk-"),
+                MaskingRule.checked("aws_access_key", "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b", v -> !v.endsWith("EXAMPLE")).at(0, "a3t", "akia", "asia", "abia", "acca"),
+                MaskingRule.whole("aws_bedrock_key", "\\bABSK[A-Za-z0-9+/]{20,}={0,2}").at(0, "absk"),
+                MaskingRule.group("aws_secret_key", "(?i)aws[_\\-.]?(?:secret[_\\-.]?(?:access[_\\-.]?)?key|session[_\\-.]?token)[\"'`]?\\s*(?:[:=]|:=|=>|,)\\s*[\"'`]?([A-Za-z0-9/+=]{30,})").at(0, "aws"),
+                MaskingRule.whole("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})").at(0, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
                 MaskingRule.whole("gitlab_token", "\\b(?:glpat|glptt|glrt|glcbt|gldt|glft|glimt|gloas|glsoat|glagent|glffct|glrtr)-[A-Za-z0-9_\\-.]{16,}"
-                        + "|\\bGR1348941[A-Za-z0-9_\\-]{20,}|_gitlab_session=[0-9a-z]{32}").near("gl", "gr1348941"),
+                        + "|\\bGR1348941[A-Za-z0-9_\\-]{20,}|_gitlab_session=[0-9a-z]{32}").at(0, "gl", "gr1348941", "_gitlab_session="),
                 MaskingRule.whole("slack_token", "\\bxox[abposer]-[A-Za-z0-9\\-]{10,}|\\bxoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,}|\\bxoxe-\\d-[A-Za-z0-9]{100,}"
-                        + "|\\bxapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,}").near("xox", "xapp-", "hooks.slack.com"),
-                MaskingRule.whole("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}\\b|\\bya29\\.[0-9A-Za-z_\\-]{20,}").near("aiza", "ya29."),
-                MaskingRule.whole("stripe_key", "\\b(?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,}").near("k_test_", "k_live_", "k_prod_"),
-                MaskingRule.whole("twilio_key", "\\bSK[0-9a-fA-F]{32}\\b").near("sk"),
-                MaskingRule.whole("sendgrid_key", "\\bSG\\.[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}").near("sg."),
-                MaskingRule.whole("npm_token", "\\bnpm_[A-Za-z0-9]{36}\\b").near("npm_"),
-                MaskingRule.whole("pypi_token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}").near("pypi-"),
-                MaskingRule.whole("docker_hub_token", "\\bdckr_pat_[A-Za-z0-9_\\-]{20,}").near("dckr_pat_"),
-                MaskingRule.whole("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").near("hf_", "api_org_"),
+                        + "|\\bxapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,}").at(0, "xox", "xapp-", "hooks.slack.com"),
+                MaskingRule.whole("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}\\b|\\bya29\\.[0-9A-Za-z_\\-]{20,}").at(0, "aiza", "ya29."),
+                MaskingRule.whole("stripe_key", "\\b(?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,}").at(1, "k_test_", "k_live_", "k_prod_"),
+                MaskingRule.whole("twilio_key", "\\bSK[0-9a-fA-F]{32}\\b").at(0, "sk"),
+                MaskingRule.whole("sendgrid_key", "\\bSG\\.[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}").at(0, "sg."),
+                MaskingRule.whole("npm_token", "\\bnpm_[A-Za-z0-9]{36}\\b").at(0, "npm_"),
+                MaskingRule.whole("pypi_token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}").at(0, "pypi-"),
+                MaskingRule.whole("docker_hub_token", "\\bdckr_pat_[A-Za-z0-9_\\-]{20,}").at(0, "dckr_pat_"),
+                MaskingRule.whole("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").at(0, "hf_", "api_org_"),
                 MaskingRule.whole("vendor_token", "\\b(?:pscale_(?:tkn|oauth|pw)_|sntry[su]_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
                         + "|do[por]_v1_|FLWSECK(?:_TEST)?-|FLWPUBK(?:_TEST)?-|EZ[AT]K|ATATT3|figd_|glc_|glsa_|hv[sb]\\.|ops_|pplx-|sq0(?:atp|csp)-"
                         + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi[a-f0-9]|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|cmVmd|fio-u-|nfp_"
                         + "|mlsn\\.|frb_|lob_(?:live|test)_|eyJrIjoi|sgp_|scalingo_|tfp_|dckr_oat_|ntn_|HRKU-|sha256~)"
-                        + "[A-Za-z0-9_\\-+/=.]{12,}|\\bkey-[0-9a-f]{32}\\b").near(VENDOR_HINTS),
-                MaskingRule.whole("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").near("eyj"),
+                        + "[A-Za-z0-9_\\-+/=.]{12,}|\\bkey-[0-9a-f]{32}\\b").at(3, VENDOR_HINTS), // "do[por]_v1_" starts 3 before its hint
+                MaskingRule.whole("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").at(0, "eyj"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)\\s*[:=]\\s*"
-                        + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"']?([^\\s\"',;]{6,})", MaskingRules::notPlaceholder).near("authorization", "api-key", "auth-token", "private-token"),
-                MaskingRule.checked("authorization", "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::notPlaceholder).near("bearer", "basic"),
-                MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{1,64}:([^/\\s@\"'\\[\\]]{1,128})@", MaskingRules::notPlaceholder).near("://"),
-                MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)\\s+[\"']?[^\\s:\"']{1,64}:([^\\s\"']{3,})", MaskingRules::notPlaceholder).near("-u ", "--user "),
-                MaskingRule.checked("password", "(?i)--(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", MaskingRules::notPlaceholder).near("--"),
-                MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", MaskingRules::notPlaceholder).hints("mysql", "mariadb"),
+                        + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"']?([^\\s\"',;]{6,})", MaskingRules::notPlaceholder).at(2, "authorization", "api-key", "auth-token", "private-token"),
+                MaskingRule.checked("authorization", "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::notPlaceholder).at(0, "bearer", "basic"),
+                MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{1,64}:([^/\\s@\"'\\[\\]]{1,128})@", MaskingRules::notPlaceholder)
+                        .at(Candidates.inRunBeforeHints(MaskingRules::isSchemeChar, 64, "://")),
+                MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)\\s+[\"']?[^\\s:\"']{1,64}:([^\\s\"']{3,})", MaskingRules::notPlaceholder).at(1, "-u ", "--user "),
+                MaskingRule.checked("password", "(?i)--(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", MaskingRules::notPlaceholder).at(0, "--"),
+                MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", MaskingRules::notPlaceholder).at(0, "mysql", "mariadb"),
                 MaskingRule.checked("password", "(?i)key\\s*=\\s*\"[^\"]*(?:pass|secret|token|pwd)[^\"]*\"\\s+value\\s*=\\s*\"([^\"]{4,})\"",
-                        MaskingRules::notPlaceholder).hints("value"),
-                MaskingRule.whole("azure_client_secret", "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}").hints("q~"),
+                        MaskingRules::notPlaceholder).at(0, "key"),
+                MaskingRule.whole("azure_client_secret", "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}").at(4, "q~"),
                 // key = value (shell, env files, YAML, JSON, code): the value of a key-like name.
                 MaskingRule.checked("secret", "(?i)" + KEY_WORDS + "[\\w.\\-]*[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
                         + "(?:::=|=|:=|\\?=|\\.=|\\+=|=>|:|,)\\s*"
                         + "(?:new\\s+\\w+\\(|\\w+\\(|&)?[\"'`]?(" + TOKEN + "[A-Za-z0-9_\\-+/=.~:@#$%^*!?]{5,})", MaskingRules::looksLikeSecretValue)
-                        .near(KEY_HINTS),
+                        .at(8, KEY_HINTS), // "private_key" starts 8 before its hint "key"
                 MaskingRule.checked("secret", "(?i)<([\\w.\\-]*?" + KEY_WORDS + "[\\w.\\-]*)>\\s*([A-Za-z0-9_\\-+/=.~:]{8,})", MaskingRules::looksLikeSecretValue, 2)
-                        .near(KEY_HINTS),
+                        .at(Candidates.inRunBeforeHints(c -> c == '<' || c == '.' || c == '-' || isWordChar(c), 64, KEY_HINTS)),
                 // A long random token on a line that talks about keys or tokens.
                 MaskingRule.checked("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
-                        MaskingRules::isHighEntropy).near(KEY_HINTS),
-                // Boundaries are checked after the first character: a leading lookbehind or \\b would run at every position.
+                        MaskingRules::isHighEntropy).at(Candidates.longTokensNearHints(MaskingRules::isTokenChar, 20, KEY_HINTS)),
                 MaskingRule.checked("card_number", "(\\d(?<![\\d-]\\d)(?:[ -]?\\d){12,18})(?![\\d-])", MaskingRules::luhnValid)
-                        .gate(MaskingRules::hasDigitRun),
+                        .at(Candidates.scanned(MaskingRules::cardNumberStarts)),
                 MaskingRule.checked("iban", "([A-Z](?<![A-Za-z0-9_][A-Z])[A-Z]\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\\b", MaskingRules::ibanValid)
-                        .gate(MaskingRules::hasIbanStart),
-                MaskingRule.whole("phone", "(?<![\\w+])\\+\\d{1,3}[ .\\-]?\\(?\\d{1,4}\\)?(?:[ .\\-]?\\d{2,4}){2,4}(?![\\w])").near("+"),
+                        .at(Candidates.scanned(MaskingRules::ibanStarts)),
+                MaskingRule.whole("phone", "(?<![\\w+])\\+\\d{1,3}[ .\\-]?\\(?\\d{1,4}\\)?(?:[ .\\-]?\\d{2,4}){2,4}(?![\\w])").at(0, "+"),
                 MaskingRule.checked("email", "(?<![\\w.%+\\-])([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9.\\-]{1,253}\\.[A-Za-z]{2,24})(?![\\w])",
-                        value -> !value.startsWith("git@")).near("@"));
+                        value -> !value.startsWith("git@"))
+                        .at(Candidates.inRunBeforeHints(c -> c == '.' || c == '%' || c == '+' || c == '-' || isWordChar(c), 64, "@")),
+                MaskingRule.whole(MaskingRule.HOME_DIR, "(?:/home/|/Users/)(?!\\[MASKED)[^/\\s\"']+").at(0, "/home/", "/users/"));
     }
 
+    private static final Pattern QUOTES_AROUND = Pattern.compile("^[\"'`(\\[]+|[\"'`),;\\]]+$");
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\"'`,;)]+$");
+    private static final Pattern SHORT_WORD = Pattern.compile("[a-z]{1,8}");
+    private static final Pattern NOT_A_VALUE = Pattern.compile("true|false|null|none|undefined|required|optional|string|password|secret|token"
+            + "|changeme|example\\w*|placeholder|redacted|xxx+|\\*+|\\.\\.\\.");
+    /** Config keys, class names, constants. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z]+(?:[._\\-][a-z]+)*|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z_]+");
+    private static final Pattern LONG_NUMBER = Pattern.compile("\\d{15,}");
+    private static final Pattern GIT_HASH = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
             + "|passwd|pwd|credentials?|user(?:name)?)[_\\-]?(?:here)?|changeme|example\\w*|placeholder|redacted|dummy|xxx+|\\*+|\\.{3}");
 
-    /** Thirteen digits or more with at most single spaces or dashes between them: what a card number needs. */
-    static boolean hasDigitRun(String text) {
-        int digits = 0;
-        char previous = ' ';
+    /**
+     * Where a card number may start: a digit not right after a digit or a dash (or after a space inside a run
+     * of digits), with at least 13 digits, single spaces or dashes between them, from there.
+     */
+    static int[] cardNumberStarts(String text) {
+        Candidates.Ints starts = new Candidates.Ints();
         for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= '0' && c <= '9') {
-                if (++digits >= 13) {
-                    return true;
+            if (!isDigit(text.charAt(i)) || (i > 0 && (isDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '-'))) {
+                continue;
+            }
+            int digits = 1;
+            for (int j = i + 1; j < text.length() && digits < 13; j++) {
+                char c = text.charAt(j);
+                if (isDigit(c)) {
+                    digits++;
+                } else if (!((c == ' ' || c == '-') && isDigit(text.charAt(j - 1)))) {
+                    break;
                 }
-            } else if ((c != ' ' && c != '-') || !(previous >= '0' && previous <= '9')) {
-                digits = 0;
             }
-            previous = c;
+            if (digits >= 13) {
+                starts.add(i);
+            }
         }
-        return false;
+        return starts.sorted();
     }
 
-    /** Two capital letters then two digits: how every IBAN starts. */
-    static boolean hasIbanStart(String text) {
+    /** Where an IBAN may start: two capital letters then two digits, not inside a word. */
+    static int[] ibanStarts(String text) {
+        Candidates.Ints starts = new Candidates.Ints();
         for (int i = 0; i + 3 < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 'A' && c <= 'Z' && isUpper(text.charAt(i + 1)) && isDigit(text.charAt(i + 2)) && isDigit(text.charAt(i + 3))) {
-                return true;
+            if (isUpper(text.charAt(i)) && isUpper(text.charAt(i + 1)) && isDigit(text.charAt(i + 2)) && isDigit(text.charAt(i + 3))
+                    && (i == 0 || !isWordChar(text.charAt(i - 1)))) {
+                starts.add(i);
             }
         }
-        return false;
+        return starts.sorted();
     }
 
-    private static boolean isUpper(char c) {
+    /** A character of {@link #TOKEN}. */
+    static boolean isTokenChar(int c) {
+        return isWordChar(c) || c == '-' || c == '+' || c == '/' || c == '=' || c == '.' || c == '~';
+    }
+
+    /** A character of a URL's scheme. */
+    static boolean isSchemeChar(int c) {
+        return isWordChar(c) && c != '_' || c == '+' || c == '.' || c == '-';
+    }
+
+    /** A character of {@code \w}: ASCII letters, digits and the underscore. */
+    static boolean isWordChar(int c) {
+        return isUpper(c) || (c >= 'a' && c <= 'z') || isDigit(c) || c == '_';
+    }
+
+    private static boolean isUpper(int c) {
         return c >= 'A' && c <= 'Z';
     }
 
-    private static boolean isDigit(char c) {
+    private static boolean isDigit(int c) {
         return c >= '0' && c <= '9';
     }
 
     /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
     static boolean notPlaceholder(String value) {
-        String v = value.replaceAll("^[\"'`(\\[]+|[\"'`),;\\]]+$", "");
+        String v = QUOTES_AROUND.matcher(value).replaceAll("");
         if (v.isEmpty() || "$<{%[(".indexOf(v.charAt(0)) >= 0 || v.contains("${") || v.contains("$(") || v.endsWith(">")) {
             return false;
         }
-        return !PLACEHOLDER.matcher(v).matches() && !v.matches("[a-z]{1,8}") && v.chars().distinct().count() >= 3;
+        return !PLACEHOLDER.matcher(v).matches() && !SHORT_WORD.matcher(v).matches() && v.chars().distinct().count() >= 3;
     }
 
     /** A value that is not code, a placeholder or a plain word. */
@@ -139,12 +174,12 @@ final class MaskingRules {
         if (!notPlaceholder(value)) {
             return false;
         }
-        String v = value.replaceAll("[\"'`,;)]+$", "");
+        String v = TRAILING_PUNCTUATION.matcher(value).replaceAll("");
         if (v.length() < 6 || v.startsWith("$") || v.startsWith("<") || v.startsWith("%") || v.startsWith("{")) {
             return false;
         }
         String lower = v.toLowerCase();
-        if (lower.matches("(?:true|false|null|none|undefined|required|optional|string|password|secret|token|changeme|example\\w*|placeholder|redacted|xxx+|\\*+|\\.\\.\\.)")) {
+        if (NOT_A_VALUE.matcher(lower).matches()) {
             return false;
         }
         boolean digit = v.chars().anyMatch(Character::isDigit);
@@ -152,10 +187,10 @@ final class MaskingRules {
         boolean upper = v.chars().anyMatch(Character::isUpperCase);
         boolean lowerCase = v.chars().anyMatch(Character::isLowerCase);
         boolean symbol = v.chars().anyMatch(c -> "+/=_-.~:@#$%^*!?".indexOf(c) >= 0);
-        if (v.matches("[a-z]+(?:[._\\-][a-z]+)*") || v.matches("[A-Za-z][a-z]+(?:[A-Z][a-z]+)*") || v.matches("[A-Z_]+")) {
+        if (IDENTIFIER.matcher(v).matches()) {
             return false; // identifiers: config keys, class names, constants
         }
-        boolean longNumber = v.matches("\\d{15,}"); // numeric ids and secrets (Discord, Asana)
+        boolean longNumber = LONG_NUMBER.matcher(v).matches(); // numeric ids and secrets (Discord, Asana)
         return (digit && letter) || longNumber || (upper && lowerCase && v.length() >= 10) || (symbol && letter && v.length() >= 12) || v.length() >= 20;
     }
 
@@ -181,11 +216,11 @@ final class MaskingRules {
         }
         boolean digit = value.chars().anyMatch(Character::isDigit);
         boolean letter = value.chars().anyMatch(Character::isLetter);
-        return entropy >= 3.5 && digit && letter && !value.contains("/") && !value.matches("[0-9a-f]{40}");
+        return entropy >= 3.5 && digit && letter && !value.contains("/") && !GIT_HASH.matcher(value).matches();
     }
 
     static boolean luhnValid(String candidate) {
-        String digits = candidate.replaceAll("[ -]", "");
+        String digits = candidate.replace(" ", "").replace("-", "");
         if (digits.length() < 13 || digits.length() > 19 || digits.chars().distinct().count() < 3) {
             return false;
         }
@@ -216,12 +251,5 @@ final class MaskingRules {
             numeric.append(Character.isDigit(c) ? String.valueOf(c) : String.valueOf(c - 'A' + 10));
         }
         return new BigInteger(numeric.toString()).mod(BigInteger.valueOf(97)).intValue() == 1;
-    }
-
-    /** Home-directory user names: /home/alice/x and /Users/alice/x become ~/x. */
-    static final Pattern HOME_DIR = Pattern.compile("(?:/home/|/Users/)(?!\\[MASKED)[^/\\s\"']+");
-
-    static Matcher home(String text) {
-        return HOME_DIR.matcher(text);
     }
 }

@@ -1,0 +1,168 @@
+package dev.agenttelemetry.enricher.masking;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
+
+import static dev.agenttelemetry.enricher.masking.HintAutomaton.Hits.end;
+import static dev.agenttelemetry.enricher.masking.HintAutomaton.Hits.start;
+
+/**
+ * Where a rule's matches may start in a text. A pattern tried at every position costs tens of nanoseconds a
+ * character; most rules can only match at or just before a literal (a vendor prefix, a key word, {@code @},
+ * {@code ://}) found for all rules in one pass (see {@link HintAutomaton}), or where a cheap scan says so,
+ * and are tried there alone.
+ */
+interface Candidates {
+    /** The lower-case literals whose occurrences {@link #starts} needs; none when it only scans the text. */
+    List<String> hints();
+
+    /**
+     * Positions to try the rule's pattern at, ascending (repeats allowed), given the occurrences of
+     * {@link #hints()} (see {@link HintAutomaton.Hits#of}); {@code null} to search the whole text.
+     */
+    int[] starts(String text, long[] hintOccurrences);
+
+    /** Anywhere: the pattern searches the whole text (users' own patterns). */
+    static Candidates everywhere() {
+        return new Candidates() {
+            public List<String> hints() {
+                return List.of();
+            }
+
+            public int[] starts(String text, long[] hintOccurrences) {
+                return null;
+            }
+        };
+    }
+
+    /** From {@code back} characters before an occurrence of a hint up to the occurrence itself. */
+    static Candidates atHints(int back, String... hints) {
+        return new Candidates() {
+            public List<String> hints() {
+                return List.of(hints);
+            }
+
+            public int[] starts(String text, long[] hintOccurrences) {
+                Ints starts = new Ints();
+                for (long occurrence : hintOccurrences) {
+                    for (int at = Math.max(0, start(occurrence) - back); at <= start(occurrence); at++) {
+                        starts.add(at);
+                    }
+                }
+                return starts.sorted();
+            }
+        };
+    }
+
+    /**
+     * Anywhere in the run of {@code runChars} (at most {@code maxBack} long) that ends at an occurrence of a
+     * hint, and the occurrence itself: a URL's scheme before {@code ://}, an address's local part before
+     * {@code @}.
+     */
+    static Candidates inRunBeforeHints(IntPredicate runChars, int maxBack, String... hints) {
+        return new Candidates() {
+            public List<String> hints() {
+                return List.of(hints);
+            }
+
+            public int[] starts(String text, long[] hintOccurrences) {
+                Ints starts = new Ints();
+                for (long occurrence : hintOccurrences) {
+                    int hint = start(occurrence);
+                    int from = hint;
+                    while (from > 0 && hint - from < maxBack && runChars.test(text.charAt(from - 1))) {
+                        from--;
+                    }
+                    for (int at = from; at <= hint; at++) {
+                        starts.add(at);
+                    }
+                }
+                return starts.sorted();
+            }
+        };
+    }
+
+    /** Characters a window around a hint looks this far before it and after it (then to the end of the token). */
+    int BEFORE_HINT = 64;
+    int AFTER_HINT = 96;
+    int MAX_TOKEN = 16_384;
+
+    /**
+     * Starts of whole runs of {@code tokenChars} at least {@code minLength} long, in windows around the
+     * hints: from {@link #BEFORE_HINT} characters before a hint to the end of the token {@link #AFTER_HINT}
+     * characters after it, so a long value is never cut in two by a window's edge.
+     */
+    static Candidates longTokensNearHints(IntPredicate tokenChars, int minLength, String... hints) {
+        return new Candidates() {
+            public List<String> hints() {
+                return List.of(hints);
+            }
+
+            public int[] starts(String text, long[] hintOccurrences) {
+                Ints starts = new Ints();
+                int scanned = 0; // windows overlap: each character is looked at once
+                for (long occurrence : hintOccurrences) {
+                    int from = Math.max(scanned, start(occurrence) - BEFORE_HINT);
+                    int to = Math.min(text.length(), end(occurrence) + AFTER_HINT);
+                    int limit = Math.min(text.length(), to + MAX_TOKEN);
+                    while (to < limit && !Character.isWhitespace(text.charAt(to)) && "\"'`<>".indexOf(text.charAt(to)) < 0) {
+                        to++;
+                    }
+                    for (int at = from; at < to; at++) {
+                        if (tokenChars.test(text.charAt(at)) && (at == 0 || !tokenChars.test(text.charAt(at - 1)))) {
+                            int runEnd = at + 1;
+                            while (runEnd < text.length() && tokenChars.test(text.charAt(runEnd))) {
+                                runEnd++;
+                            }
+                            if (runEnd - at >= minLength && runEnd <= to + 1) {
+                                starts.add(at);
+                            }
+                            at = runEnd - 1;
+                        }
+                    }
+                    scanned = Math.max(scanned, to);
+                }
+                return starts.sorted();
+            }
+        };
+    }
+
+    /** Wherever a scan of the text says (for rules with no literal to look for, such as card numbers). */
+    static Candidates scanned(Function<String, int[]> scan) {
+        return new Candidates() {
+            public List<String> hints() {
+                return List.of();
+            }
+
+            public int[] starts(String text, long[] hintOccurrences) {
+                return scan.apply(text);
+            }
+        };
+    }
+
+    /** A growable list of positions. */
+    final class Ints {
+        private int[] values = new int[8];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        int[] sorted() {
+            int[] result = Arrays.copyOf(values, size);
+            for (int i = 1; i < size; i++) {
+                if (result[i] < result[i - 1]) {
+                    Arrays.sort(result);
+                    break;
+                }
+            }
+            return result;
+        }
+    }
+}
