@@ -37,8 +37,12 @@ public final class EnricherTopology {
     public static Topology build(Topic<String, HookEnvelope> raw, Topic<String, AgentEvent> events, HookEventEnricher enricher,
                                  Duration chainTtl, Duration pairingGap) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionChainer.STORE), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ToolCallPairer.STORE), Serdes.String(), events.valueSerde()));
+        // Cached: a session's chain state is written to RocksDB and its changelog once per commit, not once per
+        // event, and a tool call paired within a commit interval never leaves the cache.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionChainer.STORE), Serdes.String(), Serdes.String())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ToolCallPairer.STORE), Serdes.String(), events.valueSerde())
+                .withCachingEnabled());
         builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName("raw-hooks"))
                 .mapValues(enricher::enrich, Named.as("enrich"))
                 .process(() -> new ToolCallPairer(pairingGap), Named.as("pair"), ToolCallPairer.STORE)

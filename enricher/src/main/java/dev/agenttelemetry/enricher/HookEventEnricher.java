@@ -25,8 +25,6 @@ import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Iterator;
-import java.util.Map;
 
 /** Turns one raw hook envelope into a masked, classified {@link AgentEvent}. Pure: no I/O, no state. */
 public final class HookEventEnricher {
@@ -132,58 +130,34 @@ public final class HookEventEnricher {
     }
 
     /**
-     * Masks the payload's JSON text in one pass (one masker call instead of one per string: the replacements
-     * hold no quote or backslash, so the JSON stays valid), then checks that it still parses; if a match cut
-     * through an escape sequence, falls back to masking string by string. Fields named as sensitive are
-     * masked whole first.
+     * Masks every string of the payload, keys included, one decoded string at a time: in the JSON text an
+     * escape such as {@code \\n} would glue itself to the next token ({@code \\nAKIA...}) and hide it from
+     * rules that need a word boundary. Fields named as sensitive are masked whole.
      */
-    private String maskPayload(ObjectNode payload, MaskCounter counter) {
-        maskSensitiveFields(payload, counter);
-        String text = payload.toString();
-        Masker.Result result = masker.mask(text);
-        if (result.masked() == 0) {
-            return text;
-        }
-        try {
-            JSON.readTree(result.text());
-            counter.total += result.masked();
-            return result.text();
-        } catch (IOException e) {
-            return maskTree(payload, counter).toString();
-        }
-    }
-
-    private void maskSensitiveFields(JsonNode node, MaskCounter counter) {
-        if (node instanceof ObjectNode object) {
-            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                if (masker.isSensitiveField(field.getKey()) && !field.getValue().isNull()) {
-                    field.setValue(TextNode.valueOf("[MASKED:field]"));
-                    counter.total++;
-                } else {
-                    maskSensitiveFields(field.getValue(), counter);
-                }
-            }
-        } else if (node instanceof ArrayNode array) {
-            array.forEach(child -> maskSensitiveFields(child, counter));
-        }
+    private static String maskPayload(ObjectNode payload, MaskCounter counter) {
+        return maskTree(payload, counter).toString();
     }
 
     /** Masks every string in the tree, in place, and returns it. */
     private static JsonNode maskTree(JsonNode node, MaskCounter counter) {
         if (node instanceof ObjectNode object) {
-            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                if (counter.isSensitiveField(field.getKey()) && !field.getValue().isNull()) {
-                    field.setValue(TextNode.valueOf("[MASKED:field]"));
+            List<String> names = new ArrayList<>();
+            object.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode value = object.get(name);
+                String maskedName = counter.mask(name);
+                if (counter.isSensitiveField(name) && !value.isNull()) {
+                    value = TextNode.valueOf("[MASKED:field]");
                     counter.total++;
-                } else if (field.getValue().isTextual()) {
-                    field.setValue(TextNode.valueOf(counter.mask(field.getValue().asText())));
+                } else if (value.isTextual()) {
+                    value = TextNode.valueOf(counter.mask(value.asText()));
                 } else {
-                    maskTree(field.getValue(), counter);
+                    maskTree(value, counter);
                 }
+                if (!maskedName.equals(name)) {
+                    object.remove(name);
+                }
+                object.set(maskedName, value);
             }
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {

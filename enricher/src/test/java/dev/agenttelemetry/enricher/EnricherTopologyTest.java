@@ -73,6 +73,20 @@ class EnricherTopologyTest {
     }
 
     @Test
+    void masksSecretsAtTheStartOfALineOfToolOutputAndInFieldNames() {
+        // In the payload's JSON text these follow an escaped newline ("\nAKIA..."), which hides the word boundary.
+        String payload = """
+                {"session_id":"s1","hook_event_name":"PostToolUse","tool_name":"Bash","tool_use_id":"toolu_2",
+                 "tool_response":{"stdout":"keys:\\nAKIA2OGYBAH6STMMNXNN\\nDE89 3704 0044 0532 0130 00\\tbob@example.org",
+                 "AKIA3OGYBAH6STMMNXNQ":"as a field name"}}""";
+        raw.pipeInput("s1", hook("PostToolUse", "/home/alice/shop", payload));
+
+        AgentEvent event = events.readValue();
+        assertThat(event.getPayload()).doesNotContain("AKIA2OGYBAH6STMMNXNN", "DE89 3704", "bob@example.org", "AKIA3OGYBAH6STMMNXNQ")
+                .contains("keys:\\n[MASKED:aws_access_key]\\n[MASKED:iban]\\t[MASKED:email]", "as a field name");
+    }
+
+    @Test
     void keepsAPayloadThatIsNotJsonOnlyAsMaskedText() {
         raw.pipeInput("s1", hook("Mystery", null, "password=hunter22 not json"));
         AgentEvent event = events.readValue();

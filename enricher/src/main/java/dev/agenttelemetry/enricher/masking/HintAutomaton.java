@@ -13,7 +13,11 @@ import java.util.List;
 final class HintAutomaton {
     private final int[] symbolOf = new int[128]; // 0: a character no hint uses
     private final int symbols;
-    private final int[] transitions; // [state * symbols + symbol] -> state
+    /**
+     * {@code [row + symbol]} is the next state's row ({@code state * symbols}), bitwise-inverted (negative)
+     * when hints end in that state, so the scan's common case is one table lookup a character.
+     */
+    private final int[] transitions;
     private final int[][] hintsEndingAt; // per state, the ids of the hints that end there
     private final int[] lengths;
 
@@ -81,7 +85,10 @@ final class HintAutomaton {
         }
         transitions = new int[trie.size() * symbols];
         for (int state = 0; state < trie.size(); state++) {
-            System.arraycopy(trie.get(state), 0, transitions, state * symbols, symbols);
+            for (int symbol = 0; symbol < symbols; symbol++) {
+                int target = trie.get(state)[symbol];
+                transitions[state * symbols + symbol] = output.get(target).length > 0 ? ~(target * symbols) : target * symbols;
+            }
         }
         hintsEndingAt = output.toArray(new int[0][]);
     }
@@ -95,12 +102,15 @@ final class HintAutomaton {
     /** Every occurrence of every hint in the text. */
     Hits scan(String text) {
         Hits hits = new Hits(lengths);
-        int state = 0;
-        for (int i = 0; i < text.length(); i++) {
+        int row = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
-            state = transitions[state * symbols + (c < 128 ? symbolOf[c] : 0)];
-            for (int id : hintsEndingAt[state]) {
-                hits.add(id, i + 1 - lengths[id]);
+            row = transitions[row + (c < 128 ? symbolOf[c] : 0)];
+            if (row < 0) {
+                row = ~row;
+                for (int id : hintsEndingAt[row / symbols]) {
+                    hits.add(id, i + 1 - lengths[id]);
+                }
             }
         }
         return hits;
@@ -109,12 +119,24 @@ final class HintAutomaton {
     /** Where each hint occurs in one text. */
     static final class Hits {
         private final int[] lengths;
+        private final boolean[] occurred;
         private int[] ids = new int[16];
         private int[] starts = new int[16];
         private int size;
 
         private Hits(int[] lengths) {
             this.lengths = lengths;
+            this.occurred = new boolean[lengths.length];
+        }
+
+        /** Whether any of these hints occurs. */
+        boolean anyOf(int[] hintIds) {
+            for (int id : hintIds) {
+                if (occurred[id]) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void add(int id, int start) {
@@ -122,6 +144,7 @@ final class HintAutomaton {
                 ids = Arrays.copyOf(ids, size * 2);
                 starts = Arrays.copyOf(starts, size * 2);
             }
+            occurred[id] = true;
             ids[size] = id;
             starts[size++] = start;
         }

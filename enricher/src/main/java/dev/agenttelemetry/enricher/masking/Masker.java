@@ -33,8 +33,9 @@ public final class Masker {
 
     private final List<MaskingRule> rules;
     private final HintAutomaton hints;
-    /** Per rule, which of {@link #hints}' literals it needs found. */
+    /** Per rule, which of {@link #hints}' literals it needs found: as a mask, and as a list of ids. */
     private final boolean[][] hintsOfRule;
+    private final int[][] hintIdsOfRule;
     private final Set<String> fieldNames;
 
     private Masker(List<MaskingRule> rules, Set<String> fieldNames) {
@@ -43,12 +44,16 @@ public final class Masker {
         List<String> literals = rules.stream().flatMap(rule -> rule.candidates().hints().stream()).distinct().toList();
         this.hints = new HintAutomaton(literals);
         this.hintsOfRule = new boolean[rules.size()][literals.size()];
+        this.hintIdsOfRule = new int[rules.size()][];
         for (int r = 0; r < rules.size(); r++) {
-            for (String hint : rules.get(r).candidates().hints()) {
-                hintsOfRule[r][literals.indexOf(hint)] = true;
+            hintIdsOfRule[r] = rules.get(r).candidates().hints().stream().mapToInt(literals::indexOf).toArray();
+            for (int id : hintIdsOfRule[r]) {
+                hintsOfRule[r][id] = true;
             }
         }
     }
+
+    private static final long[] NO_HINTS = {};
 
     public static Masker withDefaultRules() {
         return create(Settings.defaults());
@@ -84,11 +89,11 @@ public final class Masker {
             if (found == null) {
                 found = hints.scan(current);
             }
-            long[] occurrences = found.of(hintsOfRule[r]);
-            if (occurrences.length == 0 && !rule.candidates().hints().isEmpty()) {
+            boolean needsHints = hintIdsOfRule[r].length > 0;
+            if (needsHints && !found.anyOf(hintIdsOfRule[r])) {
                 continue;
             }
-            int[] starts = rule.candidates().starts(current, occurrences);
+            int[] starts = rule.candidates().starts(current, needsHints ? found.of(hintsOfRule[r]) : NO_HINTS);
             if (starts != null && starts.length == 0) {
                 continue;
             }

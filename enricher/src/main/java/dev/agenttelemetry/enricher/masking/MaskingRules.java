@@ -128,11 +128,17 @@ final class MaskingRules {
     /** Where an IBAN may start: two capital letters then two digits, not inside a word. */
     static int[] ibanStarts(String text) {
         Candidates.Ints starts = new Candidates.Ints();
-        for (int i = 0; i + 3 < text.length(); i++) {
-            if (isUpper(text.charAt(i)) && isUpper(text.charAt(i + 1)) && isDigit(text.charAt(i + 2)) && isDigit(text.charAt(i + 3))
-                    && (i == 0 || !isWordChar(text.charAt(i - 1)))) {
+        // j is where a candidate's second digit would be; a non-digit there rules out the next start too.
+        for (int j = 3; j < text.length(); ) {
+            if (!isDigit(text.charAt(j))) {
+                j += 2;
+                continue;
+            }
+            int i = j - 3;
+            if (isDigit(text.charAt(j - 1)) && isUpper(text.charAt(i + 1)) && isUpper(text.charAt(i)) && (i == 0 || !isWordChar(text.charAt(i - 1)))) {
                 starts.add(i);
             }
+            j++;
         }
         return starts.sorted();
     }

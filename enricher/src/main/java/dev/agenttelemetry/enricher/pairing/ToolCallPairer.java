@@ -75,10 +75,22 @@ public final class ToolCallPairer implements Processor<String, AgentEvent, Strin
                     .setError(errorOf(postEvent))
                     .build());
         } else {
-            // The first half: remember a copy (the forwarded one is completed downstream, by the chain).
-            pending.put(key, AgentEvent.newBuilder(event).build());
+            pending.put(key, pendingCopy(event));
         }
         context.forward(record.withValue(event));
+    }
+
+    /**
+     * What is kept of the first half of a pair: a copy (the forwarded event is completed downstream, by the
+     * chain) without the payload, content and prompt, which pairing never reads (a failed post's payload
+     * holds its error, so it is kept), so the store and its changelog hold a few hundred bytes a call.
+     */
+    private static AgentEvent pendingCopy(AgentEvent event) {
+        AgentEvent.Builder copy = AgentEvent.newBuilder(event).setContent(null).setPrompt(null);
+        if (!"PostToolUseFailure".equals(event.getHookEventName())) {
+            copy.setPayload("{}");
+        }
+        return copy.build();
     }
 
     private void expire(long now) {

@@ -11,7 +11,7 @@ import java.util.Random;
  * the measured distribution (median ~2 KB, p99 ~33 KB, a few of 100 KB and more: Edit and Write
  * responses carry whole files), spread over sessions. Deterministic for a given seed.
  */
-final class Payloads {
+public final class Payloads {
     private static final String[] WORDS = ("public private final static void class interface return if else for while new this "
             + "String int long boolean List Map Optional import package throws Exception catch try null true false "
             + "[INFO] [WARN] [ERROR] BUILD SUCCESS Tests run: Failures: Errors: Skipped: Time elapsed: src/main/java "
@@ -22,7 +22,7 @@ final class Payloads {
     private Payloads() {
     }
 
-    static List<byte[]> generate(int count, int sessions, long seed) {
+    public static List<byte[]> generate(int count, int sessions, long seed) {
         Random random = new Random(seed);
         List<byte[]> payloads = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -61,7 +61,7 @@ final class Payloads {
     }
 
     /** Size percentiles of a payload set, for the report. */
-    static String describe(List<byte[]> payloads) {
+    public static String describe(List<byte[]> payloads) {
         int[] sizes = payloads.stream().mapToInt(p -> p.length).sorted().toArray();
         return String.format("%d payloads, median %.1f KB, p99 %.1f KB, max %.1f KB", sizes.length,
                 sizes[sizes.length / 2] / 1024.0, sizes[(int) (sizes.length * 0.99)] / 1024.0, Arrays.stream(sizes).max().orElse(0) / 1024.0);
