@@ -83,6 +83,7 @@ public final class FakeLoki implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<Key, Entry> stored = new LinkedHashMap<>();
+    private final List<Entry> inOrder = new ArrayList<>(); // stored's values, by index
     private final Map<SortedMap<String, String>, Long> newestByStream = new HashMap<>();
     private final Deque<Failure> scripted = new ArrayDeque<>();
     private final AtomicLong requests = new AtomicLong();
@@ -134,7 +135,12 @@ public final class FakeLoki implements AutoCloseable {
 
     /** Every stored entry, in the order stored. */
     public synchronized List<Entry> entries() {
-        return new ArrayList<>(stored.values());
+        return new ArrayList<>(inOrder);
+    }
+
+    /** The entries stored after the first {@code from}, in the order stored (for watching a growing store). */
+    public synchronized List<Entry> entriesFrom(int from) {
+        return new ArrayList<>(inOrder.subList(Math.min(from, inOrder.size()), inOrder.size()));
     }
 
     public synchronized int size() {
@@ -458,7 +464,9 @@ public final class FakeLoki implements AutoCloseable {
                     streamError = entryError;
                     continue;
                 }
-                stored.putIfAbsent(new Key(labels, entry.timestampNanos(), entry.line()), entry);
+                if (stored.putIfAbsent(new Key(labels, entry.timestampNanos(), entry.line()), entry) == null) {
+                    inOrder.add(entry);
+                }
                 newestByStream.put(labels, Math.max(newest, entry.timestampNanos()));
             }
             // Loki reports only the last stream's error: an error in an earlier stream is overwritten.

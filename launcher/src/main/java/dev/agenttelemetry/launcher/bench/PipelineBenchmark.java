@@ -126,10 +126,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         Thread lokiWatcher = new Thread(() -> {
             int checked = 0;
             while (loading.get() || checked < loki.size()) {
-                List<FakeLoki.Entry> entries = loki.entries();
+                List<FakeLoki.Entry> entries = loki.entriesFrom(checked);
                 long now = System.currentTimeMillis();
-                for (int i = checked; i < entries.size(); i++) {
-                    FakeLoki.Entry entry = entries.get(i);
+                for (FakeLoki.Entry entry : entries) {
                     String session = entry.metadata().getOrDefault("session_id", "");
                     if (session.startsWith("latency-") && "event".equals(entry.labels().get("kind")) && seenInLoki.add(session)) {
                         try {
@@ -140,7 +139,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         }
                     }
                 }
-                checked = entries.size();
+                checked += entries.size();
                 try {
                     Thread.sleep(20); // polling the stand-in for new entries
                 } catch (InterruptedException e) {
