@@ -43,6 +43,11 @@ final class BenchEnvironment implements AutoCloseable {
     public void close() {
         registry.close();
         broker.close();
+        delete(dir);
+    }
+
+    /** Removes a benchmark's directory and everything in it. */
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

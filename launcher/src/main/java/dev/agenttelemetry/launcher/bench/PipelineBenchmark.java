@@ -5,7 +5,6 @@ import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
 import dev.agenttelemetry.launcher.PipelineSettings;
-import dev.agenttelemetry.launcher.up.Pipeline;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -39,13 +38,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@code agent-telemetry bench pipeline}: the whole pipeline end to end, hook to alert and hook to Loki, then at saturation. */
+/**
+ * {@code agent-telemetry bench pipeline}: the whole pipeline end to end, hook to alert and hook to Loki, then at
+ * saturation. The pipeline runs as {@code agent-telemetry up} in a JVM of its own, as users run it, so its
+ * resident memory is measured alone; the load generator, the alert consumer and the Loki stand-in run here.
+ */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline as `up --loki-url` does (collector, enricher, analytics, a Connect worker with the",
-                "Loki sink pushing to the Loki stand-in) on a fresh embedded broker, in this JVM. Then: hooks at a fixed rate",
-                "(one in 20 a destructive command in a session of its own) with hook -> alert and hook -> Loki latency; hooks as",
-                "fast as the collector takes them, with the rate at which enriched events come out, next to a pass-through",
-                "Kafka Streams topology over the same raw records; and the resident memory of the whole stack."},
+        description = {"Starts `agent-telemetry up` (embedded broker and registry, collector, enricher, analytics, a Connect worker",
+                "with the Loki sink pushing to a Loki stand-in in this JVM) in a JVM of its own. Then: hooks at a fixed rate (one",
+                "in 20 a destructive command in a session of its own) with hook -> alert and hook -> Loki latency; hooks as fast",
+                "as the collector takes them, with the rate at which enriched events come out, next to a pass-through Kafka",
+                "Streams topology over the same raw records; and the resident memory of the pipeline's JVM (now and at peak)."},
         footer = {"", "Example:", "  agent-telemetry bench pipeline --rate 1000 --duration 20"})
 public final class PipelineBenchmark implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,29 +62,23 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "S", defaultValue = "10", description = "Seconds of unmeasured hooks at the rate first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--jvm-options", paramLabel = "OPTIONS", defaultValue = UpProcess.DEFAULT_JVM_OPTIONS,
+            description = "JVM options of the pipeline's JVM (default: \"${DEFAULT-VALUE}\", as ./agent-telemetry up).")
+    String jvmOptions;
+
     @Override
     public Integer call() throws Exception {
-        try (BenchEnvironment env = BenchEnvironment.start(); FakeLoki loki = FakeLoki.start()) {
-            String kafka = env.broker.bootstrapServers();
-            Path data = env.dir.resolve("pipeline");
-            Files.createDirectories(data);
-            PipelineSettings settings = PipelineSettings.load(data, null, Map.of("bootstrap.servers", kafka,
-                    "schema.registry.url", env.registry.url(), "loki.url", loki.url(), "collector.port", "0", "connect.rest.port", "0"));
-            BenchEnvironment.progress("starting the pipeline");
-            try (Pipeline pipeline = Pipeline.start(settings, new Pipeline.Progress() {
-                @Override
-                public void started(String component, String detail, Duration took) {
-                    BenchEnvironment.progress("started " + component);
-                }
-
-                @Override
-                public void skipped(String component, String why) {
-                }
-            })) {
-                TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(env.registry.url()));
+        Path dir = Files.createTempDirectory("agent-telemetry-bench-");
+        try (FakeLoki loki = FakeLoki.start()) {
+            BenchEnvironment.progress("starting the pipeline: agent-telemetry up in a JVM of its own (" + jvmOptions + ")");
+            try (UpProcess pipeline = UpProcess.start(dir.resolve("pipeline"), jvmOptions, Map.of("loki.url", loki.url()))) {
+                String kafka = pipeline.bootstrapServers();
+                PipelineSettings settings = pipeline.settings();
+                TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(pipeline.registryUrl()));
                 BenchEnvironment.progress("warm-up: " + rate + " hooks/s for " + warmup + " s");
                 HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(2_000, false), 16, rate, Duration.ofSeconds(warmup));
                 Latency latency = latency(pipeline, topics, loki);
+                long rssAtRate = pipeline.residentBytes();
                 BenchEnvironment.progress("saturation: as fast as the collector takes hooks, " + duration + " s");
                 long eventsBefore = endOffsets(kafka, settings.topics().events().name());
                 HttpLoad.Result load = HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(20_000, false), 32, 0,
@@ -94,11 +91,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     Thread.sleep(200); // polling the events topic until the enricher caught up
                 }
                 double endToEnd = accepted / ((System.nanoTime() - start) / 1e9);
-                long rss = residentBytes();
-                double passThrough = passThrough(kafka, env.dir, settings.topics().raw());
+                long rssAfterSaturation = pipeline.residentBytes();
+                long rssPeak = pipeline.peakResidentBytes();
+                double passThrough = passThrough(kafka, dir, settings.topics().raw());
 
-                System.out.println("Pipeline benchmark: embedded KRaft broker, collector, enricher, analytics (exactly-once), Connect worker with "
-                        + "the Loki sink (to the stand-in), all in one JVM on this machine");
+                System.out.println("Pipeline benchmark: agent-telemetry up (embedded KRaft broker and registry, collector, enricher, analytics "
+                        + "(exactly-once), Connect worker with the Loki sink to a stand-in) in its own JVM (" + jvmOptions + "); load from this JVM");
                 System.out.printf("hook -> alert at %,d hooks/s (%d alerts): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", rate,
                         latency.alert().getTotalCount(), latency.alert().getValueAtPercentile(50) / 1000.0,
                         latency.alert().getValueAtPercentile(99) / 1000.0, latency.alert().getMaxValue() / 1000.0);
@@ -107,8 +105,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         latency.loki().getValueAtPercentile(99) / 1000.0, latency.loki().getMaxValue() / 1000.0);
                 System.out.printf("saturation: collector accepted %,.0f hooks/s; hook -> enriched event %,.0f events/s; pass-through topology "
                         + "%,.0f records/s%n", load.perSecond(), endToEnd, passThrough);
-                System.out.printf("resident memory of the whole stack: %,d MiB%n", rss / (1024 * 1024));
+                System.out.printf("resident memory of the pipeline's JVM: %,d MiB after the run at %,d hooks/s, %,d MiB after saturation, "
+                        + "%,d MiB at peak%n", rssAtRate >> 20, rate, rssAfterSaturation >> 20, rssPeak >> 20);
             }
+        } finally {
+            BenchEnvironment.delete(dir);
         }
         return 0;
     }
@@ -117,7 +118,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /** Hooks at the fixed rate; each destructive one timed to its alert (read committed) and to its event in Loki. */
-    private Latency latency(Pipeline pipeline, TopicCatalog topics, FakeLoki loki) throws Exception {
+    private Latency latency(UpProcess pipeline, TopicCatalog topics, FakeLoki loki) throws Exception {
         BenchEnvironment.progress("latency: " + rate + " hooks/s for " + duration + " s");
         Histogram alertLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram lokiLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
@@ -227,12 +228,4 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    private static long residentBytes() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
-    }
 }

@@ -1,0 +1,115 @@
+package dev.agenttelemetry.launcher.bench;
+
+import dev.agenttelemetry.launcher.AgentTelemetry;
+import dev.agenttelemetry.launcher.PipelineSettings;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** {@code agent-telemetry up} in a JVM of its own, on free local ports, its output in {@code up.log} of its data directory. */
+final class UpProcess implements AutoCloseable {
+    /** The JVM options {@code ./agent-telemetry up} runs with unless AGENT_TELEMETRY_JAVA_OPTS says otherwise (keep in step with the script). */
+    static final String DEFAULT_JVM_OPTIONS = "-Xms64m -Xmx512m -XX:+UseSerialGC";
+    private static final Pattern READY = Pattern.compile("hooks post to (http://\\S+)/v1/hooks");
+
+    private final Process process;
+    private final PipelineSettings settings;
+    private final String collectorUrl;
+
+    private UpProcess(Process process, PipelineSettings settings, String collectorUrl) {
+        this.process = process;
+        this.settings = settings;
+        this.collectorUrl = collectorUrl;
+    }
+
+    static UpProcess start(Path dataDir, String jvmOptions, Map<String, String> extraSettings) throws IOException, InterruptedException {
+        Files.createDirectories(dataDir);
+        Map<String, String> config = new LinkedHashMap<>();
+        for (String port : List.of("broker.port", "broker.controller.port", "schema.registry.port", "connect.rest.port", "collector.port")) {
+            config.put(port, Integer.toString(freePort()));
+        }
+        config.putAll(extraSettings);
+        Files.writeString(dataDir.resolve(PipelineSettings.CONFIG_FILE_NAME),
+                config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(Arrays.stream(jvmOptions.trim().split("\\s+")).filter(option -> !option.isEmpty()).toList());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentTelemetry.class.getName(), "up", "--data-dir", dataDir.toString()));
+        Path log = dataDir.resolve("up.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            Matcher ready = READY.matcher(Files.readString(log));
+            if (ready.find()) {
+                return new UpProcess(process, PipelineSettings.load(dataDir, null, Map.of()), ready.group(1));
+            }
+            if (!process.isAlive()) {
+                throw new IOException("agent-telemetry up exited with " + process.exitValue() + "; its output:\n" + Files.readString(log));
+            }
+            Thread.sleep(200); // polling the child's log for its ready line
+        }
+        process.destroyForcibly();
+        throw new IOException("agent-telemetry up was not ready within 3 minutes; its output:\n" + Files.readString(log));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    PipelineSettings settings() {
+        return settings;
+    }
+
+    String collectorUrl() {
+        return collectorUrl;
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + settings.brokerPort();
+    }
+
+    String registryUrl() {
+        return "http://127.0.0.1:" + settings.registryPort();
+    }
+
+    /** The JVM's resident memory now (VmRSS). */
+    long residentBytes() throws IOException {
+        return statusKilobytes("VmRSS:") * 1024;
+    }
+
+    /** The JVM's largest resident memory so far (VmHWM). */
+    long peakResidentBytes() throws IOException {
+        return statusKilobytes("VmHWM:") * 1024;
+    }
+
+    private long statusKilobytes(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException(field + " missing from /proc/" + process.pid() + "/status");
+    }
+
+    /** Stops it as Ctrl+C would, so it shuts down cleanly. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
