@@ -16,6 +16,7 @@ import dev.agenttelemetry.launcher.dispatch.DispatchCommand;
 import dev.agenttelemetry.launcher.hooks.InstallHooksCommand;
 import dev.agenttelemetry.launcher.hooks.UninstallHooksCommand;
 import dev.agenttelemetry.launcher.up.BrokerCommand;
+import dev.agenttelemetry.launcher.up.StreamsAppCommand;
 import dev.agenttelemetry.launcher.up.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ import java.util.Properties;
 /** The {@code agent-telemetry} command. */
 @Command(name = "agent-telemetry", mixinStandardHelpOptions = true, versionProvider = AgentTelemetry.Version.class,
         description = "Telemetry, masking and security alerts for AI coding agents, on Apache Kafka.",
-        subcommands = {UpCommand.class, BrokerCommand.class, AclsCommand.class, AlertsCommand.class, DispatchCommand.class, LogCommand.class, SessionCommand.class, VerifyCommand.class, ReportCommand.class, StatusCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, BrokerCommand.class, StreamsAppCommand.Enricher.class, StreamsAppCommand.Analytics.class, AclsCommand.class, AlertsCommand.class, DispatchCommand.class, LogCommand.class, SessionCommand.class, VerifyCommand.class, ReportCommand.class, StatusCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  agent-telemetry up                      run the whole pipeline on this machine",
                 "  agent-telemetry install-hooks           point Claude Code's hooks at the collector",
                 "  agent-telemetry alerts --follow         watch security alerts as they are raised",

@@ -6,7 +6,6 @@ import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.config.ConfigException;
 import dev.agenttelemetry.config.KafkaAccess;
-import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.enricher.EnricherTopology;
 import dev.agenttelemetry.enricher.HookEventEnricher;
@@ -29,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole pipeline in one JVM: the embedded broker and registry (unless existing ones are given), the
@@ -39,6 +39,11 @@ public final class Pipeline implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     /** Told about each component as it comes up, for progress output. */
+    /** Setting: Streams applications {@code up} leaves out because they run in processes of their own. */
+    public static final String WITHOUT = "up.without";
+    public static final String ENRICHER = "enricher";
+    public static final String ANALYTICS = "analytics";
+
     public interface Progress {
         void started(String component, String detail, Duration took);
 
@@ -124,21 +129,25 @@ public final class Pipeline implements AutoCloseable {
         collectorUrl = collector.url();
         progress.started("Collector", collectorUrl + "/v1/hooks", since(t));
 
-        Path stateDir = dataDir.resolve("streams");
+        Set<String> elsewhere = runElsewhere(settings);
         t = System.nanoTime();
-        EnricherConfig enricherConfig = EnricherConfig.from(settings.config(), bootstrapServers, stateDir, settings.topics().dlq().name());
-        track(StreamsRunner.start("enricher",
-                EnricherTopology.build(topics.raw(), topics.events(), new HookEventEnricher(Masker.create(enricherConfig.masking()), enricherConfig.promptPreviewChars()), enricherConfig.chainTtl(), enricherConfig.pairingGap()),
-                enricherConfig.streamsProperties(), START_TIMEOUT));
-        progress.started("Enricher", enricherConfig.applicationId() + " running", since(t));
+        if (elsewhere.contains(ENRICHER)) {
+            progress.skipped("Enricher", "runs elsewhere (" + WITHOUT + ")");
+        } else {
+            EnricherConfig enricherConfig = EnricherConfig.from(settings.config(), bootstrapServers, dataDir.resolve("streams"), settings.topics().dlq().name());
+            track(startEnricher(enricherConfig, topics));
+            progress.started("Enricher", enricherConfig.applicationId() + " running", since(t));
+        }
 
         t = System.nanoTime();
-        AnalyticsConfig analyticsConfig = AnalyticsConfig.from(settings.config(), bootstrapServers, stateDir);
-        track(StreamsRunner.start("analytics",
-                AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), analyticsConfig.rules(), analyticsConfig.sessionGap()),
-                analyticsConfig.streamsProperties(), START_TIMEOUT));
-        progress.started("Analytics", analyticsConfig.applicationId() + " running, " + analyticsConfig.rules().rules().size()
-                + " rules from " + analyticsConfig.rules().source(), since(t));
+        if (elsewhere.contains(ANALYTICS)) {
+            progress.skipped("Analytics", "runs elsewhere (" + WITHOUT + ")");
+        } else {
+            AnalyticsConfig analyticsConfig = AnalyticsConfig.from(settings.config(), bootstrapServers, dataDir.resolve("streams"));
+            track(startAnalytics(analyticsConfig, topics));
+            progress.started("Analytics", analyticsConfig.applicationId() + " running, " + analyticsConfig.rules().rules().size()
+                    + " rules from " + analyticsConfig.rules().source(), since(t));
+        }
 
         t = System.nanoTime();
         if (settings.lokiUrl().isPresent()) {
@@ -150,6 +159,35 @@ public final class Pipeline implements AutoCloseable {
         } else {
             progress.skipped("Loki sink", "off (set --loki-url to forward to Grafana Loki)");
         }
+    }
+
+    /** The enricher, running once this returns. */
+    public static StreamsRunner startEnricher(EnricherConfig config, TopicCatalog topics) throws Exception {
+        return StreamsRunner.start("enricher", EnricherTopology.build(topics.raw(), topics.events(),
+                        new HookEventEnricher(Masker.create(config.masking()), config.promptPreviewChars()), config.chainTtl(), config.pairingGap()),
+                config.streamsProperties(), START_TIMEOUT);
+    }
+
+    /** The analytics application, running once this returns. */
+    public static StreamsRunner startAnalytics(AnalyticsConfig config, TopicCatalog topics) throws Exception {
+        return StreamsRunner.start("analytics", AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), config.rules(),
+                config.sessionGap()), config.streamsProperties(), START_TIMEOUT);
+    }
+
+    /** The Streams applications that {@code up.without} says run in processes of their own ({@code agent-telemetry enricher}, ...). */
+    private static Set<String> runElsewhere(PipelineSettings settings) {
+        Set<String> without = new java.util.LinkedHashSet<>();
+        for (String component : settings.config().string(WITHOUT, "").split(",")) {
+            String name = component.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!name.equals(ENRICHER) && !name.equals(ANALYTICS)) {
+                throw new ConfigException(WITHOUT, "'" + name + "' is not a component up can leave out; use enricher, analytics or both");
+            }
+            without.add(name);
+        }
+        return without;
     }
 
     /**

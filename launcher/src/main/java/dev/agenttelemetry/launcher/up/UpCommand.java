@@ -38,6 +38,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--collector-port", paramLabel = "PORT", description = "Port of the hook endpoint (default: 4180).")
     Integer collectorPort;
 
+    @Option(names = "--without", paramLabel = "APP[,APP]", description = "Leave out the enricher and/or the analytics app, run elsewhere with "
+            + "`agent-telemetry enricher` / `agent-telemetry analytics` (setting up.without).")
+    String without;
+
     @Option(names = "--verbose", description = "Log Kafka's own components at info level too.")
     boolean verbose;
 
@@ -49,6 +53,7 @@ public final class UpCommand implements Callable<Integer> {
         options.put("schema.registry.url", schemaRegistryUrl);
         options.put("loki.url", lokiUrl);
         options.put("collector.port", collectorPort == null ? null : collectorPort.toString());
+        options.put(Pipeline.WITHOUT, without);
         PipelineSettings settings = common.settings(options);
 
         PrintStream out = System.out;

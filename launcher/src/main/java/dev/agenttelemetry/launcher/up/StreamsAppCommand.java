@@ -1,0 +1,95 @@
+package dev.agenttelemetry.launcher.up;
+
+import dev.agenttelemetry.analytics.AnalyticsConfig;
+import dev.agenttelemetry.enricher.EnricherConfig;
+import dev.agenttelemetry.launcher.CommonOptions;
+import dev.agenttelemetry.launcher.PipelineSettings;
+import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
+import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code agent-telemetry enricher} and {@code agent-telemetry analytics}: one Kafka Streams application in a
+ * process of its own, against an existing Kafka and registry (e.g. a second instance to share the work, or
+ * next to {@code up --without}). Its state lives in {@code <data-dir>/streams}.
+ */
+public abstract class StreamsAppCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka (default: 127.0.0.1:9092).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry (default: http://127.0.0.1:8081).")
+    String schemaRegistryUrl;
+
+    /** Starts the application; it is running when this returns. */
+    abstract StreamsRunner start(PipelineSettings settings, String kafka, Path stateDir, TopicCatalog topics) throws Exception;
+
+    abstract String name();
+
+    @Override
+    public Integer call() throws Exception {
+        Path logFile = common.logToFile(name() + ".log", false);
+        Map<String, String> options = new HashMap<>();
+        options.put("bootstrap.servers", bootstrapServers);
+        options.put("schema.registry.url", schemaRegistryUrl);
+        PipelineSettings settings = common.settings(options);
+        String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
+        String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
+        PrintStream out = System.out;
+        out.println("agent-telemetry " + name() + ": starting against Kafka " + kafka + " (state in " + settings.dataDir().resolve("streams")
+                + ", log in " + logFile + ")");
+        TopicCatalog topics = TopicCatalog.registered(settings.topics(), new SchemaRegistryClient(registry));
+        StreamsRunner[] app = new StreamsRunner[1];
+        UntilStopped untilStopped = UntilStopped.onShutdown(out, () -> {
+            if (app[0] != null) {
+                app[0].close();
+            }
+        });
+        app[0] = start(settings, kafka, settings.dataDir().resolve("streams"), topics);
+        out.println("Ready: " + name() + " running. Press Ctrl+C to stop.");
+        untilStopped.await();
+        return 0;
+    }
+
+    @Command(name = "enricher", mixinStandardHelpOptions = true,
+            description = {"Runs only the enricher (raw hooks -> masked, enriched events) against an existing Kafka and registry.",
+                    "Instances with the same enricher.application.id share the raw topic's partitions."},
+            footer = {"", "Example:", "  agent-telemetry enricher --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
+    public static final class Enricher extends StreamsAppCommand {
+        @Override
+        String name() {
+            return Pipeline.ENRICHER;
+        }
+
+        @Override
+        StreamsRunner start(PipelineSettings settings, String kafka, Path stateDir, TopicCatalog topics) throws Exception {
+            return Pipeline.startEnricher(EnricherConfig.from(settings.config(), kafka, stateDir, settings.topics().dlq().name()), topics);
+        }
+    }
+
+    @Command(name = "analytics", mixinStandardHelpOptions = true,
+            description = {"Runs only the analytics app (events -> alerts and session activity) against an existing Kafka and registry.",
+                    "Instances with the same analytics.application.id share the events topic's partitions."},
+            footer = {"", "Example:", "  agent-telemetry analytics --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
+    public static final class Analytics extends StreamsAppCommand {
+        @Override
+        String name() {
+            return Pipeline.ANALYTICS;
+        }
+
+        @Override
+        StreamsRunner start(PipelineSettings settings, String kafka, Path stateDir, TopicCatalog topics) throws Exception {
+            return Pipeline.startAnalytics(AnalyticsConfig.from(settings.config(), kafka, stateDir), topics);
+        }
+    }
+}

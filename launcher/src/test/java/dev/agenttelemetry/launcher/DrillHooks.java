@@ -1,0 +1,114 @@
+package dev.agenttelemetry.launcher;
+
+import dev.agenttelemetry.config.KafkaAccess;
+import dev.agenttelemetry.schemas.topics.Topic;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * For the crash drills: posts Bash PreToolUse hooks round-robin over a few sessions, 50 a second, and keeps the
+ * ids of those the collector accepted; and reads what the pipeline wrote.
+ */
+final class DrillHooks extends Thread {
+    final List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+    private final String collector;
+    private final String sessionPrefix;
+    private final int sessions;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicInteger sent = new AtomicInteger();
+    private volatile Throwable failure;
+
+    DrillHooks(String collector, String sessionPrefix, int sessions) {
+        super("drill-hooks");
+        this.collector = collector;
+        this.sessionPrefix = sessionPrefix;
+        this.sessions = sessions;
+    }
+
+    /** The session id of session number {@code n}. */
+    String session(int n) {
+        return sessionPrefix + n;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running.get()) {
+                int n = sent.get();
+                post(n % sessions, "ls src/" + n);
+                Thread.sleep(20); // pacing: about 50 hooks a second
+            }
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    void post(int session, String command) throws IOException, InterruptedException {
+        int n = sent.getAndIncrement();
+        String body = "{\"session_id\":\"" + session(session) + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\","
+                + "\"tool_name\":\"Bash\",\"tool_use_id\":\"toolu_" + n + "\",\"tool_input\":{\"command\":\"" + command + "\"}}";
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(collector + "/v1/hooks"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new AssertionError("the collector answered " + answer.statusCode() + ": " + answer.body());
+        }
+        accepted.add(answer.headers().firstValue("X-Event-Id").orElseThrow());
+    }
+
+    /** Waits until {@code more} further hooks were accepted. */
+    void awaitMore(int more) throws InterruptedException {
+        int target = accepted.size() + more;
+        await(() -> accepted.size() >= target);
+    }
+
+    void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (failure != null) {
+                throw new AssertionError("posting hooks failed", failure);
+            }
+            assertThat(System.nanoTime()).as("hooks accepted in time").isLessThan(deadline);
+            Thread.sleep(100); // polling the poster's progress
+        }
+    }
+
+    void finish() throws InterruptedException {
+        running.set(false);
+        join(30_000);
+        if (failure != null) {
+            throw new AssertionError("posting hooks failed", failure);
+        }
+    }
+
+    static <V> List<V> read(String bootstrap, Topic<String, V> topic) {
+        return TopicScan.read(KafkaAccess.plaintext(bootstrap), topic, Instant.EPOCH, v -> true, n -> { });
+    }
+
+    /** Polls until at least {@code expected} items are there, then returns what is there (more would be duplicates). */
+    static <T> List<T> awaitAtLeast(Supplier<List<T>> read, int expected, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        List<T> found = read.get();
+        while (found.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(1000); // polling while the pipeline catches up after a restart
+            found = read.get();
+        }
+        System.out.printf("%s: %d of %d%n", what, found.size(), expected);
+        return found;
+    }
+}
