@@ -56,7 +56,7 @@ public final class HookEventEnricher {
                 prompt = PromptDetailsReader.read(kept.path("prompt").asText(), masker, promptPreviewChars);
                 kept.put("prompt", prompt.getPreview()); // only the masked preview is kept
             }
-            maskedPayload = maskPayload(kept, counter);
+            maskedPayload = maskTree(kept, counter).toString();
         }
         JsonNode input = payload.path("tool_input");
         String projectRoot = PathContext.projectRoot(envelope.getCwd(), envelope.getGitRoot());
@@ -130,15 +130,10 @@ public final class HookEventEnricher {
     }
 
     /**
-     * Masks every string of the payload, keys included, one decoded string at a time: in the JSON text an
-     * escape such as {@code \\n} would glue itself to the next token ({@code \\nAKIA...}) and hide it from
-     * rules that need a word boundary. Fields named as sensitive are masked whole.
+     * Masks every string in the tree, keys included, in place, one decoded string at a time (in the JSON text an
+     * escape such as {@code \\n} would glue itself to the next token, {@code \\nAKIA...}, and hide it from
+     * rules that need a word boundary), and returns it. Fields named as sensitive are masked whole.
      */
-    private static String maskPayload(ObjectNode payload, MaskCounter counter) {
-        return maskTree(payload, counter).toString();
-    }
-
-    /** Masks every string in the tree, in place, and returns it. */
     private static JsonNode maskTree(JsonNode node, MaskCounter counter) {
         if (node instanceof ObjectNode object) {
             List<String> names = new ArrayList<>();

@@ -38,8 +38,8 @@ public final class KafkaOptions {
         options.put("bootstrap.servers", bootstrapServers);
         options.put("schema.registry.url", schemaRegistryUrl);
         PipelineSettings settings = common.settings(options);
-        String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
-        String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
+        String kafka = settings.bootstrapServersOrEmbedded();
+        String registry = settings.schemaRegistryUrlOrEmbedded();
         return new Resolved(settings, settings.kafkaAccess(kafka, AccessPlan.OPERATOR), registry);
     }
 

@@ -54,6 +54,16 @@ public record PipelineSettings(Path dataDir, ConfigReader config, Optional<Strin
                 config.integer("connect.rest.port", 8083, 0, 65535));
     }
 
+    /** The Kafka to use: the configured one, else the embedded broker's address. */
+    public String bootstrapServersOrEmbedded() {
+        return bootstrapServers.orElse("127.0.0.1:" + brokerPort);
+    }
+
+    /** The schema registry to use: the configured one, else the embedded registry's address. */
+    public String schemaRegistryUrlOrEmbedded() {
+        return schemaRegistryUrl.orElse("http://127.0.0.1:" + registryPort);
+    }
+
     /** Where the embedded secured broker's certificate and generated passwords live ({@code kafka.security.dir}). */
     public Path securityDir() {
         return Path.of(config.required(KafkaAccess.SECRETS_DIR));

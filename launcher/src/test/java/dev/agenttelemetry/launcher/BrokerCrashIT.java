@@ -51,21 +51,19 @@ class BrokerCrashIT {
             String collector = ChildProcesses.awaitLine(pipeline, Pattern.compile("hooks post to (http://\\S+)/v1/hooks"), Duration.ofSeconds(150));
             DrillHooks hooks = new DrillHooks(collector, "bcrash-s", SESSIONS);
             hooks.start();
-            hooks.await(() -> hooks.accepted.size() >= 40);
+            hooks.awaitMore(40);
 
             broker.destroyForcibly(); // SIGKILL: no controlled shutdown, open transactions and unflushed log segments
             assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
             for (int session = 0; session < SESSIONS; session++) {
                 hooks.post(session, "rm -rf /"); // spooled by the collector while Kafka is away, alerted after
             }
-            int beforeOutage = hooks.accepted.size();
-            hooks.await(() -> hooks.accepted.size() >= beforeOutage + 60); // the collector spools while Kafka is gone
+            hooks.awaitMore(60); // the collector spools while Kafka is gone
             broker = startBroker(brokerDir, brokerPort);
             for (int session = 0; session < SESSIONS; session++) {
                 hooks.post(session, "sudo whoami"); // an alert raised after the restart
             }
-            int afterRestart = hooks.accepted.size();
-            hooks.await(() -> hooks.accepted.size() >= afterRestart + 40);
+            hooks.awaitMore(40);
             hooks.finish();
 
             List<String> accepted = List.copyOf(hooks.accepted);

@@ -77,7 +77,7 @@ final class DrillHooks extends Thread {
         await(() -> accepted.size() >= target);
     }
 
-    void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!condition.getAsBoolean()) {
             if (failure != null) {

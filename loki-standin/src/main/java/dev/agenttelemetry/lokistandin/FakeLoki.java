@@ -18,10 +18,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -82,8 +84,8 @@ public final class FakeLoki implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final Map<Key, Entry> stored = new LinkedHashMap<>();
-    private final List<Entry> inOrder = new ArrayList<>(); // stored's values, by index
+    private final Set<Key> storedKeys = new HashSet<>(); // Loki stores an entry once per stream, timestamp and line
+    private final List<Entry> stored = new ArrayList<>();
     private final Map<SortedMap<String, String>, Long> newestByStream = new HashMap<>();
     private final Deque<Failure> scripted = new ArrayDeque<>();
     private final AtomicLong requests = new AtomicLong();
@@ -135,12 +137,12 @@ public final class FakeLoki implements AutoCloseable {
 
     /** Every stored entry, in the order stored. */
     public synchronized List<Entry> entries() {
-        return new ArrayList<>(inOrder);
+        return new ArrayList<>(stored);
     }
 
     /** The entries stored after the first {@code from}, in the order stored (for watching a growing store). */
     public synchronized List<Entry> entriesFrom(int from) {
-        return new ArrayList<>(inOrder.subList(Math.min(from, inOrder.size()), inOrder.size()));
+        return new ArrayList<>(stored.subList(Math.min(from, stored.size()), stored.size()));
     }
 
     public synchronized int size() {
@@ -464,8 +466,8 @@ public final class FakeLoki implements AutoCloseable {
                     streamError = entryError;
                     continue;
                 }
-                if (stored.putIfAbsent(new Key(labels, entry.timestampNanos(), entry.line()), entry) == null) {
-                    inOrder.add(entry);
+                if (storedKeys.add(new Key(labels, entry.timestampNanos(), entry.line()))) {
+                    stored.add(entry);
                 }
                 newestByStream.put(labels, Math.max(newest, entry.timestampNanos()));
             }

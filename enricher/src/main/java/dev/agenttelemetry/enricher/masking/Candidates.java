@@ -2,6 +2,7 @@ package dev.agenttelemetry.enricher.masking;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 
@@ -14,46 +15,31 @@ import static dev.agenttelemetry.enricher.masking.HintAutomaton.Hits.start;
  * {@code ://}) found for all rules in one pass (see {@link HintAutomaton}), or where a cheap scan says so,
  * and are tried there alone.
  */
-interface Candidates {
-    /** The lower-case literals whose occurrences {@link #starts} needs; none when it only scans the text. */
-    List<String> hints();
-
+record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) {
     /**
      * Positions to try the rule's pattern at, ascending (repeats allowed), given the occurrences of
      * {@link #hints()} (see {@link HintAutomaton.Hits#of}); {@code null} to search the whole text.
      */
-    int[] starts(String text, long[] hintOccurrences);
+    int[] starts(String text, long[] hintOccurrences) {
+        return finder.apply(text, hintOccurrences);
+    }
 
     /** Anywhere: the pattern searches the whole text (users' own patterns). */
     static Candidates everywhere() {
-        return new Candidates() {
-            public List<String> hints() {
-                return List.of();
-            }
-
-            public int[] starts(String text, long[] hintOccurrences) {
-                return null;
-            }
-        };
+        return new Candidates(List.of(), (text, occurrences) -> null);
     }
 
     /** From {@code back} characters before an occurrence of a hint up to the occurrence itself. */
     static Candidates atHints(int back, String... hints) {
-        return new Candidates() {
-            public List<String> hints() {
-                return List.of(hints);
-            }
-
-            public int[] starts(String text, long[] hintOccurrences) {
-                Ints starts = new Ints();
-                for (long occurrence : hintOccurrences) {
-                    for (int at = Math.max(0, start(occurrence) - back); at <= start(occurrence); at++) {
-                        starts.add(at);
-                    }
+        return new Candidates(List.of(hints), (text, occurrences) -> {
+            Ints starts = new Ints();
+            for (long occurrence : occurrences) {
+                for (int at = Math.max(0, start(occurrence) - back); at <= start(occurrence); at++) {
+                    starts.add(at);
                 }
-                return starts.sorted();
             }
-        };
+            return starts.sorted();
+        });
     }
 
     /**
@@ -62,32 +48,26 @@ interface Candidates {
      * {@code @}.
      */
     static Candidates inRunBeforeHints(IntPredicate runChars, int maxBack, String... hints) {
-        return new Candidates() {
-            public List<String> hints() {
-                return List.of(hints);
-            }
-
-            public int[] starts(String text, long[] hintOccurrences) {
-                Ints starts = new Ints();
-                for (long occurrence : hintOccurrences) {
-                    int hint = start(occurrence);
-                    int from = hint;
-                    while (from > 0 && hint - from < maxBack && runChars.test(text.charAt(from - 1))) {
-                        from--;
-                    }
-                    for (int at = from; at <= hint; at++) {
-                        starts.add(at);
-                    }
+        return new Candidates(List.of(hints), (text, occurrences) -> {
+            Ints starts = new Ints();
+            for (long occurrence : occurrences) {
+                int hint = start(occurrence);
+                int from = hint;
+                while (from > 0 && hint - from < maxBack && runChars.test(text.charAt(from - 1))) {
+                    from--;
                 }
-                return starts.sorted();
+                for (int at = from; at <= hint; at++) {
+                    starts.add(at);
+                }
             }
-        };
+            return starts.sorted();
+        });
     }
 
     /** Characters a window around a hint looks this far before it and after it (then to the end of the token). */
-    int BEFORE_HINT = 64;
-    int AFTER_HINT = 96;
-    int MAX_TOKEN = 16_384;
+    static final int BEFORE_HINT = 64;
+    static final int AFTER_HINT = 96;
+    static final int MAX_TOKEN = 16_384;
 
     /**
      * Starts of whole runs of {@code tokenChars} at least {@code minLength} long, in windows around the
@@ -95,55 +75,41 @@ interface Candidates {
      * characters after it, so a long value is never cut in two by a window's edge.
      */
     static Candidates longTokensNearHints(IntPredicate tokenChars, int minLength, String... hints) {
-        return new Candidates() {
-            public List<String> hints() {
-                return List.of(hints);
-            }
-
-            public int[] starts(String text, long[] hintOccurrences) {
-                Ints starts = new Ints();
-                int scanned = 0; // windows overlap: each character is looked at once
-                for (long occurrence : hintOccurrences) {
-                    int from = Math.max(scanned, start(occurrence) - BEFORE_HINT);
-                    int to = Math.min(text.length(), end(occurrence) + AFTER_HINT);
-                    int limit = Math.min(text.length(), to + MAX_TOKEN);
-                    while (to < limit && !Character.isWhitespace(text.charAt(to)) && "\"'`<>".indexOf(text.charAt(to)) < 0) {
-                        to++;
-                    }
-                    for (int at = from; at < to; at++) {
-                        if (tokenChars.test(text.charAt(at)) && (at == 0 || !tokenChars.test(text.charAt(at - 1)))) {
-                            int runEnd = at + 1;
-                            while (runEnd < text.length() && tokenChars.test(text.charAt(runEnd))) {
-                                runEnd++;
-                            }
-                            if (runEnd - at >= minLength && runEnd <= to + 1) {
-                                starts.add(at);
-                            }
-                            at = runEnd - 1;
-                        }
-                    }
-                    scanned = Math.max(scanned, to);
+        return new Candidates(List.of(hints), (text, occurrences) -> {
+            Ints starts = new Ints();
+            int scanned = 0; // windows overlap: each character is looked at once
+            for (long occurrence : occurrences) {
+                int from = Math.max(scanned, start(occurrence) - BEFORE_HINT);
+                int to = Math.min(text.length(), end(occurrence) + AFTER_HINT);
+                int limit = Math.min(text.length(), to + MAX_TOKEN);
+                while (to < limit && !Character.isWhitespace(text.charAt(to)) && "\"'`<>".indexOf(text.charAt(to)) < 0) {
+                    to++;
                 }
-                return starts.sorted();
+                for (int at = from; at < to; at++) {
+                    if (tokenChars.test(text.charAt(at)) && (at == 0 || !tokenChars.test(text.charAt(at - 1)))) {
+                        int runEnd = at + 1;
+                        while (runEnd < text.length() && tokenChars.test(text.charAt(runEnd))) {
+                            runEnd++;
+                        }
+                        if (runEnd - at >= minLength && runEnd <= to + 1) {
+                            starts.add(at);
+                        }
+                        at = runEnd - 1;
+                    }
+                }
+                scanned = Math.max(scanned, to);
             }
-        };
+            return starts.sorted();
+        });
     }
 
     /** Wherever a scan of the text says (for rules with no literal to look for, such as card numbers). */
     static Candidates scanned(Function<String, int[]> scan) {
-        return new Candidates() {
-            public List<String> hints() {
-                return List.of();
-            }
-
-            public int[] starts(String text, long[] hintOccurrences) {
-                return scan.apply(text);
-            }
-        };
+        return new Candidates(List.of(), (text, occurrences) -> scan.apply(text));
     }
 
     /** A growable list of positions. */
-    final class Ints {
+    static final class Ints {
         private int[] values = new int[8];
         private int size;
 

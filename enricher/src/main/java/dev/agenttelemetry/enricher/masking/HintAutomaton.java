@@ -119,20 +119,18 @@ final class HintAutomaton {
     /** Where each hint occurs in one text. */
     static final class Hits {
         private final int[] lengths;
-        private final boolean[] occurred;
         private int[] ids = new int[16];
         private int[] starts = new int[16];
         private int size;
 
         private Hits(int[] lengths) {
             this.lengths = lengths;
-            this.occurred = new boolean[lengths.length];
         }
 
-        /** Whether any of these hints occurs. */
-        boolean anyOf(int[] hintIds) {
-            for (int id : hintIds) {
-                if (occurred[id]) {
+        /** Whether any of the wanted hints occurs. */
+        boolean anyOf(boolean[] wanted) {
+            for (int i = 0; i < size; i++) {
+                if (wanted[ids[i]]) {
                     return true;
                 }
             }
@@ -144,7 +142,6 @@ final class HintAutomaton {
                 ids = Arrays.copyOf(ids, size * 2);
                 starts = Arrays.copyOf(starts, size * 2);
             }
-            occurred[id] = true;
             ids[size] = id;
             starts[size++] = start;
         }

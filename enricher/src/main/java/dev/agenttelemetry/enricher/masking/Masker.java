@@ -33,9 +33,8 @@ public final class Masker {
 
     private final List<MaskingRule> rules;
     private final HintAutomaton hints;
-    /** Per rule, which of {@link #hints}' literals it needs found: as a mask, and as a list of ids. */
+    /** Per rule, which of {@link #hints}' literals it needs found. */
     private final boolean[][] hintsOfRule;
-    private final int[][] hintIdsOfRule;
     private final Set<String> fieldNames;
 
     private Masker(List<MaskingRule> rules, Set<String> fieldNames) {
@@ -44,11 +43,9 @@ public final class Masker {
         List<String> literals = rules.stream().flatMap(rule -> rule.candidates().hints().stream()).distinct().toList();
         this.hints = new HintAutomaton(literals);
         this.hintsOfRule = new boolean[rules.size()][literals.size()];
-        this.hintIdsOfRule = new int[rules.size()][];
         for (int r = 0; r < rules.size(); r++) {
-            hintIdsOfRule[r] = rules.get(r).candidates().hints().stream().mapToInt(literals::indexOf).toArray();
-            for (int id : hintIdsOfRule[r]) {
-                hintsOfRule[r][id] = true;
+            for (String hint : rules.get(r).candidates().hints()) {
+                hintsOfRule[r][literals.indexOf(hint)] = true;
             }
         }
     }
@@ -89,8 +86,8 @@ public final class Masker {
             if (found == null) {
                 found = hints.scan(current);
             }
-            boolean needsHints = hintIdsOfRule[r].length > 0;
-            if (needsHints && !found.anyOf(hintIdsOfRule[r])) {
+            boolean needsHints = !rule.candidates().hints().isEmpty();
+            if (needsHints && !found.anyOf(hintsOfRule[r])) {
                 continue;
             }
             int[] starts = rule.candidates().starts(current, needsHints ? found.of(hintsOfRule[r]) : NO_HINTS);

@@ -78,11 +78,11 @@ final class UpProcess implements AutoCloseable {
     }
 
     String bootstrapServers() {
-        return "127.0.0.1:" + settings.brokerPort();
+        return settings.bootstrapServersOrEmbedded();
     }
 
     String registryUrl() {
-        return "http://127.0.0.1:" + settings.registryPort();
+        return settings.schemaRegistryUrlOrEmbedded();
     }
 
     /** The JVM's resident memory now (VmRSS). */

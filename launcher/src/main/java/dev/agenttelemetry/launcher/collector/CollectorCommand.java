@@ -41,8 +41,8 @@ public final class CollectorCommand implements Callable<Integer> {
         options.put("schema.registry.url", schemaRegistryUrl);
         options.put("collector.port", collectorPort == null ? null : collectorPort.toString());
         PipelineSettings settings = common.settings(options);
-        String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
-        String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
+        String kafka = settings.bootstrapServersOrEmbedded();
+        String registry = settings.schemaRegistryUrlOrEmbedded();
         TopicCatalog topics = TopicCatalog.registered(settings.topics(), new SchemaRegistryClient(registry));
         Collector collector = Collector.start(CollectorConfig.from(settings.config(), kafka, settings.topics().raw().name(), settings.dataDir()),
                 topics.raw(), topics.otlpLogs());

@@ -43,8 +43,8 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
         options.put("bootstrap.servers", bootstrapServers);
         options.put("schema.registry.url", schemaRegistryUrl);
         PipelineSettings settings = common.settings(options);
-        String kafka = settings.bootstrapServers().orElse("127.0.0.1:" + settings.brokerPort());
-        String registry = settings.schemaRegistryUrl().orElse("http://127.0.0.1:" + settings.registryPort());
+        String kafka = settings.bootstrapServersOrEmbedded();
+        String registry = settings.schemaRegistryUrlOrEmbedded();
         PrintStream out = System.out;
         out.println("agent-telemetry " + name() + ": starting against Kafka " + kafka + " (state in " + settings.dataDir().resolve("streams")
                 + ", log in " + logFile + ")");
