@@ -1,9 +1,11 @@
 package dev.agenttelemetry.shell;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -12,7 +14,8 @@ import java.util.regex.Pattern;
  * groups; quotes and escapes removed from words; redirections taken out of the words; here-document
  * bodies skipped; and the commands hidden inside other commands parsed too: {@code $(...)}, backticks,
  * {@code <(...)}, {@code bash -c '...'}, {@code eval}, {@code su -c}, {@code find -exec}, and wrappers such
- * as sudo, env, xargs, nohup, time, nice and timeout. Rules then match a program and its arguments,
+ * as sudo, env, xargs, nohup, time, nice and timeout. A program named by a variable set earlier on the
+ * line ({@code X=`which ccencrypt`; $X -K k file}) is resolved to what the variable holds. Rules then match a program and its arguments,
  * so {@code grep "rm -rf" notes.md} is a grep and {@code echo sudo} an echo, while
  * {@code cd / && sudo rm -rf --no-preserve-root *} contains an {@code rm} run under sudo.
  *
@@ -44,6 +47,12 @@ public final class ShellParser {
             Map.entry("runuser", Set.of("-u", "-g", "-G", "-s")), Map.entry("su", Set.of("-s", "-g", "-G")));
     /** Wrappers that take one positional argument before the command they run. */
     private static final Set<String> WRAPPERS_WITH_OPERAND = Set.of("timeout", "chroot", "flock");
+    /** Builtins whose arguments may be assignments that last for the rest of the line. */
+    private static final Set<String> DECLARATIONS = Set.of("export", "declare", "typeset", "local", "readonly");
+    private static final Pattern VARIABLE_REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
+    /** A value that names a program by looking it up: {@code `which X`}, {@code $(command -v X)}, {@code $(type -P X)}. */
+    private static final Pattern PROGRAM_LOOKUP =
+            Pattern.compile("(?:`|\\$\\()\\s*(?:which|command\\s+-v|type\\s+-[pP]|whereis\\s+-b)\\s+([^\\s`()]+)\\s*(?:`|\\))");
 
     private ShellParser() {
     }
@@ -52,27 +61,29 @@ public final class ShellParser {
     public static List<ShellCommand> parse(String commandLine) {
         List<ShellCommand> commands = new ArrayList<>();
         if (commandLine != null) {
-            parseInto(commandLine, List.of(), 0, commands);
+            parseInto(commandLine, List.of(), 0, new HashMap<>(), commands);
         }
         return commands;
     }
 
-    private static void parseInto(String text, List<String> wrappers, int depth, List<ShellCommand> out) {
+    /** @param variables what the line has assigned so far, shared by its nested commands */
+    private static void parseInto(String text, List<String> wrappers, int depth, Map<String, String> variables, List<ShellCommand> out) {
         if (depth > MAX_DEPTH) {
             return;
         }
         Lexer lexer = new Lexer(text);
         lexer.run();
         for (Lexer.Raw raw : lexer.commands) {
-            expand(raw.words, new ArrayList<>(), raw.redirects, wrappers, raw.piped, depth, out);
+            expand(raw.words, new ArrayList<>(), raw.redirects, wrappers, raw.piped, depth, variables, out);
         }
         for (String nested : lexer.nested) {
-            parseInto(nested, wrappers, depth + 1, out);
+            parseInto(nested, wrappers, depth + 1, variables, out);
         }
     }
 
     private static void expand(List<String> words, List<String> assignments, List<ShellCommand.Redirect> redirects,
-                               List<String> wrappers, boolean piped, int depth, List<ShellCommand> out) {
+                               List<String> wrappers, boolean piped, int depth, Map<String, String> variables,
+                               List<ShellCommand> out) {
         int start = 0;
         while (start < words.size() && LEADING_KEYWORDS.contains(words.get(start))) {
             start++;
@@ -83,10 +94,18 @@ public final class ShellParser {
         while (start < words.size() && ASSIGNMENT.matcher(words.get(start)).matches()) {
             assignments.add(words.get(start++));
         }
-        List<String> rest = List.copyOf(words.subList(start, words.size()));
+        List<String> rest = new ArrayList<>(words.subList(start, words.size()));
         if (rest.isEmpty() && assignments.isEmpty() && redirects.isEmpty()) {
             return;
         }
+        if (rest.isEmpty()) {
+            assignments.forEach(assignment -> remember(assignment, variables));
+        } else if (DECLARATIONS.contains(rest.get(0))) {
+            rest.subList(1, rest.size()).forEach(argument -> remember(argument, variables));
+        } else {
+            rest.set(0, resolveProgram(rest.get(0), variables));
+        }
+        rest = List.copyOf(rest);
         ShellCommand command = new ShellCommand(rest, List.copyOf(assignments), List.copyOf(redirects), List.copyOf(wrappers), piped);
         out.add(command);
         if (rest.isEmpty() || depth >= MAX_DEPTH) {
@@ -98,14 +117,14 @@ public final class ShellParser {
         if (SHELLS.contains(program) || program.equals("su") || program.equals("runuser")) {
             String script = scriptArgument(rest);
             if (script != null) {
-                parseInto(script, inner, depth + 1, out);
+                parseInto(script, inner, depth + 1, variables, out);
                 return;
             }
         }
         if (program.equals("eval")) {
-            parseInto(String.join(" ", rest.subList(1, rest.size())), inner, depth + 1, out);
+            parseInto(String.join(" ", rest.subList(1, rest.size())), inner, depth + 1, variables, out);
         } else if (program.equals("find")) {
-            expandFindExec(rest, inner, depth, out);
+            expandFindExec(rest, inner, depth, variables, out);
         } else if (WRAPPERS.containsKey(program) && !program.equals("su") && !program.equals("runuser")) {
             int commandStart = skipOptions(rest, WRAPPERS.get(program));
             List<String> innerAssignments = new ArrayList<>();
@@ -120,9 +139,30 @@ public final class ShellParser {
                 commandStart++;
             }
             if (commandStart < rest.size()) {
-                expand(rest.subList(commandStart, rest.size()), innerAssignments, List.of(), inner, piped, depth + 1, out);
+                expand(rest.subList(commandStart, rest.size()), innerAssignments, List.of(), inner, piped, depth + 1, variables, out);
             }
         }
+    }
+
+    /** Records {@code NAME=value} for later commands; a program lookup ({@code `which X`}) is stored as X. */
+    private static void remember(String assignment, Map<String, String> variables) {
+        int equals = assignment.indexOf('=');
+        if (equals <= 0 || !ASSIGNMENT.matcher(assignment).matches()) {
+            return;
+        }
+        String value = assignment.substring(equals + 1);
+        Matcher lookup = PROGRAM_LOOKUP.matcher(value);
+        variables.put(assignment.substring(0, equals), lookup.matches() ? lookup.group(1) : value);
+    }
+
+    /** {@code $X} or {@code ${X}} in the program position becomes X's value when the line set it to one word. */
+    private static String resolveProgram(String word, Map<String, String> variables) {
+        Matcher reference = VARIABLE_REFERENCE.matcher(word);
+        if (!reference.matches()) {
+            return word;
+        }
+        String value = variables.get(reference.group(1) != null ? reference.group(1) : reference.group(2));
+        return value == null || value.isBlank() || value.chars().anyMatch(Character::isWhitespace) ? word : value;
     }
 
     /** The script of {@code sh -c SCRIPT} (also {@code -lc}, {@code -ec}) or {@code su -c CMD} / {@code --command=CMD}. */
@@ -140,7 +180,8 @@ public final class ShellParser {
         return null;
     }
 
-    private static void expandFindExec(List<String> words, List<String> wrappers, int depth, List<ShellCommand> out) {
+    private static void expandFindExec(List<String> words, List<String> wrappers, int depth, Map<String, String> variables,
+                                       List<ShellCommand> out) {
         for (int i = 1; i < words.size(); i++) {
             String word = words.get(i);
             if (word.equals("-exec") || word.equals("-execdir") || word.equals("-ok") || word.equals("-okdir")) {
@@ -149,7 +190,7 @@ public final class ShellParser {
                     end++;
                 }
                 if (end > i + 1) {
-                    expand(words.subList(i + 1, end), new ArrayList<>(), List.of(), wrappers, false, depth + 1, out);
+                    expand(words.subList(i + 1, end), new ArrayList<>(), List.of(), wrappers, false, depth + 1, variables, out);
                 }
                 i = end;
             }

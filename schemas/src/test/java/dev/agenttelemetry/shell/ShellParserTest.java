@@ -41,6 +41,9 @@ class ShellParserTest {
             "diff <(sort a) <(sort b) ¦ diff <(sort a) <(sort b)‖sort a‖sort b",
             "command -v rm ¦ command -v rm",
             "echo \"$(sudo id)\" ¦ echo $(sudo id)‖sudo id‖sudo>id",
+            "c=`which ccencrypt`\\n$c -T -K k /tmp/f ¦ ‖ccencrypt -T -K k /tmp/f‖which ccencrypt",
+            "export R=/bin/rm; ${R} -rf ~ ¦ export R=/bin/rm‖/bin/rm -rf ~",
+            "X=\"a b\"; $X; $UNSET -f ¦ ‖$X‖$UNSET -f",
     })
     void parsesTrickyLines(String line, String expected) {
         assertThat(render(line.replace("\\n", "\n"))).containsExactly(expected.split("‖", -1));

@@ -45,6 +45,7 @@ class DefaultRulesTest {
             "chmod -R 777 . ¦ destructive_command/high",
             "chmod 644 README.md ¦ -",
             "shred -u secrets.txt ¦ destructive_command/high",
+            "c=`which ccencrypt`; $c -K pass notes.txt ¦ destructive_command/low",
             "echo '' > /var/log/syslog ¦ destructive_command/high",
             // privilege
             "sudo apt-get install jq ¦ privilege_escalation/high",
@@ -55,6 +56,7 @@ class DefaultRulesTest {
             // system files
             "echo x >> /etc/hosts ¦ system_file_modification/high",
             "cp /etc/hosts ./hosts.bak ¦ -",
+            "ldapadd -x -D admin@example.test -f user.ldif ¦ system_file_modification/medium",
             "cp ./hosts /etc/hosts ¦ system_file_modification/high",
             "sed -i 's/a/b/' /etc/ssh/sshd_config ¦ config_tampering/high system_file_modification/high",
             "cat /etc/os-release ¦ -",
@@ -71,6 +73,12 @@ class DefaultRulesTest {
             "systemctl stop firewalld ¦ config_tampering/medium",
             "systemctl status nginx ¦ -",
             "cp hooks.json .claude/settings.json ¦ config_tampering/critical",
+            "aws cloudtrail stop-logging --name main ¦ config_tampering/high",
+            "aws cloudtrail describe-trails ¦ -",
+            "gcloud logging sinks delete audit ¦ config_tampering/high",
+            "az monitor diagnostic-settings delete --name audit ¦ config_tampering/high",
+            "./stratus detonate aws.defense-evasion.cloudtrail-stop --force ¦ config_tampering/high",
+            "./stratus list ¦ -",
             // sensitive files
             "cat .env ¦ sensitive_file_access/high",
             "cat .env.example ¦ -",
