@@ -19,7 +19,7 @@ final class MaskingRules {
 
     /** Words that make a nearby value a credential. */
     static final String KEY_WORDS = "(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|passphrase|credential|creds?|auth|bearer"
-            + "|access[_-]?key|private[_-]?key|client[_-]?secret|cookie|signature|license[_-]?key|dsn)";
+            + "|access[_-]?key|private[_-]?key|client[_-]?secret|cookie|signature|license[_-]?key|dsn)(?!or)";
 
     private static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
     private static final String[] VENDOR_HINTS = {"pscale_", "sntry", "shpat_", "shpca_", "shppa_", "shpss_", "xkeysib-", "lin_api_",
@@ -27,51 +27,69 @@ final class MaskingRules {
             "ops_", "pplx-", "sq0", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "cmvmd", "fio-u-", "nfp_", "mlsn.",
             "frb_", "lob_", "eyjrijoi", "sgp_", "scalingo_", "tfp_", "dckr_oat_", "ntn_", "hrku-", "sha256~", "key-"};
 
+    /** A provider token: its format is known, so only fillers ({@code ghp_xxxx...}, {@code ...EXAMPLE}) are let through. */
+    private static MaskingRule token(String kind, String regex) {
+        return MaskingRule.checked(kind, regex, MaskingRules::notFiller, 0);
+    }
+
     static List<MaskingRule> defaults() {
         return List.of(
-                MaskingRule.whole("private_key", "-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----").at(0, "-----begin"),
+                MaskingRule.checked("private_key", "-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----",
+                        MaskingRules::hasKeyMaterial, 0).at(0, "-----begin"),
                 MaskingRule.whole("age_secret_key", "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}").at(0, "age-secret-key-"),
-                MaskingRule.whole("anthropic_api_key", "\\bsk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_\\-]{20,}").at(0, "sk-ant-"),
-                MaskingRule.whole("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}").at(0, "sk-"),
-                MaskingRule.checked("aws_access_key", "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b", v -> !v.endsWith("EXAMPLE")).at(0, "a3t", "akia", "asia", "abia", "acca"),
-                MaskingRule.whole("aws_bedrock_key", "\\bABSK[A-Za-z0-9+/]{20,}={0,2}").at(0, "absk"),
+                token("anthropic_api_key", "\\bsk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_\\-]{20,}").at(0, "sk-ant-"),
+                token("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}").at(0, "sk-"),
+                MaskingRule.checked("aws_access_key", "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b", MaskingRules::notFiller).at(0, "a3t", "akia", "asia", "abia", "acca"),
+                token("aws_bedrock_key", "\\bABSK[A-Za-z0-9+/]{20,}={0,2}").at(0, "absk"),
                 MaskingRule.group("aws_secret_key", "(?i)aws[_\\-.]?(?:secret[_\\-.]?(?:access[_\\-.]?)?key|session[_\\-.]?token)[\"'`]?\\s*(?:[:=]|:=|=>|,)\\s*[\"'`]?([A-Za-z0-9/+=]{30,})").at(0, "aws"),
-                MaskingRule.whole("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})").at(0, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-                MaskingRule.whole("gitlab_token", "\\b(?:glpat|glptt|glrt|glcbt|gldt|glft|glimt|gloas|glsoat|glagent|glffct|glrtr)-[A-Za-z0-9_\\-.]{16,}"
+                token("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})").at(0, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+                token("gitlab_token", "\\b(?:glpat|glptt|glrt|glcbt|gldt|glft|glimt|gloas|glsoat|glagent|glffct|glrtr)-[A-Za-z0-9_\\-.]{16,}"
                         + "|\\bGR1348941[A-Za-z0-9_\\-]{20,}|_gitlab_session=[0-9a-z]{32}").at(0, "gl", "gr1348941", "_gitlab_session="),
-                MaskingRule.whole("slack_token", "\\bxox[abposer]-[A-Za-z0-9\\-]{10,}|\\bxoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,}|\\bxoxe-\\d-[A-Za-z0-9]{100,}"
+                token("slack_token", "\\bxox[abposer]-\\d+-[A-Za-z0-9\\-]{8,}|\\bxoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,}|\\bxoxe-\\d-[A-Za-z0-9]{100,}"
                         + "|\\bxapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,}").at(0, "xox", "xapp-", "hooks.slack.com"),
-                MaskingRule.whole("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}\\b|\\bya29\\.[0-9A-Za-z_\\-]{20,}").at(0, "aiza", "ya29."),
-                MaskingRule.whole("stripe_key", "\\b(?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,}").at(1, "k_test_", "k_live_", "k_prod_"),
-                MaskingRule.whole("twilio_key", "\\bSK[0-9a-fA-F]{32}\\b").at(0, "sk"),
-                MaskingRule.whole("sendgrid_key", "\\bSG\\.[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}").at(0, "sg."),
-                MaskingRule.whole("npm_token", "\\bnpm_[A-Za-z0-9]{36}\\b").at(0, "npm_"),
-                MaskingRule.whole("pypi_token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}").at(0, "pypi-"),
-                MaskingRule.whole("docker_hub_token", "\\bdckr_pat_[A-Za-z0-9_\\-]{20,}").at(0, "dckr_pat_"),
-                MaskingRule.whole("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").at(0, "hf_", "api_org_"),
-                MaskingRule.whole("vendor_token", "\\b(?:pscale_(?:tkn|oauth|pw)_|sntry[su]_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
+                token("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}\\b|\\bya29\\.[0-9A-Za-z_\\-]{20,}").at(0, "aiza", "ya29."),
+                token("stripe_key", "\\b(?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,}").at(1, "k_test_", "k_live_", "k_prod_"),
+                token("twilio_key", "\\bSK[0-9a-fA-F]{32}\\b").at(0, "sk"),
+                token("sendgrid_key", "\\bSG\\.[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}").at(0, "sg."),
+                token("npm_token", "\\bnpm_[A-Za-z0-9]{36}\\b").at(0, "npm_"),
+                token("pypi_token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}").at(0, "pypi-"),
+                token("docker_hub_token", "\\bdckr_pat_[A-Za-z0-9_\\-]{20,}").at(0, "dckr_pat_"),
+                token("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").at(0, "hf_", "api_org_"),
+                token("square_token", "\\bsq0(?:atp|csp)-[0-9A-Za-z\\\\\\-_]{22,}").at(0, "sq0atp-", "sq0csp-"),
+                token("flyio_token", "\\b(?:fm1[ar]|fm2)_[A-Za-z0-9+/]{100,}={0,3}").at(0, "fm1a_", "fm1r_", "fm2_"),
+                token("facebook_token", "\\b\\d{15,16}(?:\\||%7C)[0-9A-Za-z\\-_]{27,40}\\b") // app id|app secret
+                        .at(Candidates.inRunBeforeHints(MaskingRules::isDigit, 16, "|", "%7c")),
+                token("facebook_token", "\\bEAA[MC][A-Za-z0-9]{100,}").at(0, "eaam", "eaac"),
+                token("vendor_token", "\\b(?:A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}"
+                        + "|p8e-[A-Za-z0-9]{32}|s-s4t2(?:ud|af)-[a-f0-9]{64})\\b").at(0, "a3-", "p8e-", "s-s4t2"),
+                MaskingRule.group("vendor_token", "(?i)webhook\\.office\\.com/webhookb2/([^\\s\"'<>]{20,})").at(0, "webhook.office.com"),
+                MaskingRule.group("vendor_token", "(?i)BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM[\"'`]?[ \t]*(?::{0,3}=|:)[ \t]*[\"'`]?([a-f0-9]{8}:[a-f0-9]{8})\\b")
+                        .at(0, "bundle_"),
+                MaskingRule.group("vendor_token", "(?i)sonar[_.\\-]?(?:login|token)[\"'`]?[ \t]*(?::{0,3}=|:|=>)[ \t]*[\"'`]?([A-Za-z0-9_]{40})\\b").at(0, "sonar"),
+                MaskingRule.group("vendor_token", "(?i)\\bsumo(?:logic)?[_.\\-]\\w*[\"'`]?[ \t]*(?::{0,3}=|:|=>)[ \t]*[\"'`]?(su[A-Za-z0-9]{12})\\b").at(0, "sumo"),
+                token("vendor_token", "(?<![+/])\\b(?:pscale_(?:tkn|oauth|pw)_|sntry[su]_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
                         + "|do[por]_v1_|FLWSECK(?:_TEST)?-|FLWPUBK(?:_TEST)?-|EZ[AT]K|ATATT3|figd_|glc_|glsa_|hv[sb]\\.|ops_|pplx-|sq0(?:atp|csp)-"
                         + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi[a-f0-9]|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|cmVmd|fio-u-|nfp_"
                         + "|mlsn\\.|frb_|lob_(?:live|test)_|eyJrIjoi|sgp_|scalingo_|tfp_|dckr_oat_|ntn_|HRKU-|sha256~)"
                         + "[A-Za-z0-9_\\-+/=.]{12,}|\\bkey-[0-9a-f]{32}\\b").at(3, VENDOR_HINTS), // "do[por]_v1_" starts 3 before its hint
-                MaskingRule.whole("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").at(0, "eyj"),
+                token("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").at(0, "eyj"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)\\s*[:=]\\s*"
                         + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"']?([^\\s\"',;]{6,})", MaskingRules::notPlaceholder).at(2, "authorization", "api-key", "auth-token", "private-token"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::notPlaceholder).at(0, "bearer", "basic"),
                 MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{1,64}:([^/\\s@\"'\\[\\]]{1,128})@", MaskingRules::notPlaceholder)
                         .at(Candidates.inRunBeforeHints(MaskingRules::isSchemeChar, 64, "://")),
-                MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)\\s+[\"']?[^\\s:\"']{1,64}:([^\\s\"']{3,})", MaskingRules::notPlaceholder).at(1, "-u ", "--user "),
+                MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)\\s+[\"']?([^\\s:\"']{0,64}:[^\\s\"']*)", MaskingRules::isUserCredential).at(1, "-u ", "--user "),
                 MaskingRule.checked("password", "(?i)--(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", MaskingRules::notPlaceholder).at(0, "--"),
                 MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", MaskingRules::notPlaceholder).at(0, "mysql", "mariadb"),
                 MaskingRule.checked("password", "(?i)key\\s*=\\s*\"[^\"]*(?:pass|secret|token|pwd)[^\"]*\"\\s+value\\s*=\\s*\"([^\"]{4,})\"",
                         MaskingRules::notPlaceholder).at(0, "key"),
                 MaskingRule.whole("azure_client_secret", "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}").at(4, "q~"),
                 // key = value (shell, env files, YAML, JSON, code): the value of a key-like name.
-                MaskingRule.checked("secret", "(?i)" + KEY_WORDS + "[\\w.\\-]*[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
-                        + "(?:::=|=|:=|\\?=|\\.=|\\+=|=>|:|,)\\s*"
+                MaskingRule.checked("secret", "(?i)(?<!pub(?:lic)?[_.\\-]?)" + KEY_WORDS + "[\\w.\\-]*(?<!id)[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
+                        + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:|,)[ \\t]*"
                         + "(?:new\\s+\\w+\\(|\\w+\\(|&)?[\"'`]?(" + TOKEN + "[A-Za-z0-9_\\-+/=.~:@#$%^*!?]{5,})", MaskingRules::looksLikeSecretValue)
                         .at(8, KEY_HINTS), // "private_key" starts 8 before its hint "key"
-                MaskingRule.checked("secret", "(?i)<([\\w.\\-]*?" + KEY_WORDS + "[\\w.\\-]*)>\\s*([A-Za-z0-9_\\-+/=.~:]{8,})", MaskingRules::looksLikeSecretValue, 2)
+                MaskingRule.checked("secret", "(?i)<([\\w.\\-]*?" + KEY_WORDS + "[\\w.\\-]*)(?<!id)>\\s*([A-Za-z0-9_\\-+/=.~:]{8,})", MaskingRules::looksLikeSecretValue, 2)
                         .at(Candidates.inRunBeforeHints(c -> c == '<' || c == '.' || c == '-' || isWordChar(c), 64, KEY_HINTS)),
                 // A long random token on a line that talks about keys or tokens.
                 MaskingRule.checked("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
@@ -94,6 +112,13 @@ final class MaskingRules {
             + "|changeme|example\\w*|placeholder|redacted|xxx+|\\*+|\\.\\.\\.");
     /** Config keys, class names, constants. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z]+(?:[._\\-][a-z]+)*|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z_]+");
+    private static final Pattern HOST_NAME = Pattern.compile("(?i)(?:[a-z0-9\\-]+\\.)+[a-z]{2,24}(?::\\d{1,5})?");
+    private static final Pattern ASSIGNMENT = Pattern.compile("[a-z]+=[a-z_]+");
+    private static final Pattern ARTIFACT_VERSION = Pattern.compile("[a-z]+(?:-[a-z]+)*-\\d+(?:\\.\\d+)+");
+    /** Lower-case words and numbers joined by dashes, dots or underscores: names such as {@code deploy-key-2024}. */
+    private static final Pattern SLUG = Pattern.compile("(?:[a-z]+|\\d+)(?:[-_.](?:[a-z]+|\\d+))+");
+    /** An '=' that is not base64 padding. */
+    private static final Pattern INNER_EQUALS = Pattern.compile("=+[^=]");
     private static final Pattern LONG_NUMBER = Pattern.compile("\\d{15,}");
     private static final Pattern GIT_HASH = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
@@ -162,8 +187,43 @@ final class MaskingRules {
         return c >= 'A' && c <= 'Z';
     }
 
-    private static boolean isDigit(int c) {
+    static boolean isDigit(int c) {
         return c >= '0' && c <= '9';
+    }
+
+    private static final Pattern EXAMPLE_AT_END = Pattern.compile("EXAMPLE=*$");
+    private static final Pattern REPEATED_UNIT = Pattern.compile("(.{1,3}?)\\1{5,}");
+    private static final Pattern KEY_MATERIAL = Pattern.compile("[A-Za-z0-9+/=]{40}");
+
+    /**
+     * Not a filler written in place of a real token: mostly one short unit repeated ({@code xxxx}, {@code 111},
+     * {@code 123123}), a closing {@code EXAMPLE} (the AWS documentation's convention), "here" ({@code ...TokenHere})
+     * or "..." (elided).
+     */
+    static boolean notFiller(String value) {
+        if (EXAMPLE_AT_END.matcher(value).find() || value.regionMatches(true, value.length() - 4, "here", 0, 4) || value.endsWith("...")) {
+            return false;
+        }
+        Matcher repeated = REPEATED_UNIT.matcher(value);
+        while (repeated.find()) {
+            int length = repeated.end() - repeated.start();
+            if (length >= 8 && length * 5 >= value.length() * 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A PEM private key block with key material in it, not a template such as {@code BEGIN PRIVATE KEY-----\n...}. */
+    static boolean hasKeyMaterial(String block) {
+        return KEY_MATERIAL.matcher(block).find();
+    }
+
+    /** {@code user:password} of {@code curl -u}: a password (or, with none, a user name that is a key), not {@code 1000:1000}. */
+    static boolean isUserCredential(String value) {
+        int colon = value.indexOf(':');
+        String secret = colon == value.length() - 1 ? value.substring(0, colon) : value.substring(colon + 1);
+        return notPlaceholder(secret) && !secret.chars().allMatch(MaskingRules::isDigit);
     }
 
     /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
@@ -196,14 +256,18 @@ final class MaskingRules {
         if (IDENTIFIER.matcher(v).matches()) {
             return false; // identifiers: config keys, class names, constants
         }
+        if (HOST_NAME.matcher(v).matches() || ASSIGNMENT.matcher(v).matches() || ARTIFACT_VERSION.matcher(v).matches() || !notFiller(v)) {
+            return false;
+        }
         boolean longNumber = LONG_NUMBER.matcher(v).matches(); // numeric ids and secrets (Discord, Asana)
         return (digit && letter) || longNumber || (upper && lowerCase && v.length() >= 10) || (symbol && letter && v.length() >= 12) || v.length() >= 20;
     }
 
     /** Shannon entropy of at least 3.5 bits per character, with letters and digits mixed. */
     static boolean isHighEntropy(String value) {
-        if (value.length() < 20) {
-            return false;
+        if (value.length() < 20 || !notFiller(value) || HOST_NAME.matcher(value).matches()
+                || INNER_EQUALS.matcher(value).find() || SLUG.matcher(value).matches() || isAlphabet(value)) {
+            return false; // host names, name=value pairs, slugs and alphabets are not keys
         }
         int[] counts = new int[128];
         int n = 0;
@@ -223,6 +287,15 @@ final class MaskingRules {
         boolean digit = value.chars().anyMatch(Character::isDigit);
         boolean letter = value.chars().anyMatch(Character::isLetter);
         return entropy >= 3.5 && digit && letter && !value.contains("/") && !GIT_HASH.matcher(value).matches();
+    }
+
+    /** Mostly counting up: a character set such as {@code 0123456789abcdef...} spelled out in code. */
+    private static boolean isAlphabet(String value) {
+        int ascending = 0;
+        for (int i = 1; i < value.length(); i++) {
+            ascending += value.charAt(i) == value.charAt(i - 1) + 1 ? 1 : 0;
+        }
+        return ascending * 5 >= value.length() * 4;
     }
 
     static boolean luhnValid(String candidate) {

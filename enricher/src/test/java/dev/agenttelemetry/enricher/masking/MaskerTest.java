@@ -38,6 +38,12 @@ class MaskerTest {
             "card_number | card 4539 1488 0343 6467 exp 12/29 | 4539 1488 0343 6467",
             "iban | IBAN DE89 3704 0044 0532 0130 00 | DE89 3704 0044 0532 0130 00",
             "phone | call +44 20 7946 0958 now | +44 20 7946 0958",
+            "password | curl -u \":d2LkV78zLx!t\" https://localhost:9200 | d2LkV78zLx!t",
+            "password | curl --user 9f3kQ2m7Zx1vB8: https://api.example.com | 9f3kQ2m7Zx1vB8",
+            "secret | airtable_TOKEN :::= \"py5ypt6u772etb6lj\" | py5ypt6u772etb6lj",
+            "square_token | SQUARE=sq0csp-rKSpujtz\\6HErd2EDO1sJYCsxQgZhx0ou7 | 6HErd2EDO1sJYCsxQgZhx0ou7",
+            "facebook_token | GET /me?access_token=1308742762612587%7CrhoK1cbv0DOU_RTX_87O4MkX7AI | rhoK1cbv0DOU_RTX_87O4MkX7AI",
+            "vendor_token | export BUNDLE_ENTERPRISE__CONTRIBSYS__COM=cafebabe:deadbeef | cafebabe:deadbeef",
     })
     void masksWithATypeHint(String kind, String text, String secret) {
         String masked = masker.mask(text).text();
@@ -50,7 +56,10 @@ class MaskerTest {
             "curl -u username:password https://example.com", "curl -H \"Authorization: Bearer $TOKEN\" https://x",
             "export API_KEY=${API_KEY}", "password = getPassword()", "token: <your-token-here>", "key = \"value\"",
             "kubectl get secret my-secret -o yaml", "npm run build -- --mode production", "ls /home", "git commit -m 'fix token refresh'",
-            "echo 1234567890", "AKIAIOSFODNN7EXAMPLE"})
+            "echo 1234567890", "AKIAIOSFODNN7EXAMPLE", "docker run -u 1000:1000 alpine id", "gho_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "xoxb-xxxxxxxxx-xxxxxxxxxx-xxxxxxxxxxxx", "https://indieweb.org/images/2018-250-xoxo-indieweb-1.jpg",
+            "GITHUB_API_KEY=\nDYNATRACE_API_KEY=", "Authentication-Results: 5h.ca.iphmx.com", "const keyStr = \"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\"",
+            "credentialsId: 'jenkins-deploy-key-2024'", "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"})
     void leavesEverydayTextAndPlaceholdersAlone(String text) {
         assertThat(masker.mask(text).text()).isEqualTo(text);
     }

@@ -34,7 +34,7 @@ public final class MaskingMeasurement implements Callable<Integer> {
      * The secret in a corpus line (the corpus does not mark it): its longest token with letters and digits, else
      * its most random one; separators such as = and : end a token, and URLs, paths, domains and identifiers are not secrets.
      */
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-+/.~]{8,}");
+    private static final Pattern TOKEN = Pattern.compile("(?<!\\\\)[A-Za-z0-9_\\-+/.~]{8,}"); // not from the letter of an escape such as \n
 
     @Option(names = "--corpora", paramLabel = "DIR", defaultValue = "../shared/corpora",
             description = "Directory with secrets.jsonl and benign-commands.jsonl (default: ${DEFAULT-VALUE}).")
@@ -124,7 +124,7 @@ public final class MaskingMeasurement implements Callable<Integer> {
             String token = m.group();
             if (token.startsWith("//") || token.matches("(?:[\\w.\\-]*/)+[\\w.\\-]*") && token.matches(".*/[a-z]{4,}.*")
                     || token.matches("(?:[a-z0-9\\-]+\\.)+[a-z]{2,6}")
-                    || token.matches("[A-Za-z][a-z]+(?:[_\\-.]?[A-Za-z][a-z]+)*|[A-Z]+(?:_+[A-Z]+)*|[a-z]+(?:_[a-z]+)+")) {
+                    || token.matches("[A-Za-z][a-z]+(?:[_\\-.]?[A-Za-z][a-z]+)*|[A-Z]+(?:_+[A-Z]+)*|[a-z]+(?:_[a-z]+)+|[a-z]+(?:_[A-Z]+)+")) {
                 continue; // URLs, paths, domains and identifiers (key names) are not the secret
             }
             boolean mixed = token.chars().anyMatch(Character::isDigit) && token.chars().anyMatch(Character::isLetter);
