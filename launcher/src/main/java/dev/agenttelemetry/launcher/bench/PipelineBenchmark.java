@@ -1,10 +1,13 @@
 package dev.agenttelemetry.launcher.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.analytics.AnalyticsConfig;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
+import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.launcher.PipelineSettings;
+import dev.agenttelemetry.launcher.status.ConsumerLag;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -30,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code agent-telemetry bench pipeline}: the whole pipeline end to end, hook to alert and hook to Loki, then at
@@ -59,25 +64,38 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", defaultValue = "20", description = "Seconds of each run (default: ${DEFAULT-VALUE}).")
     int duration;
 
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "10", description = "Seconds of unmeasured hooks at the rate first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "30",
+            description = "Seconds of unmeasured hooks at the rate first, then until their backlog is processed (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--jvm-options", paramLabel = "OPTIONS", defaultValue = UpProcess.DEFAULT_JVM_OPTIONS,
             description = "JVM options of the pipeline's JVM (default: \"${DEFAULT-VALUE}\", as ./agent-telemetry up).")
     String jvmOptions;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A setting for the pipeline, as in agent-telemetry.properties, e.g. --set analytics.streams.commit.interval.ms=500 (repeatable).")
+    Map<String, String> pipelineSettings = new HashMap<>();
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("agent-telemetry-bench-");
         try (FakeLoki loki = FakeLoki.start()) {
             BenchEnvironment.progress("starting the pipeline: agent-telemetry up in a JVM of its own (" + jvmOptions + ")");
-            try (UpProcess pipeline = UpProcess.start(dir.resolve("pipeline"), jvmOptions, Map.of("loki.url", loki.url()))) {
+            try (UpProcess pipeline = UpProcess.start(dir.resolve("pipeline"), jvmOptions, upSettings(loki))) {
                 String kafka = pipeline.bootstrapServers();
                 PipelineSettings settings = pipeline.settings();
                 TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(pipeline.registryUrl()));
                 BenchEnvironment.progress("warm-up: " + rate + " hooks/s for " + warmup + " s");
                 HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(2_000, false), 16, rate, Duration.ofSeconds(warmup));
-                Latency latency = latency(pipeline, topics, loki);
+                // A JVM fresh from start-up compiles for a minute and falls behind; measure from a processed backlog, not a growing one.
+                BenchEnvironment.progress("waiting until the enricher and the analytics app have processed the warm-up hooks");
+                long drainStart = System.nanoTime();
+                while (backlog(kafka, settings) > settings.topics().events().partitions()
+                        && System.nanoTime() - drainStart < TimeUnit.MINUTES.toNanos(3)) {
+                    Thread.sleep(500); // polling the applications' committed offsets
+                }
+                double drained = (System.nanoTime() - drainStart) / 1e9;
+                Latency latency = latency(pipeline, topics, loki, settings);
                 long rssAtRate = pipeline.residentBytes();
                 BenchEnvironment.progress("saturation: as fast as the collector takes hooks, " + duration + " s");
                 long eventsBefore = endOffsets(kafka, settings.topics().events().name());
@@ -97,6 +115,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
                 System.out.println("Pipeline benchmark: agent-telemetry up (embedded KRaft broker and registry, collector, enricher, analytics "
                         + "(exactly-once), Connect worker with the Loki sink to a stand-in) in its own JVM (" + jvmOptions + "); load from this JVM");
+                System.out.printf("warm-up: %d s at %,d hooks/s, its backlog processed %.1f s after; backlog when the measured load stopped: "
+                        + "%,d records%n", warmup, rate, drained, latency.backlogAtEnd());
                 System.out.printf("hook -> alert at %,d hooks/s (%d alerts): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", rate,
                         latency.alert().getTotalCount(), latency.alert().getValueAtPercentile(50) / 1000.0,
                         latency.alert().getValueAtPercentile(99) / 1000.0, latency.alert().getMaxValue() / 1000.0);
@@ -114,11 +134,25 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private record Latency(Histogram alert, Histogram loki) {
+    private Map<String, String> upSettings(FakeLoki loki) {
+        Map<String, String> settings = new HashMap<>(pipelineSettings);
+        settings.put("loki.url", loki.url());
+        return settings;
+    }
+
+    private record Latency(Histogram alert, Histogram loki, long backlogAtEnd) {
+    }
+
+    /** Records the enricher and the analytics app have not processed yet (their input topics past their commits). */
+    private static long backlog(String kafka, PipelineSettings settings) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            return ConsumerLag.of(admin, EnricherConfig.DEFAULT_APPLICATION_ID, settings.topics().raw().name())
+                    + ConsumerLag.of(admin, AnalyticsConfig.DEFAULT_APPLICATION_ID, settings.topics().events().name());
+        }
     }
 
     /** Hooks at the fixed rate; each destructive one timed to its alert (read committed) and to its event in Loki. */
-    private Latency latency(UpProcess pipeline, TopicCatalog topics, FakeLoki loki) throws Exception {
+    private Latency latency(UpProcess pipeline, TopicCatalog topics, FakeLoki loki, PipelineSettings settings) throws Exception {
         BenchEnvironment.progress("latency: " + rate + " hooks/s for " + duration + " s");
         Histogram alertLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram lokiLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
@@ -149,6 +183,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
         }, "loki-watcher");
         lokiWatcher.start();
+        AtomicLong backlogAtEnd = new AtomicLong(-1);
         try (KafkaConsumer<String, SecurityAlert> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", pipeline.bootstrapServers(),
                 "isolation.level", "read_committed", "group.id", "bench-pipeline-latency", "auto.offset.reset", "latest"),
                 topics.alerts().keySerde().deserializer(), topics.alerts().valueSerde().deserializer())) {
@@ -159,8 +194,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
             Thread load = new Thread(() -> {
                 try {
                     HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(rate * duration, true), 16, rate, Duration.ofSeconds(duration));
+                    backlogAtEnd.set(backlog(pipeline.bootstrapServers(), settings));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot read the applications' backlog", e);
                 }
             });
             load.start();
@@ -184,7 +222,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         loading.set(false);
         lokiWatcher.join(5_000);
-        return new Latency(alertLatency, lokiLatency);
+        return new Latency(alertLatency, lokiLatency, backlogAtEnd.get());
     }
 
     /** Hook payloads; with {@code alerting}, one in 20 is `rm -rf /` in a session of its own (named latency-N). */
@@ -205,7 +243,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private static long endOffsets(String kafka, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }

@@ -10,9 +10,6 @@ import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.launcher.up.ConnectRunner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /** {@code agent-telemetry status}: is every component up, and how far behind are the Streams applications? */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -123,14 +119,7 @@ public final class StatusCommand implements Callable<Integer> {
     private void streamsApp(KafkaAccess kafka, String name, String applicationId, String inputTopic, List<Check> checks) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).all().get(5, TimeUnit.SECONDS).get(applicationId);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> inputs = committed.keySet().stream().filter(tp -> tp.topic().equals(inputTopic))
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            long lag = 0;
-            for (var entry : admin.listOffsets(inputs).all().get(5, TimeUnit.SECONDS).entrySet()) {
-                lag += Math.max(0, entry.getValue().offset() - committed.get(entry.getKey()).offset());
-            }
+            long lag = ConsumerLag.of(admin, applicationId, inputTopic);
             int members = group.members().size();
             boolean running = members > 0;
             checks.add(new Check(name, running, running ? "running" : "not running",
