@@ -26,6 +26,8 @@ public final class StreamsDefaults {
         props.put("producer.batch.size", 64 * 1024);
         props.put("producer.compression.type", "zstd");
         props.put("producer.max.request.size", 4 * 1024 * 1024);
+        // One RocksDB memory budget for the JVM instead of a cache and memtables per store (see BoundedRocksDb).
+        props.put("rocksdb.config.setter", "dev.agenttelemetry.config.BoundedRocksDb");
         props.putAll(overrides);
         return props;
     }
