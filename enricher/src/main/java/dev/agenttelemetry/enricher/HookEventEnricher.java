@@ -204,7 +204,11 @@ public final class HookEventEnricher {
     }
 
     private static String lastElement(String path) {
-        String trimmed = path.replaceAll("/+$", "");
+        int end = path.length();
+        while (end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        String trimmed = path.substring(0, end);
         int slash = trimmed.lastIndexOf('/');
         return slash >= 0 && slash < trimmed.length() - 1 ? trimmed.substring(slash + 1) : trimmed;
     }

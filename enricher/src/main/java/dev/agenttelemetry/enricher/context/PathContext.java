@@ -26,6 +26,7 @@ public final class PathContext {
     /** Not files an agent reads or writes: {@code 2>/dev/null} touches nothing. */
     private static final Pattern STREAMS = Pattern.compile("/dev/(null|zero|random|urandom|stdin|stdout|stderr|tty|fd/\\d+)");
     private static final Pattern HOME_VARIABLE = Pattern.compile("^(?:\\$HOME|\\$\\{HOME})(?=/|$)");
+    private static final Pattern REDIRECTION = Pattern.compile("^\\d?[<>]+");
     private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.\\-]*://");
 
     /** A path and its class. */
@@ -74,7 +75,7 @@ public final class PathContext {
 
     /** The path in a command word, if it looks like one: {@code /x}, {@code ~/x}, {@code ./x}, {@code a/b}, {@code --file=/x}, {@code >/x}. */
     static String pathIn(String word) {
-        String w = HOME_VARIABLE.matcher(word.replaceFirst("^\\d?[<>]+", "")).replaceFirst("~");
+        String w = HOME_VARIABLE.matcher(REDIRECTION.matcher(word).replaceFirst("")).replaceFirst("~");
         if (w.startsWith("-")) {
             int eq = w.indexOf('=');
             if (eq < 0) {
