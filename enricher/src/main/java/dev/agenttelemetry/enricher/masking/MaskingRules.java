@@ -24,7 +24,7 @@ final class MaskingRules {
     private static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
     private static final String[] VENDOR_HINTS = {"pscale_", "sntry", "shpat_", "shpca_", "shppa_", "shpss_", "xkeysib-", "lin_api_",
             "lin_oauth_", "pul-", "rubygems_", "_v1_", "flwseck", "flwpubk", "ezak", "eztk", "atatt3", "figd_", "glc_", "glsa_", "hvs.", "hvb.",
-            "ops_", "pplx-", "sq0", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "cmvmd", "fio-u-", "nfp_", "mlsn.",
+            "ops_", "pplx-", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "cmvmd", "fio-u-", "nfp_", "mlsn.",
             "frb_", "lob_", "eyjrijoi", "sgp_", "scalingo_", "tfp_", "dckr_oat_", "ntn_", "hrku-", "sha256~", "key-"};
 
     /** A provider token: its format is known, so only fillers ({@code ghp_xxxx...}, {@code ...EXAMPLE}) are let through. */
@@ -55,7 +55,7 @@ final class MaskingRules {
                 token("pypi_token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}").at(0, "pypi-"),
                 token("docker_hub_token", "\\bdckr_pat_[A-Za-z0-9_\\-]{20,}").at(0, "dckr_pat_"),
                 token("huggingface_token", "\\b(?:hf_|api_org_)[A-Za-z]{30,}").at(0, "hf_", "api_org_"),
-                token("square_token", "\\bsq0(?:atp|csp)-[0-9A-Za-z\\\\\\-_]{22,}").at(0, "sq0atp-", "sq0csp-"),
+                token("square_token", "\\bsq0(?:atp|csp)-[0-9A-Za-z\\\\\\-_]{12,}").at(0, "sq0atp-", "sq0csp-"),
                 token("flyio_token", "\\b(?:fm1[ar]|fm2)_[A-Za-z0-9+/]{100,}={0,3}").at(0, "fm1a_", "fm1r_", "fm2_"),
                 token("facebook_token", "\\b\\d{15,16}(?:\\||%7C)[0-9A-Za-z\\-_]{27,40}\\b") // app id|app secret
                         .at(Candidates.inRunBeforeHints(MaskingRules::isDigit, 16, "|", "%7c")),
@@ -68,7 +68,7 @@ final class MaskingRules {
                 MaskingRule.group("vendor_token", "(?i)sonar[_.\\-]?(?:login|token)[\"'`]?[ \t]*(?::{0,3}=|:|=>)[ \t]*[\"'`]?([A-Za-z0-9_]{40})\\b").at(0, "sonar"),
                 MaskingRule.group("vendor_token", "(?i)\\bsumo(?:logic)?[_.\\-]\\w*[\"'`]?[ \t]*(?::{0,3}=|:|=>)[ \t]*[\"'`]?(su[A-Za-z0-9]{12})\\b").at(0, "sumo"),
                 token("vendor_token", "(?<![+/])\\b(?:pscale_(?:tkn|oauth|pw)_|sntry[su]_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
-                        + "|do[por]_v1_|FLWSECK(?:_TEST)?-|FLWPUBK(?:_TEST)?-|EZ[AT]K|ATATT3|figd_|glc_|glsa_|hv[sb]\\.|ops_|pplx-|sq0(?:atp|csp)-"
+                        + "|do[por]_v1_|FLWSECK(?:_TEST)?-|FLWPUBK(?:_TEST)?-|EZ[AT]K|ATATT3|figd_|glc_|glsa_|hv[sb]\\.|ops_|pplx-"
                         + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi[a-f0-9]|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|cmVmd|fio-u-|nfp_"
                         + "|mlsn\\.|frb_|lob_(?:live|test)_|eyJrIjoi|sgp_|scalingo_|tfp_|dckr_oat_|ntn_|HRKU-|sha256~)"
                         + "[A-Za-z0-9_\\-+/=.]{12,}|\\bkey-[0-9a-f]{32}\\b").at(3, VENDOR_HINTS), // "do[por]_v1_" starts 3 before its hint
