@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * bodies skipped; and the commands hidden inside other commands parsed too: {@code $(...)}, backticks,
  * {@code <(...)}, {@code bash -c '...'}, {@code eval}, {@code su -c}, {@code find -exec}, and wrappers such
  * as sudo, env, xargs, nohup, time, nice and timeout. A program named by a variable set earlier on the
- * line ({@code X=`which ccencrypt`; $X -K k file}) is resolved to what the variable holds. Rules then match a program and its arguments,
- * so {@code grep "rm -rf" notes.md} is a grep and {@code echo sudo} an echo, while
+ * line ({@code X=`which ccencrypt`; $X -K k file}) is resolved to what the variable holds. Rules then
+ * match a program and its arguments, so {@code grep "rm -rf" notes.md} is a grep and {@code echo sudo} an echo, while
  * {@code cd / && sudo rm -rf --no-preserve-root *} contains an {@code rm} run under sudo.
  *
  * <p>It never fails: text that is not valid shell still yields the commands a shell would most likely see.
