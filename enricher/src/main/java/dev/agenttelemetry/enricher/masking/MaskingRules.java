@@ -84,6 +84,10 @@ final class MaskingRules {
                 MaskingRule.checked("password", "(?i)key\\s*=\\s*\"[^\"]*(?:pass|secret|token|pwd)[^\"]*\"\\s+value\\s*=\\s*\"([^\"]{4,})\"",
                         MaskingRules::notPlaceholder).at(0, "key"),
                 MaskingRule.whole("azure_client_secret", "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}").at(4, "q~"),
+                // Kubernetes Secret manifests: every base64 value under data: is a secret, whatever its key.
+                MaskingRule.checked("kubernetes_secret", "[ \t]*['\"]?[\\w.\\-]+['\"]?:[ \t]*(?:\\|[-+]?[ \t]*\r?\n[ \t]*)?['\"]?"
+                        + "([A-Za-z0-9+/]{12,}={0,2})['\"]?[ \t]*(?:\r?\n|$)", MaskingRules::notFiller)
+                        .at(Candidates.scanned(MaskingRules::kubernetesSecretEntries)),
                 // key = value (shell, env files, YAML, JSON, code): the value of a key-like name.
                 MaskingRule.checked("secret", "(?i)(?<!pub(?:lic)?[_.\\-]?)" + KEY_WORDS + "[\\w.\\-]*(?<!id)[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
                         + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:|,)[ \\t]*"
@@ -145,6 +149,37 @@ final class MaskingRules {
             }
             if (digits >= 13) {
                 starts.add(i);
+            }
+        }
+        return starts.sorted();
+    }
+
+    private static final Pattern SECRET_KIND = Pattern.compile("(?im)^[ \t]*kind:[ \t]*['\"]?secret['\"]?[ \t]*$");
+    private static final Pattern DATA_BLOCK = Pattern.compile("(?m)^([ \t]*)data:[ \t]*$");
+
+    /** The lines of a Kubernetes {@code Secret} manifest's {@code data:} block (entries are indented deeper than the key). */
+    static int[] kubernetesSecretEntries(String text) {
+        Candidates.Ints starts = new Candidates.Ints();
+        if (!text.contains("ind:") || !SECRET_KIND.matcher(text).find()) {
+            return starts.sorted();
+        }
+        Matcher data = DATA_BLOCK.matcher(text);
+        while (data.find()) {
+            int indent = data.group(1).length();
+            for (int at = data.end() + 1; at < text.length(); ) {
+                int end = text.indexOf('\n', at);
+                end = end < 0 ? text.length() : end;
+                int first = at;
+                while (first < end && (text.charAt(first) == ' ' || text.charAt(first) == '\t')) {
+                    first++;
+                }
+                if (first < end && text.charAt(first) != '#' && text.charAt(first) != '\r') {
+                    if (first - at <= indent) {
+                        break; // back at the data: key's level: the block has ended
+                    }
+                    starts.add(at);
+                }
+                at = end + 1;
             }
         }
         return starts.sorted();

@@ -65,6 +65,18 @@ class MaskerTest {
     }
 
     @Test
+    void masksTheDataOfKubernetesSecretManifestsWhateverTheKeys() {
+        String manifest = String.join("\n", "apiVersion: v1", "kind: Secret", "metadata:", "  name: db", "data:",
+                "  # base64 of the password", "  key: bXlwYXNzd29yZA==", "  .dockercfg: |", "    eyJhdXRocyI6eyJodHRwczovL2V4YW1wbGUifX0=",
+                "  short: YmFyCg==", "type: Opaque");
+        String masked = masker.mask(manifest).text();
+        assertThat(masked).doesNotContain("bXlwYXNzd29yZA").doesNotContain("eyJhdXRocyI6").contains("[MASKED:kubernetes_secret]")
+                .contains("name: db").contains("type: Opaque");
+        String configMap = manifest.replace("kind: Secret", "kind: ConfigMap");
+        assertThat(masker.mask(configMap).text()).contains("bXlwYXNzd29yZA==");
+    }
+
+    @Test
     void replacesHomeDirectoryUserNamesAndCountsWhatItMasked() {
         Masker.Result result = masker.mask("cat /home/alice/.aws/credentials /Users/bob/notes.txt");
         assertThat(result.text()).isEqualTo("cat ~/.aws/credentials ~/notes.txt");
