@@ -21,6 +21,9 @@ final class MaskingRules {
     static final String KEY_WORDS = "(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|passphrase|credential|creds?|auth|bearer"
             + "|access[_-]?key|private[_-]?key|client[_-]?secret|cookie|signature|license[_-]?key|dsn)(?!or)";
 
+    /** A lookbehind: not right after {@code public_key = "}, {@code publicToken: }, {@code credentialsId: '} or {@code <UserSecretsId>}. */
+    private static final String NOT_AFTER_PUBLIC_OR_ID = "(?<!(?i:pub(?:lic)?[_\\-.]?(?:key|token)|id)(?:[\"'`]?[ \t]{0,3}[:=][ \t]{0,3}[\"'`]?|>))";
+
     private static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
     private static final String[] VENDOR_HINTS = {"pscale_", "sntry", "shpat_", "shpca_", "shppa_", "shpss_", "xkeysib-", "lin_api_",
             "lin_oauth_", "pul-", "rubygems_", "_v1_", "flwseck", "flwpubk", "ezak", "eztk", "atatt3", "figd_", "glc_", "glsa_", "hvs.", "hvb.",
@@ -96,7 +99,8 @@ final class MaskingRules {
                 MaskingRule.checked("secret", "(?i)<([\\w.\\-]*?" + KEY_WORDS + "[\\w.\\-]*)(?<!id)>\\s*([A-Za-z0-9_\\-+/=.~:]{8,})", MaskingRules::looksLikeSecretValue, 2)
                         .at(Candidates.inRunBeforeHints(c -> c == '<' || c == '.' || c == '-' || isWordChar(c), 64, KEY_HINTS)),
                 // A long random token on a line that talks about keys or tokens.
-                MaskingRule.checked("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
+                // (not the value of a public key or token, or of a name ending in "id": those are not secrets)
+                MaskingRule.checked("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])" + NOT_AFTER_PUBLIC_OR_ID + "(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
                         MaskingRules::isHighEntropy).at(Candidates.longTokensNearHints(MaskingRules::isTokenChar, 20, KEY_HINTS)),
                 MaskingRule.checked("card_number", "(\\d(?<![\\d-]\\d)(?:[ -]?\\d){12,18})(?![\\d-])", MaskingRules::luhnValid)
                         .at(Candidates.scanned(MaskingRules::cardNumberStarts)),
