@@ -5,7 +5,7 @@ import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
-import dev.agenttelemetry.testkit.FreePorts;
+import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;

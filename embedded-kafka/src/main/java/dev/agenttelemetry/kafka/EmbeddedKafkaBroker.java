@@ -83,8 +83,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public static EmbeddedKafkaBroker start(Settings settings) throws IOException, InterruptedException {
-        int port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
-        int controllerPort = settings.controllerPort() == 0 ? freePort(settings.host()) : settings.controllerPort();
+        int port = settings.port() == 0 ? FreePorts.on(settings.host()) : settings.port();
+        int controllerPort = settings.controllerPort() == 0 ? FreePorts.on(settings.host()) : settings.controllerPort();
         requireFree(settings.host(), port, "client");
         requireFree(settings.host(), controllerPort, "controller");
         Path logDir = settings.dataDir().resolve("kraft-logs").toAbsolutePath();
@@ -226,13 +226,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     }
                 }
             }
-        }
-    }
-
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(host, 0));
-            return socket.getLocalPort();
         }
     }
 

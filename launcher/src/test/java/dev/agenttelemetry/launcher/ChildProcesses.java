@@ -1,5 +1,7 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.launcher.up.UpCommand;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,6 +26,11 @@ final class ChildProcesses {
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.agenttelemetry", AgentTelemetry.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Waits for {@code agent-telemetry up} to say it is ready; returns the collector's URL. */
+    static String awaitCollectorUrl(Process up) throws IOException {
+        return awaitLine(up, UpCommand.READY_LINE, Duration.ofSeconds(150));
     }
 
     /**

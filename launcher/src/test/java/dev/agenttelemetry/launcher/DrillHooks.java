@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher;
 
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.testkit.Await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * For the crash drills: posts Bash PreToolUse hooks round-robin over a few sessions, 50 a second, and keeps the
@@ -74,18 +73,12 @@ final class DrillHooks extends Thread {
     /** Waits until {@code more} further hooks were accepted. */
     void awaitMore(int more) throws InterruptedException {
         int target = accepted.size() + more;
-        await(() -> accepted.size() >= target);
-    }
-
-    private void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
+        Await.until("hooks accepted", Duration.ofSeconds(120), Duration.ofMillis(100), () -> {
             if (failure != null) {
                 throw new AssertionError("posting hooks failed", failure);
             }
-            assertThat(System.nanoTime()).as("hooks accepted in time").isLessThan(deadline);
-            Thread.sleep(100); // polling the poster's progress
-        }
+            return accepted.size() >= target;
+        });
     }
 
     void finish() throws InterruptedException {

@@ -11,7 +11,7 @@ import dev.agenttelemetry.launcher.up.Pipeline;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
-import dev.agenttelemetry.testkit.FreePorts;
+import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

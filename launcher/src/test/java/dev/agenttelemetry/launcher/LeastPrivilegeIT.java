@@ -5,7 +5,8 @@ import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.security.AccessPlan;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
-import dev.agenttelemetry.testkit.FreePorts;
+import dev.agenttelemetry.kafka.FreePorts;
+import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -78,7 +78,7 @@ class LeastPrivilegeIT {
             // --verbose: Kafka's own components log their configuration at info level, the likeliest place for a password to leak.
             Process up = ChildProcesses.start("up", "--data-dir", dataDir.toString(), "--verbose");
             try {
-                String collector = ChildProcesses.awaitLine(up, Pattern.compile("hooks post to (http://\\S+)/v1/hooks"), Duration.ofSeconds(150));
+                String collector = ChildProcesses.awaitCollectorUrl(up);
                 int posted = postHooksWithSecrets(collector);
                 KafkaAccess admin = KafkaAccess.of(config, bootstrap, AccessPlan.ADMIN);
                 produceUndecodableRawRecord(admin, topics.raw().name());
@@ -243,12 +243,6 @@ class LeastPrivilegeIT {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(500); // polling the topics while the pipeline works
-        }
+        Await.until(what, Duration.ofSeconds(120), Duration.ofMillis(500), condition); // each check reads the topics
     }
 }

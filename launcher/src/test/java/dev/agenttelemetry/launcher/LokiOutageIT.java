@@ -12,7 +12,8 @@ import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
 import dev.agenttelemetry.schemas.topics.TopicProvisioner;
-import dev.agenttelemetry.testkit.FreePorts;
+import dev.agenttelemetry.kafka.FreePorts;
+import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -86,12 +87,7 @@ class LokiOutageIT {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(200); // polling the Loki stand-in
-        }
-        System.out.printf("%s after %.1f s%n", what, (System.nanoTime() - start) / 1e9);
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
+        Duration took = Await.until(what, Duration.ofSeconds(120), Duration.ofMillis(200), condition);
+        System.out.printf("%s after %.1f s%n", what, took.toMillis() / 1e3);
     }
 }

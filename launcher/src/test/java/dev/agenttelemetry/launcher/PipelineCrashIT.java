@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +58,7 @@ class PipelineCrashIT {
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             List<String> accepted = new ArrayList<>();
             Process first = start(dataDir, registry.url());
-            String url = awaitReady(first);
+            String url = ChildProcesses.awaitCollectorUrl(first);
             for (int n = 0; n < 6; n++) {
                 accepted.addAll(post(url, n));
             }
@@ -68,7 +67,7 @@ class PipelineCrashIT {
 
             Process second = start(dataDir, registry.url());
             try {
-                url = awaitReady(second);
+                url = ChildProcesses.awaitCollectorUrl(second);
                 for (int n = 6; n < 10; n++) {
                     accepted.addAll(post(url, n));
                 }
@@ -111,10 +110,6 @@ class PipelineCrashIT {
     private static Process start(Path dataDir, String registryUrl) throws Exception {
         return ChildProcesses.start("up", "--data-dir", dataDir.toString(), "--bootstrap-servers", TestKafka.bootstrapServers(),
                 "--schema-registry-url", registryUrl);
-    }
-
-    private static String awaitReady(Process child) throws Exception {
-        return ChildProcesses.awaitLine(child, Pattern.compile("hooks post to (http://\\S+)/v1/hooks"), Duration.ofSeconds(150));
     }
 
     private static <V> List<V> awaitCount(dev.agenttelemetry.schemas.topics.Topic<String, V> topic, int expected) throws Exception {

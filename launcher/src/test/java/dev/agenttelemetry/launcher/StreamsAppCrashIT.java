@@ -8,7 +8,7 @@ import dev.agenttelemetry.lokistandin.FakeLoki;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
-import dev.agenttelemetry.testkit.FreePorts;
+import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,7 @@ class StreamsAppCrashIT {
         Process analytics = null;
         try (FakeLoki loki = FakeLoki.start()) {
             pipeline = ChildProcesses.start("up", "--data-dir", pipelineDir.toString(), "--without", "enricher,analytics", "--loki-url", loki.url());
-            String collector = ChildProcesses.awaitLine(pipeline, Pattern.compile("hooks post to (http://\\S+)/v1/hooks"), Duration.ofSeconds(150));
+            String collector = ChildProcesses.awaitCollectorUrl(pipeline);
             enricher = startApp("enricher", enricherDir, bootstrap, registry);
             analytics = startApp("analytics", analyticsDir, bootstrap, registry);
 

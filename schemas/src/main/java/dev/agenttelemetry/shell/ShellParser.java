@@ -157,6 +157,9 @@ public final class ShellParser {
 
     /** {@code $X} or {@code ${X}} in the program position becomes X's value when the line set it to one word. */
     private static String resolveProgram(String word, Map<String, String> variables) {
+        if (word.isEmpty() || word.charAt(0) != '$') {
+            return word; // nearly every program word: no regex needed
+        }
         Matcher reference = VARIABLE_REFERENCE.matcher(word);
         if (!reference.matches()) {
             return word;

@@ -81,7 +81,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         Path dir = Files.createTempDirectory("agent-telemetry-bench-");
         try (FakeLoki loki = FakeLoki.start()) {
             BenchEnvironment.progress("starting the pipeline: agent-telemetry up in a JVM of its own (" + jvmOptions + ")");
-            try (UpProcess pipeline = UpProcess.start(dir.resolve("pipeline"), jvmOptions, upSettings(loki))) {
+            try (UpProcess pipeline = UpProcess.start(dir.resolve("pipeline"), jvmOptions, upSettings(loki));
+                 Admin admin = Admin.create(Map.of("bootstrap.servers", pipeline.bootstrapServers()))) {
                 String kafka = pipeline.bootstrapServers();
                 PipelineSettings settings = pipeline.settings();
                 TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(pipeline.registryUrl()));
@@ -90,28 +91,28 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 // A JVM fresh from start-up compiles for a minute and falls behind; measure from a processed backlog, not a growing one.
                 BenchEnvironment.progress("waiting until the enricher and the analytics app have processed the warm-up hooks");
                 long drainStart = System.nanoTime();
-                while (backlog(kafka, settings) > settings.topics().events().partitions()
+                while (backlog(admin, settings) > settings.topics().events().partitions()
                         && System.nanoTime() - drainStart < TimeUnit.MINUTES.toNanos(3)) {
-                    Thread.sleep(500); // polling the applications' committed offsets
+                    Thread.sleep(500); // nothing announces a commit: poll the committed offsets, up to the 3-minute bound
                 }
                 double drained = (System.nanoTime() - drainStart) / 1e9;
-                Latency latency = latency(pipeline, topics, loki, settings);
+                Latency latency = latency(pipeline, topics, loki, settings, admin);
                 long rssAtRate = pipeline.residentBytes();
                 BenchEnvironment.progress("saturation: as fast as the collector takes hooks, " + duration + " s");
-                long eventsBefore = endOffsets(kafka, settings.topics().events().name());
+                long eventsBefore = endOffsets(admin, settings.topics().events().name());
                 HttpLoad.Result load = HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(20_000, false), 32, 0,
                         Duration.ofSeconds(duration));
                 long accepted = load.ok();
                 long start = System.nanoTime() - load.elapsed().toNanos();
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 // Events topic end offsets count transaction markers too (one per partition and commit): close enough over thousands.
-                while (endOffsets(kafka, settings.topics().events().name()) - eventsBefore < accepted && System.nanoTime() < deadline) {
+                while (endOffsets(admin, settings.topics().events().name()) - eventsBefore < accepted && System.nanoTime() < deadline) {
                     Thread.sleep(200); // polling the events topic until the enricher caught up
                 }
                 double endToEnd = accepted / ((System.nanoTime() - start) / 1e9);
                 long rssAfterSaturation = pipeline.residentBytes();
                 long rssPeak = pipeline.peakResidentBytes();
-                double passThrough = passThrough(kafka, dir, settings.topics().raw());
+                double passThrough = passThrough(admin, kafka, dir, settings.topics().raw());
 
                 System.out.println("Pipeline benchmark: agent-telemetry up (embedded KRaft broker and registry, collector, enricher, analytics "
                         + "(exactly-once), Connect worker with the Loki sink to a stand-in) in its own JVM (" + jvmOptions + "); load from this JVM");
@@ -144,15 +145,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /** Records the enricher and the analytics app have not processed yet (their input topics past their commits). */
-    private static long backlog(String kafka, PipelineSettings settings) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            return ConsumerLag.of(admin, EnricherConfig.DEFAULT_APPLICATION_ID, settings.topics().raw().name())
-                    + ConsumerLag.of(admin, AnalyticsConfig.DEFAULT_APPLICATION_ID, settings.topics().events().name());
-        }
+    private static long backlog(Admin admin, PipelineSettings settings) throws Exception {
+        return ConsumerLag.of(admin, EnricherConfig.DEFAULT_APPLICATION_ID, settings.topics().raw().name())
+                + ConsumerLag.of(admin, AnalyticsConfig.DEFAULT_APPLICATION_ID, settings.topics().events().name());
     }
 
     /** Hooks at the fixed rate; each destructive one timed to its alert (read committed) and to its event in Loki. */
-    private Latency latency(UpProcess pipeline, TopicCatalog topics, FakeLoki loki, PipelineSettings settings) throws Exception {
+    private Latency latency(UpProcess pipeline, TopicCatalog topics, FakeLoki loki, PipelineSettings settings, Admin admin) throws Exception {
         BenchEnvironment.progress("latency: " + rate + " hooks/s for " + duration + " s");
         Histogram alertLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram lokiLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
@@ -194,7 +193,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             Thread load = new Thread(() -> {
                 try {
                     HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(rate * duration, true), 16, rate, Duration.ofSeconds(duration));
-                    backlogAtEnd.set(backlog(pipeline.bootstrapServers(), settings));
+                    backlogAtEnd.set(backlog(admin, settings));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (Exception e) {
@@ -240,26 +239,22 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return bodies;
     }
 
-    private static long endOffsets(String kafka, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
     }
 
     /** The same raw records through a byte-level pass-through topology: the limit of exactly-once Streams here. */
-    private static double passThrough(String kafka, Path dir, TopicSpec raw) throws Exception {
+    private static double passThrough(Admin admin, String kafka, Path dir, TopicSpec raw) throws Exception {
         TopicSpec out = new TopicSpec("bench.pipeline.passthrough", raw.partitions(), (short) 1, Duration.ofHours(1), raw.maxMessageBytes());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            TopicProvisioner.ensure(admin, List.of(out), Duration.ofSeconds(30));
-        }
+        TopicProvisioner.ensure(admin, List.of(out), Duration.ofSeconds(30));
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(raw.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).to(out.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        long records = endOffsets(kafka, raw.name());
+        long records = endOffsets(admin, raw.name());
         try (StreamsRun run = StreamsRun.start("pass-through over the raw topic", builder.build(),
                 StreamsDefaults.properties("bench-pipeline-passthrough", KafkaAccess.plaintext(kafka), dir.resolve("passthrough-state"), Map.of()), kafka)) {
             return run.throughput(records);

@@ -1,11 +1,11 @@
 package dev.agenttelemetry.launcher.bench;
 
+import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.launcher.AgentTelemetry;
 import dev.agenttelemetry.launcher.PipelineSettings;
+import dev.agenttelemetry.launcher.up.UpCommand;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,14 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** {@code agent-telemetry up} in a JVM of its own, on free local ports, its output in {@code up.log} of its data directory. */
 final class UpProcess implements AutoCloseable {
     /** The JVM options {@code ./agent-telemetry up} runs with unless AGENT_TELEMETRY_JAVA_OPTS says otherwise (keep in step with the script). */
     static final String DEFAULT_JVM_OPTIONS = "-Xms64m -Xmx512m -XX:+UseSerialGC";
-    private static final Pattern READY = Pattern.compile("hooks post to (http://\\S+)/v1/hooks");
 
     private final Process process;
     private final PipelineSettings settings;
@@ -38,7 +36,7 @@ final class UpProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         Map<String, String> config = new LinkedHashMap<>();
         for (String port : List.of("broker.port", "broker.controller.port", "schema.registry.port", "connect.rest.port", "collector.port")) {
-            config.put(port, Integer.toString(freePort()));
+            config.put(port, Integer.toString(FreePorts.loopback()));
         }
         config.putAll(extraSettings);
         Files.writeString(dataDir.resolve(PipelineSettings.CONFIG_FILE_NAME),
@@ -50,7 +48,7 @@ final class UpProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
-            Matcher ready = READY.matcher(Files.readString(log));
+            Matcher ready = UpCommand.READY_LINE.matcher(Files.readString(log));
             if (ready.find()) {
                 return new UpProcess(process, PipelineSettings.load(dataDir, null, Map.of()), ready.group(1));
             }
@@ -61,12 +59,6 @@ final class UpProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IOException("agent-telemetry up was not ready within 3 minutes; its output:\n" + Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     PipelineSettings settings() {

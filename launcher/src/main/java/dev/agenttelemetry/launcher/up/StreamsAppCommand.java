@@ -2,18 +2,16 @@ package dev.agenttelemetry.launcher.up;
 
 import dev.agenttelemetry.analytics.AnalyticsConfig;
 import dev.agenttelemetry.enricher.EnricherConfig;
+import dev.agenttelemetry.launcher.ClusterOptions;
 import dev.agenttelemetry.launcher.CommonOptions;
 import dev.agenttelemetry.launcher.PipelineSettings;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,11 +23,8 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka (default: 127.0.0.1:9092).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry (default: http://127.0.0.1:8081).")
-    String schemaRegistryUrl;
+    @Mixin
+    ClusterOptions cluster;
 
     /** Starts the application; it is running when this returns. */
     abstract StreamsRunner start(PipelineSettings settings, String kafka, Path stateDir, TopicCatalog topics) throws Exception;
@@ -39,10 +34,7 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path logFile = common.logToFile(name() + ".log", false);
-        Map<String, String> options = new HashMap<>();
-        options.put("bootstrap.servers", bootstrapServers);
-        options.put("schema.registry.url", schemaRegistryUrl);
-        PipelineSettings settings = common.settings(options);
+        PipelineSettings settings = common.settings(cluster.asSettings());
         String kafka = settings.bootstrapServersOrEmbedded();
         String registry = settings.schemaRegistryUrlOrEmbedded();
         PrintStream out = System.out;

@@ -4,14 +4,14 @@ import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /** How a long-running command ends: Ctrl+C (or SIGTERM) runs its stop action, and the command's thread waits for that. */
-final class UntilStopped {
+public final class UntilStopped {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private UntilStopped() {
     }
 
     /** Registers the stop action now, so that a stop during start-up stops what has started already. */
-    static UntilStopped onShutdown(PrintStream out, Runnable stop) {
+    public static UntilStopped onShutdown(PrintStream out, Runnable stop) {
         UntilStopped until = new UntilStopped();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("agent-telemetry: stopping...");
@@ -22,7 +22,7 @@ final class UntilStopped {
         return until;
     }
 
-    void await() throws InterruptedException {
+    public void await() throws InterruptedException {
         stopped.await();
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /** {@code agent-telemetry up}: the whole pipeline on this machine until Ctrl+C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -23,6 +24,9 @@ import java.util.concurrent.Callable;
                 "  agent-telemetry up --loki-url http://127.0.0.1:3100",
                 "  agent-telemetry up --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
 public final class UpCommand implements Callable<Integer> {
+    /** The line `up` prints once everything runs; its group is the collector's URL (scripts and tests wait for it). */
+    public static final Pattern READY_LINE = Pattern.compile("hooks post to (http://\\S+)/v1/hooks");
+
     @Mixin
     CommonOptions common;
 
