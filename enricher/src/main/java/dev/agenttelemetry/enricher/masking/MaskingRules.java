@@ -127,6 +127,7 @@ final class MaskingRules {
     private static final Pattern SLUG = Pattern.compile("(?:[a-z]+|\\d+)(?:[-_.](?:[a-z]+|\\d+))+");
     /** An '=' that is not base64 padding. */
     private static final Pattern INNER_EQUALS = Pattern.compile("=+[^=]");
+    private static final Pattern WORD_RUN = Pattern.compile("[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\\d+");
     private static final Pattern LONG_NUMBER = Pattern.compile("\\d{15,}");
     private static final Pattern GIT_HASH = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
@@ -305,8 +306,8 @@ final class MaskingRules {
     /** Shannon entropy of at least 3.5 bits per character, with letters and digits mixed. */
     static boolean isHighEntropy(String value) {
         if (value.length() < 20 || !notFiller(value) || HOST_NAME.matcher(value).matches()
-                || INNER_EQUALS.matcher(value).find() || SLUG.matcher(value).matches() || isAlphabet(value)) {
-            return false; // host names, name=value pairs, slugs and alphabets are not keys
+                || INNER_EQUALS.matcher(value).find() || SLUG.matcher(value).matches() || isAlphabet(value) || isCodeName(value)) {
+            return false; // host names, name=value pairs, slugs, alphabets and names in code are not keys
         }
         int[] counts = new int[128];
         int n = 0;
@@ -326,6 +327,22 @@ final class MaskingRules {
         boolean digit = value.chars().anyMatch(Character::isDigit);
         boolean letter = value.chars().anyMatch(Character::isLetter);
         return entropy >= 3.5 && digit && letter && !value.contains("/") && !GIT_HASH.matcher(value).matches();
+    }
+
+    /**
+     * Words joined by case changes, dots or underscores ({@code PdfEncryptionKeySize.Key128Bit},
+     * {@code struct_X509_pubkey_st}): its runs of letters and digits average four characters or more, where
+     * a random token's change every two or so.
+     */
+    private static boolean isCodeName(String value) {
+        java.util.regex.Matcher runs = WORD_RUN.matcher(value);
+        int count = 0;
+        int chars = 0;
+        while (runs.find()) {
+            count++;
+            chars += runs.end() - runs.start();
+        }
+        return count > 1 && chars >= count * 4 && value.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_'));
     }
 
     /** Mostly counting up: a character set such as {@code 0123456789abcdef...} spelled out in code. */
