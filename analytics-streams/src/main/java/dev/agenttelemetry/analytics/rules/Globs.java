@@ -1,21 +1,26 @@
 package dev.agenttelemetry.analytics.rules;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Shell-style patterns, matched as one: {@code *} any characters but {@code /}, {@code **} any characters,
  * {@code **}{@code /} any leading directories (also none), {@code ?} one character. An empty set matches
- * nothing (conditions check {@link #isEmpty()} first). Compiled into a single regular expression, since a
- * rule may list dozens of paths and is tried against every argument of every command.
+ * nothing (conditions check {@link #isEmpty()} first). A rule may list dozens of patterns and is tried against
+ * every argument of every command, so patterns without wildcards (most program names) are looked up in a set,
+ * and the others are compiled into a single regular expression.
  */
-record Globs(List<String> texts, Pattern pattern) {
+record Globs(List<String> texts, Set<String> literals, Optional<Pattern> wildcards) {
     static final Globs NONE = of(List.of());
 
     static Globs of(List<String> texts) {
-        String regex = texts.stream().map(Globs::regex).collect(Collectors.joining("|"));
-        return new Globs(List.copyOf(texts), Pattern.compile(texts.isEmpty() ? "(?!)" : regex, Pattern.DOTALL));
+        Set<String> literals = texts.stream().filter(glob -> !hasWildcard(glob)).collect(Collectors.toUnmodifiableSet());
+        List<String> wildcards = texts.stream().filter(Globs::hasWildcard).toList();
+        return new Globs(List.copyOf(texts), literals, wildcards.isEmpty() ? Optional.empty()
+                : Optional.of(Pattern.compile(wildcards.stream().map(Globs::regex).collect(Collectors.joining("|")), Pattern.DOTALL)));
     }
 
     boolean isEmpty() {
@@ -23,7 +28,11 @@ record Globs(List<String> texts, Pattern pattern) {
     }
 
     boolean matches(String value) {
-        return pattern.matcher(value).matches();
+        return literals.contains(value) || (wildcards.isPresent() && wildcards.get().matcher(value).matches());
+    }
+
+    private static boolean hasWildcard(String glob) {
+        return glob.indexOf('*') >= 0 || glob.indexOf('?') >= 0;
     }
 
     private static String regex(String glob) {

@@ -28,17 +28,14 @@ record Matcher(Set<EventType> eventTypes, Globs tools, Globs paths, Set<PathClas
         }
         String evidence = null;
         if (!paths.isEmpty() || !pathClasses.isEmpty()) {
-            PathRef hit = view.paths().stream()
-                    .filter(ref -> pathClasses.isEmpty() || pathClasses.contains(ref.getClass$()))
-                    .filter(ref -> paths.isEmpty() || paths.matches(ref.getPath()))
-                    .findFirst().orElse(null);
+            PathRef hit = firstMatchingPath(view);
             if (hit == null) {
                 return Optional.empty();
             }
             evidence = hit.getPath();
         }
         if (command != null) {
-            if (view.commands().stream().noneMatch(command::matches)) {
+            if (!anyCommandMatches(view)) {
                 return Optional.empty();
             }
             evidence = event.getCommand();
@@ -54,5 +51,24 @@ record Matcher(Set<EventType> eventTypes, Globs tools, Globs paths, Set<PathClas
                     : event.getUrl() != null ? event.getUrl() : String.valueOf(event.getToolName());
         }
         return Optional.of(evidence.length() > MAX_EVIDENCE ? evidence.substring(0, MAX_EVIDENCE) + "…" : evidence);
+    }
+
+    // Loops, not streams: every matcher of every rule runs these on every event.
+    private PathRef firstMatchingPath(EventView view) {
+        for (PathRef ref : view.paths()) {
+            if ((pathClasses.isEmpty() || pathClasses.contains(ref.getClass$())) && (paths.isEmpty() || paths.matches(ref.getPath()))) {
+                return ref;
+            }
+        }
+        return null;
+    }
+
+    private boolean anyCommandMatches(EventView view) {
+        for (EventView.Command parsed : view.commands()) {
+            if (command.matches(parsed)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
