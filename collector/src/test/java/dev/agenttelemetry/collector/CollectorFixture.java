@@ -49,9 +49,14 @@ final class CollectorFixture {
     }
 
     Collector start(Map<String, String> settings) throws Exception {
+        return start(settings, bootstrapServers);
+    }
+
+    /** A collector on this fixture's topics and directory, but with the given Kafka (an unreachable one, say). */
+    Collector start(Map<String, String> settings, String kafka) throws Exception {
         Map<String, String> all = new HashMap<>(Map.of("collector.port", "0", "collector.ack.timeout.ms", "300"));
         all.putAll(settings);
-        return Collector.start(CollectorConfig.from(new ConfigReader(all, "test"), bootstrapServers, raw.name(), dataDir), raw, otlp);
+        return Collector.start(CollectorConfig.from(new ConfigReader(all, "test"), kafka, raw.name(), dataDir), raw, otlp);
     }
 
     static HttpResponse<String> post(String url, String contentType, String body, String... headers) throws Exception {

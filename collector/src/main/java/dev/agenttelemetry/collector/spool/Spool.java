@@ -67,6 +67,7 @@ public final class Spool implements AutoCloseable {
     private FileChannel current;
     private long currentSegment;
     private volatile Position writtenEnd;
+    private volatile Position replayed; // how far Kafka has acknowledged; also in the position file when the disk lets us
     private volatile boolean running = true;
     private long lastFsyncNanos = System.nanoTime();
     private boolean unsynced;
@@ -154,7 +155,34 @@ public final class Spool implements AutoCloseable {
     }
 
     /** The position from which replay resumes (after a restart too). */
-    public Position replayedPosition() throws IOException {
+    public Position replayedPosition() {
+        return replayed;
+    }
+
+    /**
+     * Records that every entry before {@code position} is in Kafka and deletes the segments no longer needed
+     * (first: on a full disk that is what makes room). The position is kept in memory, so replay goes on even
+     * when the disk refuses the position file; only a restart before the next successful write sends the
+     * entries since the last recorded position again (the event id lets consumers drop those).
+     */
+    public void commit(Position position, int entries) throws IOException {
+        replayed = position;
+        pendingEntries.addAndGet(-entries);
+        for (long segment : segments().headMap(position.segment()).keySet()) {
+            Path file = segmentPath(segment);
+            long size = Files.size(file);
+            Files.deleteIfExists(file);
+            totalBytes.addAndGet(-size);
+        }
+        try {
+            writePositionFile(position);
+        } catch (IOException e) {
+            log.warn("Could not record the spool's replay position in {} ({}); replay goes on, but after a restart now the events since "
+                    + "the last recorded position would be sent again", dir, e.toString());
+        }
+    }
+
+    private Position readPositionFile() throws IOException {
         Path file = dir.resolve(POSITION_FILE);
         if (!Files.exists(file)) {
             return new Position(firstSegment(), 0);
@@ -163,8 +191,7 @@ public final class Spool implements AutoCloseable {
         return new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
     }
 
-    /** Records that every entry before {@code position} is in Kafka; deletes segments no longer needed. */
-    public void commit(Position position, int entries) throws IOException {
+    private void writePositionFile(Position position) throws IOException {
         Path tmp = dir.resolve(POSITION_FILE + ".tmp");
         Files.writeString(tmp, position.segment() + " " + position.offset() + "\n", StandardCharsets.US_ASCII);
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -174,13 +201,6 @@ public final class Spool implements AutoCloseable {
             Files.move(tmp, dir.resolve(POSITION_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dir.resolve(POSITION_FILE), StandardCopyOption.REPLACE_EXISTING);
-        }
-        pendingEntries.addAndGet(-entries);
-        for (long segment : segments().headMap(position.segment()).keySet()) {
-            Path file = segmentPath(segment);
-            long size = Files.size(file);
-            Files.deleteIfExists(file);
-            totalBytes.addAndGet(-size);
         }
     }
 
@@ -294,8 +314,9 @@ public final class Spool implements AutoCloseable {
             bytes += Files.size(file);
         }
         totalBytes.set(bytes);
+        replayed = readPositionFile();
         long count = 0;
-        Position at = replayedPosition();
+        Position at = replayed;
         List<Entry> batch;
         while (!(batch = read(at, 10_000)).isEmpty()) {
             count += batch.size();

@@ -65,6 +65,19 @@ class SpoolTest {
         }
     }
 
+    /** A disk that refuses the position file must not make replay start over (every batch would be sent again). */
+    @Test
+    void replayGoesOnFromTheCommittedPositionWhenItsFileCannotBeWritten() throws Exception {
+        try (Spool spool = open(1 << 30, 1024)) {
+            appendAll(spool, 0, 20);
+            Files.createDirectory(dir.resolve("replayed.position.tmp")); // every write of the position file now fails
+            List<Spool.Entry> first = spool.read(spool.replayedPosition(), 12);
+            spool.commit(first.get(11).next(), 12);
+            assertThat(spool.pendingEntries()).isEqualTo(8);
+            assertThat(readAll(spool)).containsExactlyElementsOf(expected(12, 20));
+        }
+    }
+
     @Test
     void committedEntriesAreNotReplayedAgainAndOldSegmentsGo() throws Exception {
         try (Spool spool = open(1 << 30, 1024)) {
