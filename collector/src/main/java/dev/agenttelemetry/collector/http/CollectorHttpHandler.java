@@ -106,14 +106,16 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
             exchange.reject("invalid_hook", HttpAnswers.error(HttpResponseStatus.BAD_REQUEST, "invalid hook payload", e.problems()));
             return;
         }
+        // Answered on the connection's own event loop: the acknowledgement arrives on the producer's one network
+        // thread, which should go back to sending rather than build HTTP answers.
         intake.accept(hook, new String(body, StandardCharsets.UTF_8), exchange.source(), Instant.now())
-                .whenComplete((accepted, error) -> {
+                .whenCompleteAsync((accepted, error) -> {
                     if (error == null) {
                         exchange.answer(HttpAnswers.accepted(accepted.eventId(), accepted.outcome() == HookPublisher.Outcome.SPOOLED));
                     } else {
                         exchange.reject(isSpoolFull(error) ? "spool_full" : "unavailable", unavailable(error));
                     }
-                });
+                }, exchange.ctx.executor());
     }
 
     /** A JSON array or NDJSON; valid events are kept when others are rejected, and the answer says which. */

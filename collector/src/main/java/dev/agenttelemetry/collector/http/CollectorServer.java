@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +38,8 @@ public final class CollectorServer implements AutoCloseable {
     }
 
     public static CollectorServer start(CollectorConfig config, HookIntake intake, OtlpIntake otlp, CollectorMetrics metrics) throws InterruptedException {
-        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("collector-accept"), NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("collector-http"), NioIoHandler.newFactory());
         CollectorHttpHandler handler = new CollectorHttpHandler(intake, otlp, metrics, config.authToken(), config.maxInFlight());
         try {
             Channel channel = new ServerBootstrap()

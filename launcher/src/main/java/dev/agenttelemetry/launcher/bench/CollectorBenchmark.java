@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** {@code agent-telemetry bench collector}: hook endpoint throughput and latency next to a plain producer. */
 @Command(name = "collector", mixinStandardHelpOptions = true,
@@ -44,13 +45,16 @@ public final class CollectorBenchmark implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "15", description = "Length of each measured run (default: ${DEFAULT-VALUE}).")
     int durationSecs;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "5", description = "Unmeasured warm-up before the runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Unmeasured warm-up before the runs, so JIT compilation does not compete with them (default: ${DEFAULT-VALUE}).")
     int warmupSecs;
 
     @Option(names = "--rate", paramLabel = "EVENTS", defaultValue = "1000", description = "Events per second of the fixed-rate runs (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--connections", paramLabel = "N", defaultValue = "64", description = "HTTP connections at saturation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "512",
+            description = {"HTTP connections at saturation (default: ${DEFAULT-VALUE}). Each waits for its answer, which waits for Kafka's",
+                    "acknowledgement, so at most this many events are in flight: too few, and latency rather than CPU is the limit."})
     int connections;
 
     @Option(names = {"-P", "--producer-property"}, paramLabel = "KEY=VALUE", description = "A producer setting for both the collector and the plain producer, e.g. -P linger.ms=0.")
@@ -92,15 +96,16 @@ public final class CollectorBenchmark implements Callable<Integer> {
 
                 List<String[]> rows = new ArrayList<>();
                 BenchEnvironment.progress("plain producer at " + rate + "/s");
-                rows.add(row("plain producer, fixed rate", ProducerLoad.run(producer, envelopes, rate, duration)));
+                rows.add(measured("plain producer, fixed rate", PRODUCER, () -> ProducerLoad.run(producer, envelopes, rate, duration)));
                 BenchEnvironment.progress("collector at " + rate + "/s");
-                rows.add(row("collector, fixed rate", HttpLoad.run(hooks, payloads, 16, rate, duration)));
+                rows.add(measured("collector, fixed rate", COLLECTOR, () -> HttpLoad.run(hooks, payloads, 16, rate, duration)));
                 BenchEnvironment.progress("plain producer at saturation");
-                rows.add(row("plain producer, saturation", ProducerLoad.run(producer, envelopes, 0, duration)));
+                rows.add(measured("plain producer, saturation", PRODUCER, () -> ProducerLoad.run(producer, envelopes, 0, duration)));
                 BenchEnvironment.progress("collector at saturation");
-                rows.add(row("collector, saturation", HttpLoad.run(hooks, payloads, connections, 0, duration)));
-                out.printf("%-28s %12s %9s %9s %9s %9s %8s%n", "run", "events/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed");
-                rows.forEach(r -> out.printf("%-28s %12s %9s %9s %9s %9s %8s%n", (Object[]) r));
+                rows.add(measured("collector, saturation", COLLECTOR, () -> HttpLoad.run(hooks, payloads, connections, 0, duration)));
+                out.printf("%-28s %12s %9s %9s %9s %9s %8s   %s%n", "run", "events/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed",
+                        "CPU µs/event: measured / load generator / broker, GC and the rest");
+                rows.forEach(r -> out.printf("%-28s %12s %9s %9s %9s %9s %8s   %s%n", (Object[]) r));
             }
             out.println();
             sessionStartHook(out, payloads.get(0));
@@ -153,10 +158,23 @@ public final class CollectorBenchmark implements Callable<Integer> {
         return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
     }
 
-    private static String[] row(String name, HttpLoad.Result result) {
+    // Threads told apart by name. The plain producer's own work runs on the thread calling send() (main) and
+    // on its network thread; the collector's on its HTTP, send and producer threads.
+    private static final Predicate<String> PRODUCER = name -> name.equals("main") || name.startsWith("kafka-producer-network-thread | agent-telemetry-collector");
+    private static final Predicate<String> COLLECTOR = name -> name.startsWith("collector-") || name.startsWith("kafka-producer-network-thread | agent-telemetry-collector");
+
+    private interface Run {
+        HttpLoad.Result run() throws InterruptedException;
+    }
+
+    private static String[] measured(String name, Predicate<String> measured, Run run) throws InterruptedException {
+        CpuMeter cpu = CpuMeter.start(measured);
+        HttpLoad.Result result = run.run();
+        CpuMeter.Split split = cpu.stop(result.generatorCpuNanos());
         Histogram h = result.latency();
         return new String[]{name, String.format("%,.0f", result.perSecond()), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
-                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), result.failed() + (result.spooled() > 0 ? " (" + result.spooled() + " spooled)" : "")};
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), result.failed() + (result.spooled() > 0 ? " (" + result.spooled() + " spooled)" : ""),
+                split.perEvent(result.ok())};
     }
 
     private static String ms(long micros) {

@@ -21,8 +21,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.HdrHistogram.Histogram;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -31,6 +33,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * An HTTP load generator on keep-alive connections, all driven from one event loop. At a fixed rate it is
@@ -39,8 +42,8 @@ import java.util.concurrent.TimeUnit;
  * saturation every connection sends its next request as soon as the previous one is answered.
  */
 final class HttpLoad {
-    /** What a run measured; latencies in microseconds. */
-    record Result(long ok, long failed, long spooled, Duration elapsed, Histogram latency) {
+    /** What a run measured; latencies in microseconds; the CPU time the generator itself used (0 when not its own thread). */
+    record Result(long ok, long failed, long spooled, Duration elapsed, Histogram latency, long generatorCpuNanos) {
         double perSecond() {
             return ok / (elapsed.toNanos() / 1e9);
         }
@@ -59,6 +62,8 @@ final class HttpLoad {
     private long issued;
     private long sent;
     private long startNanos;
+    private long startCpuNanos;
+    private volatile long pacerCpuNanos;
     private long endNanos;
 
     private HttpLoad(URI url, List<byte[]> bodies, int rate, int connections) {
@@ -71,7 +76,7 @@ final class HttpLoad {
     /** @param rate requests per second, or 0 for as fast as the connections go */
     static Result run(URI url, List<byte[]> bodies, int connections, int rate, Duration duration) throws InterruptedException {
         HttpLoad load = new HttpLoad(url, bodies, rate, connections);
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-http-load"), NioIoHandler.newFactory());
         try {
             EventLoop loop = group.next();
             Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
@@ -97,6 +102,7 @@ final class HttpLoad {
 
     private void begin(EventLoop loop, List<Channel> channels, Duration duration, CompletableFuture<Result> done) {
         startNanos = System.nanoTime();
+        startCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         endNanos = startNanos + duration.toNanos();
         idle.addAll(channels);
         if (rate == 0) {
@@ -104,9 +110,34 @@ final class HttpLoad {
                 send(idle.poll(), System.nanoTime());
             }
         } else {
-            loop.scheduleAtFixedRate(this::releaseDue, 0, 200, TimeUnit.MICROSECONDS);
+            pace(loop);
         }
         loop.schedule(() -> finishWhenQuiet(loop, done), duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Fixed rate: a thread of its own wakes the event loop when each request is due. (A timer on the event loop
+     * cannot: NIO selects in whole milliseconds, and shorter periods make the loop spin, taking a core from what
+     * is measured.)
+     */
+    private void pace(EventLoop loop) {
+        Thread pacer = new Thread(() -> {
+            long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            for (long i = 0; ; i++) {
+                long due = startNanos + (long) (i * 1e9 / rate);
+                if (due >= endNanos) {
+                    break;
+                }
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait); // until the next request is due
+                }
+                loop.execute(this::releaseDue);
+            }
+            pacerCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - start;
+        }, "bench-http-load-pacer");
+        pacer.setDaemon(true);
+        pacer.start();
     }
 
     /** Fixed rate: release every request that is due by now, to an idle connection or to the backlog. */
@@ -115,7 +146,7 @@ final class HttpLoad {
         if (now >= endNanos) {
             return;
         }
-        long due = (long) ((now - startNanos) / 1e9 * rate);
+        long due = (now - startNanos) * rate / 1_000_000_000L + 1; // request i is due at start + i/rate, the first at once
         for (; issued < due; issued++) {
             long dueAt = startNanos + (long) (issued * 1e9 / rate);
             Channel channel = idle.poll();
@@ -143,7 +174,8 @@ final class HttpLoad {
             loop.schedule(() -> finishWhenQuiet(loop, done), 5, TimeUnit.MILLISECONDS);
             return;
         }
-        done.complete(new Result(ok, failed, spooled, Duration.ofNanos(System.nanoTime() - startNanos), latency));
+        done.complete(new Result(ok, failed, spooled, Duration.ofNanos(System.nanoTime() - startNanos), latency,
+                ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - startCpuNanos + pacerCpuNanos));
     }
 
     private final class Answers extends SimpleChannelInboundHandler<FullHttpResponse> {

@@ -52,6 +52,6 @@ final class ProducerLoad {
             }
         }
         in.forEach(java.util.concurrent.CompletableFuture::join);
-        return new HttpLoad.Result(ok.get(), failed.get(), 0, Duration.ofNanos(System.nanoTime() - start), latency);
+        return new HttpLoad.Result(ok.get(), failed.get(), 0, Duration.ofNanos(System.nanoTime() - start), latency, 0);
     }
 }
