@@ -59,7 +59,7 @@ class SpoolDiskFullIT {
 
             try (Collector online = fixture.start(settings)) {
                 Await.until("the spool replayed on the full disk", Duration.ofSeconds(60), Duration.ofMillis(200),
-                        () -> metrics(online).contains("collector_spool_pending_events 0\n") && metrics(online).contains("collector_spooling 0\n"));
+                        () -> isDrained(metrics(online)));
                 assertThat(CollectorFixture.post(online.url() + "/v1/hooks", "application/json", hook(accepted.size())).statusCode()).isEqualTo(200);
             }
             List<String> delivered = fixture.readRaw(accepted.size() + 2, Duration.ofSeconds(5)).stream()
@@ -92,6 +92,10 @@ class SpoolDiskFullIT {
         } catch (IOException e) {
             assertThat(e).hasMessageContaining("No space left on device");
         }
+    }
+
+    private static boolean isDrained(String metrics) {
+        return metrics.contains("collector_spool_pending_events 0\n") && metrics.contains("collector_spooling 0\n");
     }
 
     private static String metrics(Collector collector) {

@@ -335,7 +335,7 @@ final class MaskingRules {
      * a random token's change every two or so.
      */
     private static boolean isCodeName(String value) {
-        java.util.regex.Matcher runs = WORD_RUN.matcher(value);
+        Matcher runs = WORD_RUN.matcher(value);
         int count = 0;
         int chars = 0;
         while (runs.find()) {

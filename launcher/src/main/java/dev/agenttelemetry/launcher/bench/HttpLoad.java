@@ -63,6 +63,7 @@ final class HttpLoad {
     private long sent;
     private long startNanos;
     private long startCpuNanos;
+    private Thread pacer; // fixed rate only
     private volatile long pacerCpuNanos;
     private long endNanos;
 
@@ -121,7 +122,7 @@ final class HttpLoad {
      * is measured.)
      */
     private void pace(EventLoop loop) {
-        Thread pacer = new Thread(() -> {
+        pacer = new Thread(() -> {
             long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             for (long i = 0; ; i++) {
                 long due = startNanos + (long) (i * 1e9 / rate);
@@ -169,8 +170,9 @@ final class HttpLoad {
     }
 
     private void finishWhenQuiet(EventLoop loop, CompletableFuture<Result> done) {
-        // Requests in flight at the end still count; wait for them (and the backlog) to be answered.
-        if (!backlog.isEmpty() || idle.size() < connections) {
+        // Requests in flight at the end still count; wait for them (and the backlog) to be answered, and for the
+        // pacer to have reported its CPU time.
+        if (!backlog.isEmpty() || idle.size() < connections || (pacer != null && pacer.isAlive())) {
             loop.schedule(() -> finishWhenQuiet(loop, done), 5, TimeUnit.MILLISECONDS);
             return;
         }
