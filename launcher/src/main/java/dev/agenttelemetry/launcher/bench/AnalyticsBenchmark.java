@@ -23,10 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Produced;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,7 +41,9 @@ import java.util.concurrent.locks.LockSupport;
         description = {"Loads enriched events (a mix of shell commands, file operations and prompts, median ~2 KB) onto the events",
                 "topic of a fresh embedded broker and measures how fast a pass-through topology and the analytics app (rules,",
                 "minute and session windows, risk) consume them, exactly-once, one stream thread; then, with the analytics app",
-                "running, posts events at a fixed rate and measures event -> alert latency (read_committed) for the alerting ones."},
+                "running, posts events at a fixed rate and measures event -> alert latency (read_committed) for the alerting ones.",
+                "The two take turns for a number of rounds, each round a fresh application over the whole input: the first runs",
+                "while the JIT compiler still takes a core, so the last round is the figure."},
         footer = {"", "Example:", "  agent-telemetry bench analytics --events 50000 --rate 1000 --duration 20"})
 public final class AnalyticsBenchmark implements Callable<Integer> {
     private static final String[] COMMANDS = {"mvn -q test", "git status", "git diff --stat", "ls -la src/main/java", "npm run build",
@@ -54,6 +52,9 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "50000", description = "Events for the throughput runs (default: ${DEFAULT-VALUE}).")
     int events;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "Rounds of both throughput runs; the last is reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "1000", description = "Events per second in the latency run (default: ${DEFAULT-VALUE}).")
     int rate;
@@ -66,6 +67,10 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rounds < 1) {
+            System.err.println("error: --rounds must be at least 1");
+            return 2;
+        }
         try (BenchEnvironment env = BenchEnvironment.start()) {
             String kafka = env.broker.bootstrapServers();
             TopicLayout layout = TopicLayout.defaults();
@@ -84,26 +89,29 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
                 }
                 producer.flush();
             }
-            StreamsBuilder passThrough = new StreamsBuilder();
-            passThrough.stream(layout.events().name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                    .to(passThroughOut.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-            double passRate;
-            try (StreamsRun run = StreamsRun.start("pass-through", passThrough.build(),
-                    StreamsDefaults.properties("bench-passthrough", KafkaAccess.plaintext(kafka), env.dir.resolve("state"), streamsSettings), kafka)) {
-                passRate = run.throughput(events);
-            }
-            Map<String, String> settings = new java.util.HashMap<>(Map.of("analytics.application.id", "bench-analytics"));
-            streamsSettings.forEach((key, value) -> settings.put("analytics.streams." + key, value));
-            AnalyticsConfig config = AnalyticsConfig.from(new ConfigReader(settings, "bench"), kafka, env.dir.resolve("state"));
-            double analyticsRate;
-            Histogram latency;
-            try (StreamsRun run = StreamsRun.start("analytics", AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(),
-                    config.rules(), config.sessionGap()), config.streamsProperties(), kafka)) {
-                analyticsRate = run.throughput(events);
-                latency = alertLatency(kafka, topics, layout, payloads);
+            double passRate = 0;
+            double analyticsRate = 0;
+            Histogram latency = null;
+            AnalyticsConfig config = null;
+            for (int round = 1; round <= rounds; round++) {
+                passRate = StreamsRun.measure("pass-through, round " + round, EnricherBenchmark.passThrough(layout.events().name(), passThroughOut.name()),
+                        StreamsDefaults.properties("bench-passthrough-" + round, KafkaAccess.plaintext(kafka), env.dir.resolve("state"), streamsSettings),
+                        kafka, events);
+                Map<String, String> settings = new java.util.HashMap<>(Map.of("analytics.application.id", "bench-analytics-" + round));
+                streamsSettings.forEach((key, value) -> settings.put("analytics.streams." + key, value));
+                config = AnalyticsConfig.from(new ConfigReader(settings, "bench"), kafka, env.dir.resolve("state"));
+                try (StreamsRun run = StreamsRun.start("analytics, round " + round, AnalyticsTopology.build(topics.events(), topics.alerts(),
+                        topics.sessions(), config.rules(), config.sessionGap()), config.streamsProperties(), kafka)) {
+                    analyticsRate = run.throughput(events);
+                    BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, analytics %,.0f events/s", round, passRate, analyticsRate));
+                    if (round == rounds) {
+                        latency = alertLatency(kafka, topics, layout, payloads);
+                    }
+                }
             }
             System.out.println("Analytics benchmark: embedded KRaft broker, exactly_once_v2, commit.interval.ms=100, 1 stream thread, "
-                    + events + " events, " + config.rules().rules().size() + " rules");
+                    + events + " events, " + config.rules().rules().size() + " rules, round " + rounds + " of " + rounds
+                    + (streamsSettings.isEmpty() ? "" : ", Streams settings " + streamsSettings));
             System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,
                     "analytics", analyticsRate, 100 * analyticsRate / passRate);
             System.out.printf("event -> alert at %,d events/s (1 in 20 alerting, %d alerts): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",

@@ -37,14 +37,26 @@ import java.util.concurrent.Callable;
 @Command(name = "enricher", mixinStandardHelpOptions = true,
         description = {"Loads realistic hook envelopes onto a raw topic of a fresh embedded broker, then measures how fast",
                 "a pass-through Kafka Streams topology (bytes in, bytes out: the exactly-once limit here) and the enricher",
-                "(decode, mask, classify, pair, chain, encode) each process all of them, exactly-once, one stream thread."},
+                "(decode, mask, classify, pair, chain, encode) each process all of them, exactly-once, one stream thread.",
+                "They take turns for a number of rounds, each round a fresh application over the whole input: the first runs",
+                "while the JIT compiler still takes a core, so the last round is the figure."},
         footer = {"", "Example:", "  agent-telemetry bench enricher --events 50000"})
 public final class EnricherBenchmark implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "N", defaultValue = "30000", description = "Envelopes to process (default: ${DEFAULT-VALUE}).")
     int events;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "Rounds of both runs; the last is reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "-S", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for both runs, e.g. -S producer.compression.type=lz4 (repeatable).")
+    Map<String, String> streamsSettings = new java.util.HashMap<>();
+
     @Override
     public Integer call() throws Exception {
+        if (rounds < 1) {
+            System.err.println("error: --rounds must be at least 1");
+            return 2;
+        }
         try (BenchEnvironment env = BenchEnvironment.start()) {
             Path dir = env.dir;
             EmbeddedSchemaRegistry registry = env.registry;
@@ -70,28 +82,35 @@ public final class EnricherBenchmark implements Callable<Integer> {
                 }
                 producer.flush();
             }
-            StreamsBuilder passThrough = new StreamsBuilder();
-            passThrough.stream(layout.raw().name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                    .to(passThroughOut.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-            EnricherConfig config = EnricherConfig.from(new ConfigReader(Map.of(), "bench"), kafka, dir.resolve("state"), layout.dlq().name());
-            double passRate = run("pass-through", passThrough.build(), StreamsDefaults.properties("bench-passthrough", KafkaAccess.plaintext(kafka), dir.resolve("state"), Map.of()),
-                    kafka);
-            Map<String, Object> enricherProps = config.streamsProperties();
-            enricherProps.put("application.id", "bench-enricher");
-            double enrichRate = run("enricher", EnricherTopology.build(topics.raw(), topics.events(),
-                    new HookEventEnricher(Masker.create(config.masking()), config.promptPreviewChars()), config.chainTtl(), config.pairingGap()),
-                    enricherProps, kafka);
+            Map<String, String> settings = new java.util.HashMap<>();
+            streamsSettings.forEach((key, value) -> settings.put("enricher.streams." + key, value));
+            EnricherConfig config = EnricherConfig.from(new ConfigReader(settings, "bench"), kafka, dir.resolve("state"), layout.dlq().name());
+            Masker masker = Masker.create(config.masking());
+            double passRate = 0;
+            double enrichRate = 0;
+            for (int round = 1; round <= rounds; round++) {
+                passRate = StreamsRun.measure("pass-through, round " + round, passThrough(layout.raw().name(), passThroughOut.name()),
+                        StreamsDefaults.properties("bench-passthrough-" + round, KafkaAccess.plaintext(kafka), dir.resolve("state"), streamsSettings),
+                        kafka, events);
+                Map<String, Object> enricherProps = config.streamsProperties();
+                enricherProps.put("application.id", "bench-enricher-" + round);
+                enrichRate = StreamsRun.measure("enricher, round " + round, EnricherTopology.build(topics.raw(), topics.events(),
+                        new HookEventEnricher(masker, config.promptPreviewChars()), config.chainTtl(), config.pairingGap()), enricherProps, kafka, events);
+                BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, enricher %,.0f events/s", round, passRate, enrichRate));
+            }
             System.out.println("Enricher benchmark: embedded KRaft broker, exactly_once_v2, 1 stream thread, " + events + " envelopes ("
-                    + Payloads.describe(payloads) + ")");
+                    + Payloads.describe(payloads) + "), round " + rounds + " of " + rounds
+                    + (streamsSettings.isEmpty() ? "" : ", Streams settings " + streamsSettings));
             System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,
                     "enricher", enrichRate, 100 * enrichRate / passRate);
         }
         return 0;
     }
 
-    private double run(String name, Topology topology, Map<String, Object> properties, String kafka) throws Exception {
-        try (StreamsRun run = StreamsRun.start(name, topology, properties, kafka)) {
-            return run.throughput(events);
-        }
+    /** Bytes in, bytes out: what exactly-once Streams costs on this broker without any processing. */
+    static Topology passThrough(String input, String output) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return builder.build();
     }
 }

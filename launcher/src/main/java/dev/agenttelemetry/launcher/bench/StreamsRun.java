@@ -39,6 +39,13 @@ final class StreamsRun implements AutoCloseable {
         return new StreamsRun(streams, String.valueOf(properties.get("application.id")), kafka);
     }
 
+    /** Starts the application, times it over {@code expected} input records and closes it again. */
+    static double measure(String name, Topology topology, Map<String, Object> properties, String kafka, long expected) throws Exception {
+        try (StreamsRun run = start(name, topology, properties, kafka)) {
+            return run.throughput(expected);
+        }
+    }
+
     /** Records per second until the application's committed offsets cover {@code expected} input records. */
     double throughput(long expected) throws Exception {
         long start = System.nanoTime();
