@@ -5,7 +5,6 @@ import dev.agenttelemetry.avro.PathClass;
 import dev.agenttelemetry.avro.PathRef;
 import dev.agenttelemetry.avro.Severity;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
