@@ -127,7 +127,8 @@ final class MaskingRules {
     private static final Pattern SLUG = Pattern.compile("(?:[a-z]+|\\d+)(?:[-_.](?:[a-z]+|\\d+))+");
     /** An '=' that is not base64 padding. */
     private static final Pattern INNER_EQUALS = Pattern.compile("=+[^=]");
-    private static final Pattern WORD_RUN = Pattern.compile("[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\\d+");
+    /** Words of a name in code: {@code Pdf}, {@code pubkey}, {@code X509} (a capital with its number), numbers. */
+    private static final Pattern WORD_RUN = Pattern.compile("[A-Z]?[a-z]+|[A-Z]+\\d*(?![a-z])|\\d+");
     private static final Pattern LONG_NUMBER = Pattern.compile("\\d{15,}");
     private static final Pattern GIT_HASH = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
