@@ -45,8 +45,9 @@ public final class CollectorBenchmark implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "15", description = "Length of each measured run (default: ${DEFAULT-VALUE}).")
     int durationSecs;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Unmeasured warm-up before the runs, so JIT compilation does not compete with them (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "180",
+            description = {"Longest unmeasured warm-up before the runs: load in 10 s slices until the JIT compiler takes under a tenth",
+                    "of a core, so compilation does not compete with the runs (default: ${DEFAULT-VALUE})."})
     int warmupSecs;
 
     @Option(names = "--rate", paramLabel = "EVENTS", defaultValue = "1000", description = "Events per second of the fixed-rate runs (default: ${DEFAULT-VALUE}).")
@@ -90,9 +91,10 @@ public final class CollectorBenchmark implements Callable<Integer> {
                  KafkaSender<HookEnvelope> producer = KafkaSender.create(KafkaAccess.plaintext(broker.bootstrapServers()), topics.raw(), producerProperties,
                          HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli())) {
                 URI hooks = URI.create(collector.url() + "/v1/hooks");
-                BenchEnvironment.progress("warming up (" + warmupSecs + " s)");
-                ProducerLoad.run(producer, envelopes, 0, Duration.ofSeconds(warmupSecs));
-                HttpLoad.run(hooks, payloads, connections, 0, Duration.ofSeconds(warmupSecs));
+                JitWarmup.Result warmup = JitWarmup.run(Duration.ofSeconds(warmupSecs), () -> {
+                    ProducerLoad.run(producer, envelopes, 0, Duration.ofSeconds(5));
+                    HttpLoad.run(hooks, payloads, connections, 0, Duration.ofSeconds(5));
+                });
 
                 List<String[]> rows = new ArrayList<>();
                 BenchEnvironment.progress("plain producer at " + rate + "/s");
@@ -106,6 +108,7 @@ public final class CollectorBenchmark implements Callable<Integer> {
                 out.printf("%-28s %12s %9s %9s %9s %9s %8s   %s%n", "run", "events/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed",
                         "CPU µs/event: measured / load generator / broker, GC and the rest");
                 rows.forEach(r -> out.printf("%-28s %12s %9s %9s %9s %9s %8s   %s%n", (Object[]) r));
+                out.println("(" + warmup + ")");
             }
             out.println();
             sessionStartHook(out, payloads.get(0));

@@ -1,0 +1,48 @@
+package dev.agenttelemetry.launcher.bench;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+
+/**
+ * A warm-up that lasts until the JIT compiler has settled. With a broker, the component under test and the
+ * load generator in one JVM there is a lot of code to compile: on 2 cores C2 still took most of a core 30 s
+ * after start, which doubled the collector's p99 and halved its saturation throughput. The load runs in
+ * slices until the compiler spent less than a tenth of a slice compiling, or until the bound.
+ */
+final class JitWarmup {
+    /** One slice of warm-up load. */
+    interface Slice {
+        void run() throws InterruptedException;
+    }
+
+    /** How the warm-up went, for the report. */
+    record Result(Duration took, double firstShare, double lastShare, boolean settled) {
+        @Override
+        public String toString() {
+            return String.format("warm-up %d s: the JIT compiler took %.0f %% of a core in the first slice, %.0f %% in the last%s", took.toSeconds(),
+                    100 * firstShare, 100 * lastShare, settled ? "" : " (not settled within the bound)");
+        }
+    }
+
+    private static final double SETTLED = 0.10;
+
+    private JitWarmup() {
+    }
+
+    static Result run(Duration bound, Slice slice) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        double first = -1;
+        double share;
+        do {
+            long compiledBefore = jit.getTotalCompilationTime();
+            long sliceStart = System.nanoTime();
+            slice.run();
+            share = (jit.getTotalCompilationTime() - compiledBefore) / ((System.nanoTime() - sliceStart) / 1e6);
+            first = first < 0 ? share : first;
+            BenchEnvironment.progress(String.format("warming up: the JIT compiler took %.0f %% of a core", 100 * share));
+        } while (share >= SETTLED && System.nanoTime() - start < bound.toNanos());
+        return new Result(Duration.ofNanos(System.nanoTime() - start), first, share, share < SETTLED);
+    }
+}
