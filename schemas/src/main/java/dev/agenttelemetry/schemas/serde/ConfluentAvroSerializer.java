@@ -13,9 +13,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,15 +57,64 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
         } catch (RuntimeException e) {
             throw new SerializationException("could not register the schema of " + schema.getFullName() + " for topic " + topic, e);
         }
+        Output out = OUTPUT.get();
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            out.write(ByteBuffer.allocate(WireFormat.HEADER_SIZE).put(WireFormat.MAGIC_BYTE).putInt(id).array());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(schema, s -> writerFor(data)).write(data, encoder);
-            encoder.flush();
+            out.startRecord(id);
+            out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
+            writers.computeIfAbsent(schema, s -> writerFor(data)).write(data, out.encoder);
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("could not encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
+    /**
+     * A record's bytes, in a buffer each thread reuses: events carry payloads of kilobytes, and a fresh
+     * {@code ByteArrayOutputStream} grew (and copied) its array several times per record, synchronized on every write.
+     */
+    private static final class Output extends OutputStream {
+        private static final int INITIAL = 8 * 1024;
+        private static final int KEPT = 1024 * 1024; // a larger buffer is dropped after its record, not held by the thread
+
+        private byte[] bytes = new byte[INITIAL];
+        private int size;
+        private BinaryEncoder encoder;
+
+        void startRecord(int schemaId) {
+            if (bytes.length > KEPT) {
+                bytes = new byte[INITIAL];
+            }
+            size = 0;
+            write(WireFormat.MAGIC_BYTE);
+            write(schemaId >>> 24);
+            write(schemaId >>> 16);
+            write(schemaId >>> 8);
+            write(schemaId);
+        }
+
+        @Override
+        public void write(int b) {
+            room(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            room(length);
+            System.arraycopy(source, offset, bytes, size, length);
+            size += length;
+        }
+
+        private void room(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
         }
     }
 
