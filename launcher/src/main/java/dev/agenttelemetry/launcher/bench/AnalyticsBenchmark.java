@@ -24,7 +24,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,6 +48,9 @@ import java.util.concurrent.locks.LockSupport;
                 "while the JIT compiler still takes a core, so the last round is the figure."},
         footer = {"", "Example:", "  agent-telemetry bench analytics --events 50000 --rate 1000 --duration 20"})
 public final class AnalyticsBenchmark implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     private static final String[] COMMANDS = {"mvn -q test", "git status", "git diff --stat", "ls -la src/main/java", "npm run build",
             "grep -rn TODO src", "cat pom.xml", "docker compose ps", "./gradlew check", "git log --oneline -20", "python3 -m pytest -q",
             "find . -name '*.java' | xargs wc -l", "git add -A && git commit -m 'wip'", "curl -s https://api.github.com/repos/o/r"};
@@ -68,7 +73,7 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rounds < 1) {
-            System.err.println("error: --rounds must be at least 1");
+            spec.commandLine().getErr().println("error: --rounds must be at least 1");
             return 2;
         }
         try (BenchEnvironment env = BenchEnvironment.start()) {

@@ -17,7 +17,9 @@ import dev.agenttelemetry.schemas.topics.TopicProvisioner;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -42,12 +44,15 @@ import java.util.function.Predicate;
                 "and the wall time of the SessionStart command hook next to a bare curl."},
         footer = {"", "Example:", "  agent-telemetry bench collector --duration 20 --rate 1000"})
 public final class CollectorBenchmark implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "15", description = "Length of each measured run (default: ${DEFAULT-VALUE}).")
     int durationSecs;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "180",
             description = {"Longest unmeasured warm-up before the runs: load in 10 s slices until the JIT compiler takes under a tenth",
-                    "of a core, so compilation does not compete with the runs (default: ${DEFAULT-VALUE})."})
+                    "of a core, so compilation does not compete with the runs; 0 for none (default: ${DEFAULT-VALUE})."})
     int warmupSecs;
 
     @Option(names = "--rate", paramLabel = "EVENTS", defaultValue = "1000", description = "Events per second of the fixed-rate runs (default: ${DEFAULT-VALUE}).")
@@ -63,6 +68,10 @@ public final class CollectorBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (warmupSecs < 0 || durationSecs < 1 || rate < 1 || connections < 1) {
+            spec.commandLine().getErr().println("error: --warmup must be 0 or more, and --duration, --rate and --connections at least 1");
+            return 2;
+        }
         PrintStream out = System.out;
         Duration duration = Duration.ofSeconds(durationSecs);
         try (BenchEnvironment env = BenchEnvironment.start()) {

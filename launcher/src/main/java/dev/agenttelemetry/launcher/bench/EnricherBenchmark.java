@@ -23,7 +23,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,6 +44,9 @@ import java.util.concurrent.Callable;
                 "while the JIT compiler still takes a core, so the last round is the figure."},
         footer = {"", "Example:", "  agent-telemetry bench enricher --events 50000"})
 public final class EnricherBenchmark implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--events", paramLabel = "N", defaultValue = "30000", description = "Envelopes to process (default: ${DEFAULT-VALUE}).")
     int events;
 
@@ -54,7 +59,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rounds < 1) {
-            System.err.println("error: --rounds must be at least 1");
+            spec.commandLine().getErr().println("error: --rounds must be at least 1");
             return 2;
         }
         try (BenchEnvironment env = BenchEnvironment.start()) {

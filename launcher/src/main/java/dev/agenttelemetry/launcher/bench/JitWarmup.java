@@ -20,6 +20,9 @@ final class JitWarmup {
     record Result(Duration took, double firstShare, double lastShare, boolean settled) {
         @Override
         public String toString() {
+            if (took.isZero()) {
+                return "no warm-up: the JIT compiler was still busy during the runs";
+            }
             return String.format("warm-up %d s: the JIT compiler took %.0f %% of a core in the first slice, %.0f %% in the last%s", took.toSeconds(),
                     100 * firstShare, 100 * lastShare, settled ? "" : " (not settled within the bound)");
         }
@@ -30,7 +33,11 @@ final class JitWarmup {
     private JitWarmup() {
     }
 
+    /** Runs slices until the compiler has settled or {@code bound} has passed; a zero bound runs none. */
     static Result run(Duration bound, Slice slice) throws InterruptedException {
+        if (bound.isZero()) {
+            return new Result(Duration.ZERO, 0, 0, false);
+        }
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
         double first = -1;
