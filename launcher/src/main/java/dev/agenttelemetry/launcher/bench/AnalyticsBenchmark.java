@@ -48,12 +48,12 @@ import java.util.concurrent.locks.LockSupport;
                 "while the JIT compiler still takes a core, so the last round is the figure."},
         footer = {"", "Example:", "  agent-telemetry bench analytics --events 50000 --rate 1000 --duration 20"})
 public final class AnalyticsBenchmark implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     private static final String[] COMMANDS = {"mvn -q test", "git status", "git diff --stat", "ls -la src/main/java", "npm run build",
             "grep -rn TODO src", "cat pom.xml", "docker compose ps", "./gradlew check", "git log --oneline -20", "python3 -m pytest -q",
             "find . -name '*.java' | xargs wc -l", "git add -A && git commit -m 'wip'", "curl -s https://api.github.com/repos/o/r"};
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--events", paramLabel = "N", defaultValue = "50000", description = "Events for the throughput runs (default: ${DEFAULT-VALUE}).")
     int events;
@@ -99,7 +99,7 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
             Histogram latency = null;
             AnalyticsConfig config = null;
             for (int round = 1; round <= rounds; round++) {
-                passRate = StreamsRun.measure("pass-through, round " + round, EnricherBenchmark.passThrough(layout.events().name(), passThroughOut.name()),
+                passRate = StreamsRun.measure("pass-through, round " + round, StreamsRun.passThrough(layout.events().name(), passThroughOut.name()),
                         StreamsDefaults.properties("bench-passthrough-" + round, KafkaAccess.plaintext(kafka), env.dir.resolve("state"), streamsSettings),
                         kafka, events);
                 Map<String, String> settings = new java.util.HashMap<>(Map.of("analytics.application.id", "bench-analytics-" + round));

@@ -17,11 +17,6 @@ import dev.agenttelemetry.schemas.topics.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Produced;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -94,7 +89,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
             double passRate = 0;
             double enrichRate = 0;
             for (int round = 1; round <= rounds; round++) {
-                passRate = StreamsRun.measure("pass-through, round " + round, passThrough(layout.raw().name(), passThroughOut.name()),
+                passRate = StreamsRun.measure("pass-through, round " + round, StreamsRun.passThrough(layout.raw().name(), passThroughOut.name()),
                         StreamsDefaults.properties("bench-passthrough-" + round, KafkaAccess.plaintext(kafka), dir.resolve("state"), streamsSettings),
                         kafka, events);
                 Map<String, Object> enricherProps = config.streamsProperties();
@@ -110,12 +105,5 @@ public final class EnricherBenchmark implements Callable<Integer> {
                     "enricher", enrichRate, 100 * enrichRate / passRate);
         }
         return 0;
-    }
-
-    /** Bytes in, bytes out: what exactly-once Streams costs on this broker without any processing. */
-    static Topology passThrough(String input, String output) {
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        return builder.build();
     }
 }

@@ -2,8 +2,12 @@ package dev.agenttelemetry.launcher.bench;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +41,13 @@ final class StreamsRun implements AutoCloseable {
         streams.start();
         running.await();
         return new StreamsRun(streams, String.valueOf(properties.get("application.id")), kafka);
+    }
+
+    /** Bytes in, bytes out: what exactly-once Streams costs on this broker without any processing. */
+    static Topology passThrough(String input, String output) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return builder.build();
     }
 
     /** Starts the application, times it over {@code expected} input records and closes it again. */
