@@ -42,6 +42,7 @@ public final class AgentTelemetry {
 
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new AgentTelemetry());
+        HelpText.joinParagraphs(commandLine);
         commandLine.setExecutionExceptionHandler((error, cmd, parseResult) -> {
             Throwable cause = error;
             while (cause.getCause() != null && !(cause instanceof ConfigException)) {

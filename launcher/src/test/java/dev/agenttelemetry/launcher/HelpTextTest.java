@@ -1,0 +1,26 @@
+package dev.agenttelemetry.launcher;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HelpTextTest {
+    @Test
+    void joinsSourceLinesIntoParagraphsAndKeepsSummariesAndIndentedLinesApart() {
+        String[] lines = {"Points the hooks at the collector.", "Adds our hooks to a settings file, keeping the", "hooks already there.",
+                "Then:", "  an example line", "  another one"};
+
+        assertThat(HelpText.paragraphs(lines)).containsExactly("Points the hooks at the collector.",
+                "Adds our hooks to a settings file, keeping the hooks already there.", "Then:", "  an example line", "  another one");
+    }
+
+    @Test
+    void everyCommandsHelpReadsAsParagraphs() {
+        Cli.Run help = Cli.run("bench", "collector", "--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " "))
+                .contains("latency at a fixed rate and throughput at saturation, side by side with the same producer")
+                .contains("load in 10 s slices until the JIT compiler takes under a tenth of a core");
+    }
+}
