@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * under the subject {@code <topic>-value} (or {@code -key}), Confluent's TopicNameStrategy.
  */
 public final class ConfluentAvroSerializer<T extends GenericContainer> implements Serializer<T> {
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
     private SchemaRegistry registry;
     private boolean isKey;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
@@ -68,24 +70,19 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
         }
     }
 
-    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
-
     /**
      * A record's bytes, in a buffer each thread reuses: events carry payloads of kilobytes, and a fresh
      * {@code ByteArrayOutputStream} grew (and copied) its array several times per record, synchronized on every write.
      */
     private static final class Output extends OutputStream {
         private static final int INITIAL = 8 * 1024;
-        private static final int KEPT = 1024 * 1024; // a larger buffer is dropped after its record, not held by the thread
+        private static final int KEPT = 1024 * 1024; // a larger buffer goes with its record: the thread does not hold it
 
         private byte[] bytes = new byte[INITIAL];
         private int size;
         private BinaryEncoder encoder;
 
         void startRecord(int schemaId) {
-            if (bytes.length > KEPT) {
-                bytes = new byte[INITIAL];
-            }
             size = 0;
             write(WireFormat.MAGIC_BYTE);
             write(schemaId >>> 24);
@@ -114,7 +111,11 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
         }
 
         byte[] toByteArray() {
-            return Arrays.copyOf(bytes, size);
+            byte[] record = Arrays.copyOf(bytes, size);
+            if (bytes.length > KEPT) {
+                bytes = new byte[INITIAL];
+            }
+            return record;
         }
     }
 

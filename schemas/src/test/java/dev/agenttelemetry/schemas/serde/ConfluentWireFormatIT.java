@@ -75,6 +75,18 @@ class ConfluentWireFormatIT {
     }
 
     @Test
+    void recordsOfAnySizeInTurnOnOneThreadComeOutWhole() {
+        var serializer = new ConfluentAvroSerializer<HookEnvelope>(client, false);
+        var deserializer = new ConfluentAvroDeserializer<>(client, HookEnvelope.class);
+        // The serializer reuses a buffer per thread: a small record after a 2 MB one must not carry its bytes.
+        for (int size : new int[]{10, 2_000_000, 3, 70_000, 1}) {
+            HookEnvelope value = HookEnvelope.newBuilder(envelope()).setPayload("x".repeat(size)).build();
+            byte[] framed = serializer.serialize("raw", value);
+            assertThat(deserializer.deserialize("raw", framed)).isEqualTo(value);
+        }
+    }
+
+    @Test
     void readsRecordsWrittenWithAnOlderSchemaVersion() {
         Schema older = SchemaBuilder.record("HookEnvelope").namespace("dev.agenttelemetry.avro").fields()
                 .requiredString("event_id")
