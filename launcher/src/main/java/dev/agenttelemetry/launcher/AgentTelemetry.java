@@ -29,11 +29,11 @@ import java.util.Properties;
 @Command(name = "agent-telemetry", mixinStandardHelpOptions = true, versionProvider = AgentTelemetry.Version.class,
         description = "Telemetry, masking and security alerts for AI coding agents, on Apache Kafka.",
         subcommands = {UpCommand.class, BrokerCommand.class, StreamsAppCommand.Enricher.class, StreamsAppCommand.Analytics.class, AclsCommand.class, AlertsCommand.class, DispatchCommand.class, LogCommand.class, SessionCommand.class, VerifyCommand.class, ReportCommand.class, StatusCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Examples:", "  agent-telemetry up                      run the whole pipeline on this machine",
-                "  agent-telemetry install-hooks           point Claude Code's hooks at the collector",
-                "  agent-telemetry alerts --follow         watch security alerts as they are raised",
-                "  agent-telemetry session ID              one session as a timeline",
-                "  agent-telemetry verify ID               check a session's audit trail"})
+        footer = {"", "Examples:", "  agent-telemetry up                the whole pipeline on this machine",
+                "  agent-telemetry install-hooks     point Claude Code's hooks at the collector",
+                "  agent-telemetry alerts --follow   watch security alerts as they are raised",
+                "  agent-telemetry session ID        one session as a timeline",
+                "  agent-telemetry verify ID         check a session's audit trail"})
 public final class AgentTelemetry {
     public static void main(String[] args) {
         System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.agenttelemetry");

@@ -1,6 +1,10 @@
 package dev.agenttelemetry.launcher;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,5 +26,22 @@ class HelpTextTest {
         assertThat(help.out().replaceAll("\\s+", " "))
                 .contains("latency at a fixed rate and throughput at saturation, side by side with the same producer")
                 .contains("load in 10 s slices until the JIT compiler takes under a tenth of a core");
+    }
+
+    @Test
+    void examplesFitEightyColumnsSoTheyAreNeverBrokenAndStayCopyable() {
+        List<String> tooLong = new ArrayList<>();
+        collectLongFooterLines(AgentTelemetry.commandLine(), tooLong);
+
+        assertThat(tooLong).isEmpty();
+    }
+
+    private static void collectLongFooterLines(CommandLine command, List<String> tooLong) {
+        for (String line : command.getCommandSpec().usageMessage().footer()) {
+            if (line.length() > 80) {
+                tooLong.add(command.getCommandSpec().qualifiedName() + ": " + line);
+            }
+        }
+        command.getSubcommands().values().forEach(sub -> collectLongFooterLines(sub, tooLong));
     }
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
         description = {"Runs only the collector (the hook endpoint).",
                 "Runs only the collector (the hook endpoint) against an existing Kafka and schema registry,",
                 "e.g. one collector per developer machine feeding a shared cluster. It does not create topics."},
-        footer = {"", "Example:", "  agent-telemetry collector --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
+        footer = {"", "Example:", "  agent-telemetry collector --bootstrap-servers kafka:9092 \\",
+                "      --schema-registry-url http://registry:8081"})
 public final class CollectorCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

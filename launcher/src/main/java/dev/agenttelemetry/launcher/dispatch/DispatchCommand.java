@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "The configuration file format is in the README (Alerts to people). ${env:NAME} values come from the environment.",
                 "Exit codes: 0 stopped, 1 Kafka unreachable, 2 invalid configuration."},
         footer = {"", "Examples:", "  agent-telemetry dispatch --config dispatch.yaml --check",
-                "  SLACK_WEBHOOK_URL=https://hooks.slack.com/services/... agent-telemetry dispatch --config dispatch.yaml"})
+                "  SLACK_WEBHOOK_URL=https://hooks.slack.com/services/... \\",
+                "      agent-telemetry dispatch --config dispatch.yaml"})
 public final class DispatchCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

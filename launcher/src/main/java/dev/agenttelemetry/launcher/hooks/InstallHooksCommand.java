@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
                 "Adds agent-telemetry's hooks for every hook event to a Claude Code settings.json, keeping the",
                 "hooks already there. Running it again changes nothing; uninstall-hooks removes only ours."},
         footer = {"", "Examples:", "  agent-telemetry install-hooks --dry-run", "  agent-telemetry install-hooks --project ~/code/shop",
-                "  agent-telemetry install-hooks --url http://10.0.0.5:4180/v1/hooks --token-env AGENT_TELEMETRY_TOKEN"})
+                "  agent-telemetry install-hooks --url http://10.0.0.5:4180/v1/hooks \\",
+                "      --token-env AGENT_TELEMETRY_TOKEN"})
 public final class InstallHooksCommand implements Callable<Integer> {
     @Mixin
     HooksOptions options;

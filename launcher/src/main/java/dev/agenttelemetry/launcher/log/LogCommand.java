@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
                 "Exit codes: 0 listed (also when nothing matched), 1 Kafka or Loki unreachable, 2 usage."},
         footer = {"", "Examples:", "  agent-telemetry log --tail 20",
                 "  agent-telemetry log --since 2h --tool Bash --status failure",
-                "  agent-telemetry log --date 2026-11-23 --keyword migrate --format json | jq .command",
+                "  agent-telemetry log --date 2026-11-23 --keyword migrate --format json \\",
+                "      | jq .command",
                 "  agent-telemetry log --date-range 2026-11-16..2026-11-22 --format summary"})
 public final class LogCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);

@@ -14,10 +14,10 @@ import java.util.concurrent.Callable;
 @Command(name = "rules", mixinStandardHelpOptions = true,
         subcommands = {RulesCommand.Validate.class, RulesTestCommand.class, RulesCommand.Defaults.class, RulesCommand.ListRules.class},
         description = "Security rules: validate a rule file, test rules offline on captured events, print the defaults.",
-        footer = {"", "Examples:", "  agent-telemetry rules defaults > rules.yaml        start from the shipped rules",
-                "  agent-telemetry rules validate rules.yaml          check it (errors name their line)",
+        footer = {"", "Examples:", "  agent-telemetry rules defaults > rules.yaml   start from the shipped rules",
+                "  agent-telemetry rules validate rules.yaml     check it (errors name lines)",
                 "  agent-telemetry rules test --rules rules.yaml --events captured.jsonl",
-                "", "Run the pipeline with them: agent-telemetry up --set analytics.rules.file=rules.yaml"})
+                "", "Run the pipeline with them:", "  agent-telemetry up --set analytics.rules.file=rules.yaml"})
 public final class RulesCommand {
 
     @Command(name = "validate", mixinStandardHelpOptions = true,

@@ -38,7 +38,8 @@ import java.util.concurrent.Callable;
                 "received_at are spaced one second apart. Exit code 0 when the file was read (whatever fired), 1 when",
                 "some lines could not be read, 2 when the rule file is invalid."},
         footer = {"", "Examples:", "  agent-telemetry rules test --events captured.jsonl",
-                "  agent-telemetry rules test --rules rules.yaml --events captured.jsonl --json | jq 'select(.rules != [])'"})
+                "  agent-telemetry rules test --rules rules.yaml --events captured.jsonl --json \\",
+                "      | jq 'select(.rules != [])'"})
 public final class RulesTestCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
                 "commands for your cluster's administrators; with --apply it creates the ACLs as the admin principal",
                 "(admin.kafka.username and admin.kafka.password). `up` on the embedded broker does this by itself."},
         footer = {"", "Examples:", "  agent-telemetry acls --bootstrap-servers kafka:9093 > acls.sh",
-                "  AGENT_TELEMETRY_ADMIN_KAFKA_PASSWORD=... agent-telemetry acls --apply --bootstrap-servers kafka:9093"})
+                "  AGENT_TELEMETRY_ADMIN_KAFKA_PASSWORD=... \\",
+                "      agent-telemetry acls --apply --bootstrap-servers kafka:9093"})
 public final class AclsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

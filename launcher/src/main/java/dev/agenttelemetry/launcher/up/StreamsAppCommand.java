@@ -56,7 +56,8 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
     @Command(name = "enricher", mixinStandardHelpOptions = true,
             description = {"Runs only the enricher (raw hooks -> masked, enriched events) against an existing Kafka and registry.",
                     "Instances with the same enricher.application.id share the raw topic's partitions."},
-            footer = {"", "Example:", "  agent-telemetry enricher --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
+            footer = {"", "Example:", "  agent-telemetry enricher --bootstrap-servers kafka:9092 \\",
+                    "      --schema-registry-url http://registry:8081"})
     public static final class Enricher extends StreamsAppCommand {
         @Override
         String name() {
@@ -72,7 +73,8 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
     @Command(name = "analytics", mixinStandardHelpOptions = true,
             description = {"Runs only the analytics app (events -> alerts and session activity) against an existing Kafka and registry.",
                     "Instances with the same analytics.application.id share the events topic's partitions."},
-            footer = {"", "Example:", "  agent-telemetry analytics --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
+            footer = {"", "Example:", "  agent-telemetry analytics --bootstrap-servers kafka:9092 \\",
+                    "      --schema-registry-url http://registry:8081"})
     public static final class Analytics extends StreamsAppCommand {
         @Override
         String name() {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
                 "Loki sink when --loki-url is set. Ctrl+C stops it; running it again resumes with the same data."},
         footer = {"", "Examples:", "  agent-telemetry up",
                 "  agent-telemetry up --loki-url http://127.0.0.1:3100",
-                "  agent-telemetry up --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081"})
+                "  agent-telemetry up --bootstrap-servers kafka:9092 \\",
+                "      --schema-registry-url http://registry:8081"})
 public final class UpCommand implements Callable<Integer> {
     /** The line `up` prints once everything runs; its group is the collector's URL (scripts and tests wait for it). */
     public static final Pattern READY_LINE = Pattern.compile("hooks post to (http://\\S+)/v1/hooks");
