@@ -100,7 +100,7 @@ public final class CollectorBenchmark implements Callable<Integer> {
                  KafkaSender<HookEnvelope> producer = KafkaSender.create(KafkaAccess.plaintext(broker.bootstrapServers()), topics.raw(), producerProperties,
                          HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli())) {
                 URI hooks = URI.create(collector.url() + "/v1/hooks");
-                JitWarmup.Result warmup = JitWarmup.run(Duration.ofSeconds(warmupSecs), () -> {
+                JitWarmup.Result warmup = JitWarmup.run(Duration.ofSeconds(warmupSecs), JitWarmup.thisJvm(), () -> {
                     ProducerLoad.run(producer, envelopes, 0, Duration.ofSeconds(5));
                     HttpLoad.run(hooks, payloads, connections, 0, Duration.ofSeconds(5));
                 });

@@ -20,7 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +54,9 @@ import java.util.concurrent.atomic.AtomicLong;
                 "Streams topology over the same raw records; and the resident memory of the pipeline's JVM (now and at peak)."},
         footer = {"", "Example:", "  agent-telemetry bench pipeline --rate 1000 --duration 20"})
 public final class PipelineBenchmark implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "1000", description = "Hooks per second in the latency run (default: ${DEFAULT-VALUE}).")
@@ -59,8 +65,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", defaultValue = "20", description = "Seconds of each run (default: ${DEFAULT-VALUE}).")
     int duration;
 
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "30",
-            description = "Seconds of unmeasured hooks at the rate first, then until their backlog is processed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "180",
+            description = {"Longest unmeasured warm-up: hooks at the rate in 10 s slices until the pipeline JVM's JIT compiler takes under",
+                    "a tenth of a core, then until their backlog is processed; 0 for none (default: ${DEFAULT-VALUE})."})
     int warmup;
 
     @Option(names = "--jvm-options", paramLabel = "OPTIONS", defaultValue = UpProcess.DEFAULT_JVM_OPTIONS,
@@ -73,6 +80,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (warmup < 0 || duration < 1 || rate < 1) {
+            spec.commandLine().getErr().println("error: --warmup must be 0 or more, and --duration and --rate at least 1");
+            return 2;
+        }
         Path dir = Files.createTempDirectory("agent-telemetry-bench-");
         try (FakeLoki loki = FakeLoki.start()) {
             BenchEnvironment.progress("starting the pipeline: agent-telemetry up in a JVM of its own (" + jvmOptions + ")");
@@ -81,8 +92,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 String kafka = pipeline.bootstrapServers();
                 PipelineSettings settings = pipeline.settings();
                 TopicCatalog topics = TopicCatalog.of(settings.topics(), new SchemaRegistryClient(pipeline.registryUrl()));
-                BenchEnvironment.progress("warm-up: " + rate + " hooks/s for " + warmup + " s");
-                HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(2_000, false), 16, rate, Duration.ofSeconds(warmup));
+                // Alerting hooks too (in sessions of their own), so the alert paths are compiled before the measured run.
+                List<byte[]> warmupBodies = bodies(2_000, "warmup-");
+                JitWarmup.Result warmed = JitWarmup.run(Duration.ofSeconds(warmup), pipeline::compileSeconds,
+                        () -> HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), warmupBodies, 16, rate, Duration.ofSeconds(10)));
                 // A JVM fresh from start-up compiles for a minute and falls behind; measure from a processed backlog, not a growing one.
                 BenchEnvironment.progress("waiting until the enricher and the analytics app have processed the warm-up hooks");
                 long drainStart = System.nanoTime();
@@ -91,11 +104,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     Thread.sleep(500); // nothing announces a commit: poll the committed offsets, up to the 3-minute bound
                 }
                 double drained = (System.nanoTime() - drainStart) / 1e9;
+                OptionalDouble compiledBefore = pipeline.compileSeconds();
+                long latencyStart = System.nanoTime();
                 Latency latency = latency(pipeline, topics, loki, settings, admin);
+                String compiling = jitShare(compiledBefore, pipeline.compileSeconds(), System.nanoTime() - latencyStart);
                 long rssAtRate = pipeline.residentBytes();
                 BenchEnvironment.progress("saturation: as fast as the collector takes hooks, " + duration + " s");
                 long eventsBefore = endOffsets(admin, settings.topics().events().name());
-                HttpLoad.Result load = HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(20_000, false), 32, 0,
+                HttpLoad.Result load = HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(20_000, null), 32, 0,
                         Duration.ofSeconds(duration));
                 long accepted = load.ok();
                 long start = System.nanoTime() - load.elapsed().toNanos();
@@ -111,8 +127,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
                 System.out.println("Pipeline benchmark: agent-telemetry up (embedded KRaft broker and registry, collector, enricher, analytics "
                         + "(exactly-once), Connect worker with the Loki sink to a stand-in) in its own JVM (" + jvmOptions + "); load from this JVM");
-                System.out.printf("warm-up: %d s at %,d hooks/s, its backlog processed %.1f s after; backlog when the measured load stopped: "
-                        + "%,d records%n", warmup, rate, drained, latency.backlogAtEnd());
+                System.out.printf("%s, at %,d hooks/s; its backlog processed %.1f s after; backlog when the measured load stopped: "
+                        + "%,d records%n", warmed, rate, drained, latency.backlogAtEnd());
+                System.out.println("the pipeline JVM's JIT compiler during the run at the rate: " + compiling);
                 System.out.printf("hook -> alert at %,d hooks/s (%d alerts): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", rate,
                         latency.alert().getTotalCount(), latency.alert().getValueAtPercentile(50) / 1000.0,
                         latency.alert().getValueAtPercentile(99) / 1000.0, latency.alert().getMaxValue() / 1000.0);
@@ -128,6 +145,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
             BenchEnvironment.delete(dir);
         }
         return 0;
+    }
+
+    /** The share of a core the pipeline JVM spent compiling over a run, so a run that competed with the JIT says so. */
+    private static String jitShare(OptionalDouble before, OptionalDouble after, long runNanos) {
+        if (before.isEmpty() || after.isEmpty()) {
+            return "unknown (jcmd could not read its counters)";
+        }
+        return String.format("%.0f %% of a core", 100 * (after.getAsDouble() - before.getAsDouble()) / (runNanos / 1e9));
     }
 
     private Map<String, String> upSettings(FakeLoki loki) {
@@ -187,7 +212,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
             Thread load = new Thread(() -> {
                 try {
-                    HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(rate * duration, true), 16, rate, Duration.ofSeconds(duration));
+                    HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(rate * duration, "latency-"), 16, rate, Duration.ofSeconds(duration));
                     backlogAtEnd.set(backlog(admin, settings));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -220,12 +245,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /** Hook payloads; with {@code alerting}, one in 20 is `rm -rf /` in a session of its own (named latency-N). */
-    private static List<byte[]> bodies(int count, boolean alerting) {
+    /** Hook bodies; with {@code alertingSessions}, one in 20 a {@code rm -rf /} in a session of its own named with that prefix. */
+    private static List<byte[]> bodies(int count, String alertingSessions) {
         List<byte[]> payloads = Payloads.generate(Math.min(count, 2_000), 100, 23);
         List<byte[]> bodies = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            if (alerting && i % 20 == 0) {
-                bodies.add(("{\"session_id\":\"latency-" + i + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\",\"tool_name\":\"Bash\","
+            if (alertingSessions != null && i % 20 == 0) {
+                bodies.add(("{\"session_id\":\"" + alertingSessions + i + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\",\"tool_name\":\"Bash\","
                         + "\"tool_use_id\":\"toolu_lat_" + i + "\",\"tool_input\":{\"command\":\"rm -rf /\"}}").getBytes(StandardCharsets.UTF_8));
             } else {
                 bodies.add(payloads.get(i % payloads.size()));

@@ -13,8 +13,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** {@code agent-telemetry up} in a JVM of its own, on free local ports, its output in {@code up.log} of its data directory. */
@@ -94,6 +96,29 @@ final class UpProcess implements AutoCloseable {
             }
         }
         throw new IOException(field + " missing from /proc/" + process.pid() + "/status");
+    }
+
+    /**
+     * Seconds the JVM's JIT compiler has spent compiling so far, from its performance counters (read with the
+     * {@code jcmd} next to this JVM's {@code java}); empty when they cannot be read.
+     */
+    OptionalDouble compileSeconds() throws InterruptedException {
+        Path jcmd = ProcessHandle.current().info().command().map(java -> Path.of(java).resolveSibling("jcmd")).orElse(Path.of("jcmd"));
+        try {
+            Process counters = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "PerfCounter.print").redirectErrorStream(true).start();
+            String printed = new String(counters.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!counters.waitFor(10, TimeUnit.SECONDS) || counters.exitValue() != 0) {
+                return OptionalDouble.empty();
+            }
+            Matcher ticks = Pattern.compile("(?m)^java\\.ci\\.totalTime=(\\d+)$").matcher(printed);
+            Matcher frequency = Pattern.compile("(?m)^sun\\.os\\.hrt\\.frequency=(\\d+)$").matcher(printed);
+            if (!ticks.find() || !frequency.find()) {
+                return OptionalDouble.empty();
+            }
+            return OptionalDouble.of(Double.parseDouble(ticks.group(1)) / Double.parseDouble(frequency.group(1)));
+        } catch (IOException e) {
+            return OptionalDouble.empty(); // no jcmd: a JRE without the JDK's tools
+        }
     }
 
     /** Stops it as Ctrl+C would, so it shuts down cleanly. */

@@ -13,7 +13,8 @@ class BenchOptionsTest {
             "enricher --rounds 0 | --rounds must be at least 1",
             "analytics --rounds -1 | --rounds must be at least 1",
             "collector --warmup -1 | --warmup must be 0 or more",
-            "collector --connections 0 | --connections at least 1"})
+            "collector --connections 0 | --connections at least 1",
+            "pipeline --warmup -5 | --warmup must be 0 or more"})
     void refusesOptionsThatCannotWork(String arguments, String message) {
         Cli.Run run = Cli.run(("bench " + arguments).split(" "));
         assertThat(run.exitCode()).isEqualTo(2);
