@@ -98,6 +98,9 @@ final class UpProcess implements AutoCloseable {
         throw new IOException(field + " missing from /proc/" + process.pid() + "/status");
     }
 
+    private static final Pattern COMPILE_TICKS = Pattern.compile("(?m)^java\\.ci\\.totalTime=(\\d+)$");
+    private static final Pattern TICKS_PER_SECOND = Pattern.compile("(?m)^sun\\.os\\.hrt\\.frequency=(\\d+)$");
+
     /**
      * Seconds the JVM's JIT compiler has spent compiling so far, from its performance counters (read with the
      * {@code jcmd} next to this JVM's {@code java}); empty when they cannot be read.
@@ -110,8 +113,8 @@ final class UpProcess implements AutoCloseable {
             if (!counters.waitFor(10, TimeUnit.SECONDS) || counters.exitValue() != 0) {
                 return OptionalDouble.empty();
             }
-            Matcher ticks = Pattern.compile("(?m)^java\\.ci\\.totalTime=(\\d+)$").matcher(printed);
-            Matcher frequency = Pattern.compile("(?m)^sun\\.os\\.hrt\\.frequency=(\\d+)$").matcher(printed);
+            Matcher ticks = COMPILE_TICKS.matcher(printed);
+            Matcher frequency = TICKS_PER_SECOND.matcher(printed);
             if (!ticks.find() || !frequency.find()) {
                 return OptionalDouble.empty();
             }

@@ -62,7 +62,6 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
         Output out = OUTPUT.get();
         try {
             out.startRecord(id);
-            out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
             writers.computeIfAbsent(schema, s -> writerFor(data)).write(data, out.encoder);
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
@@ -80,7 +79,7 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
 
         private byte[] bytes = new byte[INITIAL];
         private int size;
-        private BinaryEncoder encoder;
+        private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(this, null); // unbuffered: writes straight into bytes
 
         void startRecord(int schemaId) {
             size = 0;
