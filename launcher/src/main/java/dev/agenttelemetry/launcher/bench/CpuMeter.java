@@ -43,6 +43,11 @@ final class CpuMeter {
         return new CpuMeter(underTest);
     }
 
+    /** CPU time this whole process has used so far. */
+    static long processCpuNanos() {
+        return OS.getProcessCpuTime();
+    }
+
     /** @param loadNanos the CPU time the load generator reported for the run */
     Split stop(long loadNanos) {
         long process = OS.getProcessCpuTime() - processStart;

@@ -105,9 +105,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 }
                 double drained = (System.nanoTime() - drainStart) / 1e9;
                 OptionalDouble compiledBefore = pipeline.compileSeconds();
+                OptionalDouble cpuBefore = pipeline.cpuSeconds();
+                double benchCpuBefore = CpuMeter.processCpuNanos() / 1e9;
                 long latencyStart = System.nanoTime();
                 Latency latency = latency(pipeline, topics, loki, settings, admin);
-                String compiling = jitShare(compiledBefore, pipeline.compileSeconds(), System.nanoTime() - latencyStart);
+                long latencyNanos = System.nanoTime() - latencyStart;
+                String compiling = jitShare(compiledBefore, pipeline.compileSeconds(), latencyNanos);
+                String cpu = cpuShares(cpuBefore, pipeline.cpuSeconds(), CpuMeter.processCpuNanos() / 1e9 - benchCpuBefore, latencyNanos);
                 long rssAtRate = pipeline.residentBytes();
                 BenchEnvironment.progress("saturation: as fast as the collector takes hooks, " + duration + " s");
                 long eventsBefore = endOffsets(admin, settings.topics().events().name());
@@ -129,6 +133,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         + "(exactly-once), Connect worker with the Loki sink to a stand-in) in its own JVM (" + jvmOptions + "); load from this JVM");
                 System.out.printf("%s, at %,d hooks/s; its backlog processed %.1f s after; backlog when the measured load stopped: "
                         + "%,d records%n", warmed, rate, drained, latency.backlogAtEnd());
+                System.out.println("CPU during the run at the rate: " + cpu);
                 System.out.println("the pipeline JVM's JIT compiler during the run at the rate: " + compiling);
                 System.out.printf("hook -> alert at %,d hooks/s (%d alerts): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", rate,
                         latency.alert().getTotalCount(), latency.alert().getValueAtPercentile(50) / 1000.0,
@@ -153,6 +158,21 @@ public final class PipelineBenchmark implements Callable<Integer> {
             return "unknown (jcmd could not read its counters)";
         }
         return String.format("%.0f %% of a core", 100 * (after.getAsDouble() - before.getAsDouble()) / (runNanos / 1e9));
+    }
+
+    /**
+     * How much of the 2 cores each JVM took over a run at the fixed rate, and the pipeline's CPU per hook: a figure
+     * that says whether the machine had room, steadier on a noisy VM than latency.
+     */
+    private String cpuShares(OptionalDouble before, OptionalDouble after, double benchSeconds, long runNanos) {
+        double seconds = runNanos / 1e9;
+        String bench = String.format("this JVM (load, stand-in, alert consumer) %.0f %% of a core", 100 * benchSeconds / seconds);
+        if (before.isEmpty() || after.isEmpty()) {
+            return "pipeline JVM unknown (the OS does not report its CPU time); " + bench;
+        }
+        double pipelineSeconds = after.getAsDouble() - before.getAsDouble();
+        return String.format("pipeline JVM %.0f %% of a core (%.0f µs per hook); %s", 100 * pipelineSeconds / seconds,
+                1e6 * pipelineSeconds / (rate * seconds), bench);
     }
 
     private Map<String, String> upSettings(FakeLoki loki) {

@@ -98,6 +98,11 @@ final class UpProcess implements AutoCloseable {
         throw new IOException(field + " missing from /proc/" + process.pid() + "/status");
     }
 
+    /** CPU time the JVM has used so far, all its threads; empty where the OS does not say. */
+    OptionalDouble cpuSeconds() {
+        return process.info().totalCpuDuration().map(cpu -> OptionalDouble.of(cpu.toNanos() / 1e9)).orElse(OptionalDouble.empty());
+    }
+
     private static final Pattern COMPILE_TICKS = Pattern.compile("(?m)^java\\.ci\\.totalTime=(\\d+)$");
     private static final Pattern TICKS_PER_SECOND = Pattern.compile("(?m)^sun\\.os\\.hrt\\.frequency=(\\d+)$");
 

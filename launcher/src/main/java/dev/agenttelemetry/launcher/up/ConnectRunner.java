@@ -53,6 +53,10 @@ public final class ConnectRunner implements AutoCloseable {
         worker.put("plugin.discovery", "service_load");
         // The Streams applications write transactionally: never forward records of aborted transactions.
         worker.put("consumer.isolation.level", "read_committed");
+        // One push to Loki per fetch: wait for 64 KB or 200 ms so a push carries more than a few entries
+        // (200 ms is a tenth of the 2 s hook -> Loki target).
+        worker.put("consumer.fetch.min.bytes", "65536");
+        worker.put("consumer.fetch.max.wait.ms", "200");
         Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(worker);
 
         Map<String, String> connector = new HashMap<>();
