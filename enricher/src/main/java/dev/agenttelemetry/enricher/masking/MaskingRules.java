@@ -27,8 +27,8 @@ final class MaskingRules {
     private static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
     private static final String[] VENDOR_HINTS = {"pscale_", "sntry", "shpat_", "shpca_", "shppa_", "shpss_", "xkeysib-", "lin_api_",
             "lin_oauth_", "pul-", "rubygems_", "_v1_", "flwseck", "flwpubk", "ezak", "eztk", "atatt3", "figd_", "glc_", "glsa_", "hvs.", "hvb.",
-            "ops_", "pplx-", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "cmvmd", "fio-u-", "nfp_", "mlsn.",
-            "frb_", "lob_", "eyjrijoi", "sgp_", "scalingo_", "tfp_", "dckr_oat_", "ntn_", "hrku-", "sha256~", "key-"};
+            "ops_", "pplx-", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "fio-u-", "nfp_", "mlsn.",
+            "frb_", "lob_", "eyjrijoi", "scalingo_", "tfp_", "dckr_oat_", "ntn_", "hrku-", "sha256~", "key-"};
 
     /** A provider token: its format is known, so only fillers ({@code ghp_xxxx...}, {@code ...EXAMPLE}) are let through. */
     private static MaskingRule token(String kind, String regex) {
@@ -70,11 +70,14 @@ final class MaskingRules {
                         .at(0, "bundle_"),
                 MaskingRule.group("vendor_token", "(?i)sonar[_.\\-]?(?:login|token)[\"'`]?[ \t]*(?::{0,3}=|:|=>)[ \t]*[\"'`]?([A-Za-z0-9_]{40})\\b").at(0, "sonar"),
                 MaskingRule.group("vendor_token", "(?i)\\bsumo(?:logic)?[_.\\-]\\w*[\"'`]?[ \t]*(?::{0,3}=|:|=>)[ \t]*[\"'`]?(su[A-Za-z0-9]{12})\\b").at(0, "sumo"),
-                token("vendor_token", "(?<![+/])\\b(?:pscale_(?:tkn|oauth|pw)_|sntry[su]_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
+                token("vendor_token", "(?<![+/])\\b(?:pscale_(?:tkn|oauth|pw)_|sntrys_|shp(?:at|ca|pa|ss)_|xkeysib-|lin_(?:api|oauth)_|pul-|rubygems_"
                         + "|do[por]_v1_|FLWSECK(?:_TEST)?-|FLWPUBK(?:_TEST)?-|EZ[AT]K|ATATT3|figd_|glc_|glsa_|hv[sb]\\.|ops_|pplx-"
-                        + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi[a-f0-9]|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|cmVmd|fio-u-|nfp_"
-                        + "|mlsn\\.|frb_|lob_(?:live|test)_|eyJrIjoi|sgp_|scalingo_|tfp_|dckr_oat_|ntn_|HRKU-|sha256~)"
+                        + "|dp\\.(?:pt|st|ct|scim|audit)\\.|phc_|dapi[a-f0-9]|dt0[a-z]\\d{2}\\.|fo1_|PMAK-|pnu_|sl\\.|CLOJARS_|fio-u-|nfp_"
+                        + "|mlsn\\.|frb_|lob_(?:live|test)_|eyJrIjoi|scalingo_|tfp_|dckr_oat_|ntn_|HRKU-|sha256~)"
                         + "[A-Za-z0-9_\\-+/=.]{12,}|\\bkey-[0-9a-f]{32}\\b").at(3, VENDOR_HINTS), // "do[por]_v1_" starts 3 before its hint
+                // Formats with an exact length or alphabet: a longer, shorter or non-hex look-alike is not one of them.
+                token("vendor_token", "\\b(?:sntryu_[a-f0-9]{64}|cmVmd[A-Za-z0-9]{59}|sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40})\\b")
+                        .at(0, "sntryu_", "cmvmd", "sgp_"),
                 token("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").at(0, "eyj"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)\\s*[:=]\\s*"
                         + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"']?([^\\s\"',;]{6,})", MaskingRules::notPlaceholder).at(2, "authorization", "api-key", "auth-token", "private-token"),

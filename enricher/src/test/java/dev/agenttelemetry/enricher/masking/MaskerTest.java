@@ -44,6 +44,9 @@ class MaskerTest {
             "square_token | SQUARE=sq0csp-rKSpujtz\\6HErd2EDO1sJYCsxQgZhx0ou7 | 6HErd2EDO1sJYCsxQgZhx0ou7",
             "facebook_token | GET /me?access_token=1308742762612587%7CrhoK1cbv0DOU_RTX_87O4MkX7AI | rhoK1cbv0DOU_RTX_87O4MkX7AI",
             "vendor_token | export BUNDLE_ENTERPRISE__CONTRIBSYS__COM=cafebabe:deadbeef | cafebabe:deadbeef",
+            "vendor_token | sentry-cli --auth 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 | 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",
+            "vendor_token | src login sgp_0123456789abcdef_d45b6c86aBb0F2Cee943902dbaDBCFCFDD1dA089 | sgp_0123456789abcdef_d45b6c86aBb0F2Cee943902dbaDBCFCFDD1dA089",
+            "vendor_token | jf config cmVmd5iuki52vwlonhq7x4sn8zfxzzyomwqkii1q83r1pzzfeutdcgbe4qoqlgeh | cmVmd5iuki52vwlonhq7x4sn8zfxzzyomwqkii1q83r1pzzfeutdcgbe4qoqlgeh",
     })
     void masksWithATypeHint(String kind, String text, String secret) {
         String masked = masker.mask(text).text();
@@ -61,7 +64,10 @@ class MaskerTest {
             "GITHUB_API_KEY=\nDYNATRACE_API_KEY=", "Authentication-Results: 5h.ca.iphmx.com", "const keyStr = \"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\"",
             "credentialsId: 'jenkins-deploy-key-2024'", "public_key = \"9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit\"",
             "<UserSecretsId>79a3edd0-2092-40a2-a04d-dcb46d5ca9ed</UserSecretsId>", "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
-            "doc.Security.KeySize = PdfEncryptionKeySize.Key128Bit;", "pub const X509_pubkey_st = struct_X509_pubkey_st;"})
+            "doc.Security.KeySize = PdfEncryptionKeySize.Key128Bit;", "pub const X509_pubkey_st = struct_X509_pubkey_st;",
+            // exact formats: one hex digit too many, a non-hex letter, five characters short
+            "sntryu_97c871f72130093b6ce27b9d725320ab3eb20ec6245c69b76a505e78b732896b7", "sgp_local_d45b6G86aBb0F2Cee943902dbaDBCFCFDD1dA089",
+            "ref = \"cmVmdulf9w2fs7128ph7nz2rqht0xgq3xtg2hsw5km9dywvcwr3o3b\""})
     void leavesEverydayTextAndPlaceholdersAlone(String text) {
         assertThat(masker.mask(text).text()).isEqualTo(text);
     }
