@@ -16,7 +16,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
@@ -36,7 +35,7 @@ import java.time.Duration;
  *   events topic (AgentEvent)
  *     -> rules (state per session: windows, thresholds, suppression)  -> alerts topic   (SecurityAlert)
  *     -> sweeper (wall clock: closing counts of suppressed alerts)      -> alerts topic
- *     -> 1-minute tumbling windows, each once when it closes             -> sessions topic (SessionActivity, window_kind=minute)
+ *     -> 1-minute tumbling windows                                     -> sessions topic (SessionActivity, window_kind=minute)
  *     -> session windows (inactivity gap) -> risk score vs user history -> sessions topic (window_kind=session)
  * </pre>
  */
@@ -68,10 +67,7 @@ public final class AnalyticsTopology {
 
         KGroupedStream<String, Evaluated> bySession = evaluated.groupByKey(Grouped.<String, Evaluated>as("by-session").withKeySerde(events.keySerde()));
 
-        // Each minute once, final, when stream time passes its end and grace: per-minute panels sum a minute's
-        // records, which updates at every commit would count many times (and they doubled the sessions topic).
         bySession.windowedBy(TimeWindows.ofSizeAndGrace(ACTIVITY_WINDOW, ACTIVITY_GRACE))
-                .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(SessionActivityAggregator::empty, SessionActivityAggregator::add, Named.as("activity-per-minute"),
                         Materialized.<String, SessionActivity, WindowStore<Bytes, byte[]>>as("session-activity-per-minute")
                                 .withKeySerde(sessions.keySerde()).withValueSerde(sessions.valueSerde()))
