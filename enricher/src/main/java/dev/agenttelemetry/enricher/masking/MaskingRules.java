@@ -25,7 +25,7 @@ final class MaskingRules {
     private static final String NOT_AFTER_PUBLIC_OR_ID = "(?<!(?i:pub(?:lic)?[_\\-.]?(?:key|token)|id)(?:[\"'`]?[ \t]{0,3}[:=][ \t]{0,3}[\"'`]?|>))";
 
     private static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
-    private static final String[] VENDOR_HINTS = {"pscale_", "sntry", "shpat_", "shpca_", "shppa_", "shpss_", "xkeysib-", "lin_api_",
+    private static final String[] VENDOR_HINTS = {"pscale_", "sntrys_", "shpat_", "shpca_", "shppa_", "shpss_", "xkeysib-", "lin_api_",
             "lin_oauth_", "pul-", "rubygems_", "_v1_", "flwseck", "flwpubk", "ezak", "eztk", "atatt3", "figd_", "glc_", "glsa_", "hvs.", "hvb.",
             "ops_", "pplx-", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "fio-u-", "nfp_", "mlsn.",
             "frb_", "lob_", "eyjrijoi", "scalingo_", "tfp_", "dckr_oat_", "ntn_", "hrku-", "sha256~", "key-"};

@@ -154,10 +154,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     /** The share of a core the pipeline JVM spent compiling over a run, so a run that competed with the JIT says so. */
     private static String jitShare(OptionalDouble before, OptionalDouble after, long runNanos) {
-        if (before.isEmpty() || after.isEmpty()) {
-            return "unknown (jcmd could not read its counters)";
-        }
-        return String.format("%.0f %% of a core", 100 * (after.getAsDouble() - before.getAsDouble()) / (runNanos / 1e9));
+        OptionalDouble cores = coresUsed(before, after, runNanos);
+        return cores.isEmpty() ? "unknown (jcmd could not read its counters)" : String.format("%.0f %% of a core", 100 * cores.getAsDouble());
     }
 
     /**
@@ -165,14 +163,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
      * that says whether the machine had room, steadier on a noisy VM than latency.
      */
     private String cpuShares(OptionalDouble before, OptionalDouble after, double benchSeconds, long runNanos) {
-        double seconds = runNanos / 1e9;
-        String bench = String.format("this JVM (load, stand-in, alert consumer) %.0f %% of a core", 100 * benchSeconds / seconds);
-        if (before.isEmpty() || after.isEmpty()) {
+        String bench = String.format("this JVM (load, stand-in, alert consumer) %.0f %% of a core", 100 * benchSeconds / (runNanos / 1e9));
+        OptionalDouble cores = coresUsed(before, after, runNanos);
+        if (cores.isEmpty()) {
             return "pipeline JVM unknown (the OS does not report its CPU time); " + bench;
         }
-        double pipelineSeconds = after.getAsDouble() - before.getAsDouble();
-        return String.format("pipeline JVM %.0f %% of a core (%.0f µs per hook); %s", 100 * pipelineSeconds / seconds,
-                1e6 * pipelineSeconds / (rate * seconds), bench);
+        return String.format("pipeline JVM %.0f %% of a core (%.0f µs per hook); %s", 100 * cores.getAsDouble(), 1e6 * cores.getAsDouble() / rate, bench);
+    }
+
+    /** Cores' worth of a clock read in seconds before and after a run (CPU or compile time); empty if either read failed. */
+    private static OptionalDouble coresUsed(OptionalDouble before, OptionalDouble after, long runNanos) {
+        return before.isPresent() && after.isPresent()
+                ? OptionalDouble.of((after.getAsDouble() - before.getAsDouble()) / (runNanos / 1e9)) : OptionalDouble.empty();
     }
 
     private Map<String, String> upSettings(FakeLoki loki) {
@@ -264,7 +266,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return new Latency(alertLatency, lokiLatency, backlogAtEnd.get());
     }
 
-    /** Hook payloads; with {@code alerting}, one in 20 is `rm -rf /` in a session of its own (named latency-N). */
     /** Hook bodies; with {@code alertingSessions}, one in 20 a {@code rm -rf /} in a session of its own named with that prefix. */
     private static List<byte[]> bodies(int count, String alertingSessions) {
         List<byte[]> payloads = Payloads.generate(Math.min(count, 2_000), 100, 23);
