@@ -114,6 +114,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("num.partitions", "1");
         // Room for the largest hook payloads (Write/Edit responses of ~800 KB) plus framing.
         props.put("message.max.bytes", Integer.toString(4 * 1024 * 1024));
+        // The log cleaner's offset map is one heap buffer, 128 MB by default: a quarter of `up`'s heap, held for
+        // good. 16 MB holds ~600,000 keys per cleaning pass, far more than one machine's compacted topics get
+        // between passes (a larger backlog is cleaned in several passes).
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         props.putAll(settings.overrides());
 
         format(logDir, props, settings.security());
