@@ -41,31 +41,37 @@ public final class HookEventEnricher {
     public AgentEvent enrich(HookEnvelope envelope) {
         MaskCounter counter = new MaskCounter();
         ObjectNode payload = parse(envelope.getPayload());
-        String maskedPayload;
-        String toolName = payload == null ? null : text(payload, "tool_name");
+        String maskedPayload = null;
         ContentDetails content = null;
         PromptDetails prompt = null;
         if (payload == null) {
             // Not JSON (a producer other than our collector): keep it only as masked text.
             maskedPayload = JSON.createObjectNode().put("unparsed", counter.mask(envelope.getPayload())).toString();
             payload = JSON.createObjectNode();
-        } else {
-            ObjectNode kept = payload.deepCopy();
-            content = ContentDigest.strip(toolName, kept).orElse(null);
-            if (kept.path("prompt").isTextual()) {
-                prompt = PromptDetailsReader.read(kept.path("prompt").asText(), masker, promptPreviewChars);
-                kept.put("prompt", prompt.getPreview()); // only the masked preview is kept
+        }
+        // What path context needs is read before masking rewrites the tree in place (it classifies the real paths);
+        // the fields shown on the event are read from the masked tree afterwards, so no string is masked twice.
+        String toolName = text(payload, "tool_name");
+        String toolUseId = text(payload, "tool_use_id");
+        JsonNode rawInput = payload.path("tool_input");
+        String subagentType = text(rawInput, "subagent_type");
+        String projectRoot = PathContext.projectRoot(envelope.getCwd(), envelope.getGitRoot());
+        List<PathContext.Touched> touched = PathContext.touched(projectRoot, envelope.getCwd(),
+                Arrays.asList(text(rawInput, "file_path"), text(rawInput, "notebook_path"), text(rawInput, "path")), text(rawInput, "command"));
+        if (maskedPayload == null) {
+            content = ContentDigest.strip(toolName, payload).orElse(null);
+            if (payload.path("prompt").isTextual()) {
+                prompt = PromptDetailsReader.read(payload.path("prompt").asText(), masker, promptPreviewChars);
+                payload.put("prompt", prompt.getPreview()); // only the masked preview is kept
             }
-            maskedPayload = maskTree(kept, counter).toString();
+            maskedPayload = maskTree(payload, counter).toString();
         }
         JsonNode input = payload.path("tool_input");
-        String projectRoot = PathContext.projectRoot(envelope.getCwd(), envelope.getGitRoot());
         List<PathRef> paths = new ArrayList<>();
         boolean outside = false;
-        for (PathContext.Touched touched : PathContext.touched(projectRoot, envelope.getCwd(),
-                Arrays.asList(text(input, "file_path"), text(input, "notebook_path"), text(input, "path")), text(input, "command"))) {
-            paths.add(new PathRef(counter.mask(touched.path()), touched.pathClass()));
-            outside |= touched.pathClass() != PathClass.inside_project;
+        for (PathContext.Touched path : touched) {
+            paths.add(new PathRef(counter.mask(path.path()), path.pathClass()));
+            outside |= path.pathClass() != PathClass.inside_project;
         }
         return AgentEvent.newBuilder()
                 .setEventId(envelope.getEventId())
@@ -75,19 +81,19 @@ public final class HookEventEnricher {
                 .setHookEventName(envelope.getHookEventName())
                 .setEventType(EventClassifier.classify(envelope.getHookEventName(), toolName))
                 .setToolName(toolName)
-                .setToolUseId(text(payload, "tool_use_id"))
+                .setToolUseId(toolUseId)
                 .setCwd(counter.mask(envelope.getCwd()))
                 .setProjectRoot(counter.mask(projectRoot))
                 .setProjectName(projectRoot == null ? null : lastElement(projectRoot))
                 .setPaths(paths)
                 .setOutsideProjectScope(outside)
-                .setCommand(counter.mask(text(input, "command")))
-                .setFilePath(counter.mask(firstText(input, "file_path", "notebook_path", "path")))
-                .setDescription(counter.mask(text(input, "description")))
-                .setPattern(counter.mask(text(input, "pattern")))
-                .setUrl(counter.mask(text(input, "url")))
-                .setQuery(counter.mask(text(input, "query")))
-                .setSubagentType(text(input, "subagent_type"))
+                .setCommand(text(input, "command"))
+                .setFilePath(firstText(input, "file_path", "notebook_path", "path"))
+                .setDescription(text(input, "description"))
+                .setPattern(text(input, "pattern"))
+                .setUrl(text(input, "url"))
+                .setQuery(text(input, "query"))
+                .setSubagentType(subagentType)
                 .setMcpServer(mcpPart(toolName, 0))
                 .setMcpTool(mcpPart(toolName, 1))
                 .setPayload(maskedPayload)
