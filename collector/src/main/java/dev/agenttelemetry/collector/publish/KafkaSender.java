@@ -42,7 +42,10 @@ public final class KafkaSender<V> implements AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "agent-telemetry-collector-" + topic.name());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        // lz4, not zstd: with one hook per batch at moderate rates, zstd's per-batch set-up dominates. Measured by
+        // `bench collector` in one session: saturation 22.3k hooks/s with lz4 against 12.5k with zstd, 50 against
+        // 106 µs of the collector's CPU per hook.
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // The agent waits for our answer, and we answer after the ack: never hold a record back for batching
         // (measured here: p50 1.9 ms with 0 against 2.6 ms with 1). Under load, batches still form while a
         // request is in flight.
