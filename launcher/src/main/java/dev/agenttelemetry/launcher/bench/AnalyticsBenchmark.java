@@ -114,7 +114,9 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
                     }
                 }
             }
-            System.out.println("Analytics benchmark: embedded KRaft broker, exactly_once_v2, commit.interval.ms=100, 1 stream thread, "
+            System.out.println("Analytics benchmark: embedded KRaft broker, exactly_once_v2, commit.interval.ms="
+                    + config.streamsProperties().get("commit.interval.ms") + ", " + config.streamsProperties().getOrDefault("num.stream.threads", "1")
+                    + " stream thread(s), "
                     + events + " events, " + config.rules().rules().size() + " rules, round " + rounds + " of " + rounds
                     + (streamsSettings.isEmpty() ? "" : ", Streams settings " + streamsSettings));
             System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,

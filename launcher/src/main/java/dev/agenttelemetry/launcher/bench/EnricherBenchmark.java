@@ -98,7 +98,8 @@ public final class EnricherBenchmark implements Callable<Integer> {
                         new HookEventEnricher(masker, config.promptPreviewChars()), config.chainTtl(), config.pairingGap()), enricherProps, kafka, events);
                 BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, enricher %,.0f events/s", round, passRate, enrichRate));
             }
-            System.out.println("Enricher benchmark: embedded KRaft broker, exactly_once_v2, 1 stream thread, " + events + " envelopes ("
+            System.out.println("Enricher benchmark: embedded KRaft broker, exactly_once_v2, "
+                    + config.streamsProperties().getOrDefault("num.stream.threads", "1") + " stream thread(s), " + events + " envelopes ("
                     + Payloads.describe(payloads) + "), round " + rounds + " of " + rounds
                     + (streamsSettings.isEmpty() ? "" : ", Streams settings " + streamsSettings));
             System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,
