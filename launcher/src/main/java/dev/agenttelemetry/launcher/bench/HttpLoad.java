@@ -141,12 +141,12 @@ final class HttpLoad {
         pacer.start();
     }
 
-    /** Fixed rate: release every request that is due by now, to an idle connection or to the backlog. */
+    /**
+     * Fixed rate: release every request that is due by now, to an idle connection or to the backlog. Requests due
+     * before the end are released even when the event loop runs this late, so a run sends exactly rate × duration.
+     */
     private void releaseDue() {
-        long now = System.nanoTime();
-        if (now >= endNanos) {
-            return;
-        }
+        long now = Math.min(System.nanoTime(), endNanos - 1);
         long due = (now - startNanos) * rate / 1_000_000_000L + 1; // request i is due at start + i/rate, the first at once
         for (; issued < due; issued++) {
             long dueAt = startNanos + (long) (issued * 1e9 / rate);
