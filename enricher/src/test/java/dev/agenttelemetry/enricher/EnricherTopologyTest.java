@@ -3,6 +3,8 @@ package dev.agenttelemetry.enricher;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.avro.PathClass;
+import dev.agenttelemetry.avro.PathRef;
 import dev.agenttelemetry.enricher.masking.Masker;
 import dev.agenttelemetry.schemas.registry.InMemorySchemaRegistry;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class EnricherTopologyTest {
     private TopologyTestDriver driver;
@@ -70,6 +73,21 @@ class EnricherTopologyTest {
                 .contains("call the api");
         assertThat(event.getMaskedValues()).isGreaterThanOrEqualTo(4);
         assertThat(events.isEmpty()).isTrue();
+    }
+
+    @Test
+    void classifiesPathsBeforeMaskingAndCountsEachMaskedValueOnce() {
+        String payload = """
+                {"tool_name":"Bash","tool_use_id":"toolu_9","tool_input":{"command":"cat /home/alice/shop/.env && echo AKIA2OGYBAH6STMMNXNN"}}""";
+        raw.pipeInput("s1", hook("PreToolUse", "/home/alice/shop", payload));
+
+        AgentEvent event = events.readValue();
+        assertThat(event.getCommand()).isEqualTo("cat ~/shop/.env && echo [MASKED:aws_access_key]");
+        assertThat(event.getPaths()).extracting(PathRef::getPath, PathRef::getClass$)
+                .containsExactly(tuple("~/shop/.env", PathClass.inside_project));
+        // The command's home directory and key (once, though the command is both in the payload and on the event),
+        // then the cwd, the project root and the touched path: five.
+        assertThat(event.getMaskedValues()).isEqualTo(5);
     }
 
     @Test
