@@ -40,15 +40,8 @@ public final class HookEventEnricher {
 
     public AgentEvent enrich(HookEnvelope envelope) {
         MaskCounter counter = new MaskCounter();
-        ObjectNode payload = parse(envelope.getPayload());
-        String maskedPayload = null;
-        ContentDetails content = null;
-        PromptDetails prompt = null;
-        if (payload == null) {
-            // Not JSON (a producer other than our collector): keep it only as masked text.
-            maskedPayload = JSON.createObjectNode().put("unparsed", counter.mask(envelope.getPayload())).toString();
-            payload = JSON.createObjectNode();
-        }
+        ObjectNode parsed = parse(envelope.getPayload());
+        ObjectNode payload = parsed != null ? parsed : JSON.createObjectNode();
         // What path context needs is read before masking rewrites the tree in place (it classifies the real paths);
         // the fields shown on the event are read from the masked tree afterwards, so no string is masked twice.
         String toolName = text(payload, "tool_name");
@@ -58,7 +51,13 @@ public final class HookEventEnricher {
         String projectRoot = PathContext.projectRoot(envelope.getCwd(), envelope.getGitRoot());
         List<PathContext.Touched> touched = PathContext.touched(projectRoot, envelope.getCwd(),
                 Arrays.asList(text(rawInput, "file_path"), text(rawInput, "notebook_path"), text(rawInput, "path")), text(rawInput, "command"));
-        if (maskedPayload == null) {
+        String maskedPayload;
+        ContentDetails content = null;
+        PromptDetails prompt = null;
+        if (parsed == null) {
+            // Not JSON (a producer other than our collector): keep it only as masked text.
+            maskedPayload = JSON.createObjectNode().put("unparsed", counter.mask(envelope.getPayload())).toString();
+        } else {
             content = ContentDigest.strip(toolName, payload).orElse(null);
             if (payload.path("prompt").isTextual()) {
                 prompt = PromptDetailsReader.read(payload.path("prompt").asText(), masker, promptPreviewChars);
