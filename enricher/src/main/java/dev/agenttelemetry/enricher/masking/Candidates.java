@@ -79,6 +79,9 @@ record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) 
             Ints starts = new Ints();
             int scanned = 0; // windows overlap: each character is looked at once
             for (long occurrence : occurrences) {
+                if (keyOfLongerWord(text, occurrence)) {
+                    continue;
+                }
                 int from = Math.max(scanned, start(occurrence) - BEFORE_HINT);
                 int to = Math.min(text.length(), end(occurrence) + AFTER_HINT);
                 int limit = Math.min(text.length(), to + MAX_TOKEN);
@@ -101,6 +104,16 @@ record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) 
             }
             return starts.sorted();
         });
+    }
+
+    /** "key" going on as another word ({@code MaxKeyframeDistance}, {@code keyboard}) is no key word; "keys" and "apiKeyValue" are. */
+    private static boolean keyOfLongerWord(String text, long occurrence) {
+        int end = end(occurrence);
+        if (end - start(occurrence) != 3 || end == text.length() || !text.regionMatches(true, start(occurrence), "key", 0, 3)) {
+            return false;
+        }
+        char next = text.charAt(end);
+        return next >= 'a' && next <= 'z' && next != 's';
     }
 
     /** Wherever a scan of the text says (for rules with no literal to look for, such as card numbers). */

@@ -47,6 +47,8 @@ class MaskerTest {
             "vendor_token | sentry-cli --auth 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 | 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",
             "vendor_token | src login sgp_0123456789abcdef_d45b6c86aBb0F2Cee943902dbaDBCFCFDD1dA089 | sgp_0123456789abcdef_d45b6c86aBb0F2Cee943902dbaDBCFCFDD1dA089",
             "vendor_token | jf config cmVmd5iuki52vwlonhq7x4sn8zfxzzyomwqkii1q83r1pzzfeutdcgbe4qoqlgeh | cmVmd5iuki52vwlonhq7x4sn8zfxzzyomwqkii1q83r1pzzfeutdcgbe4qoqlgeh",
+            "high_entropy | signing KeyMaterial q8Zr2LmX0vB7nT4kW9sYc3Hd | q8Zr2LmX0vB7nT4kW9sYc3Hd",
+            "high_entropy | the keys: q8Zr2LmX0vB7nT4kW9sYc3Hd | q8Zr2LmX0vB7nT4kW9sYc3Hd",
     })
     void masksWithATypeHint(String kind, String text, String secret) {
         String masked = masker.mask(text).text();
@@ -67,7 +69,9 @@ class MaskerTest {
             "doc.Security.KeySize = PdfEncryptionKeySize.Key128Bit;", "pub const X509_pubkey_st = struct_X509_pubkey_st;",
             // exact formats: one hex digit too many, a non-hex letter, five characters short
             "sntryu_97c871f72130093b6ce27b9d725320ab3eb20ec6245c69b76a505e78b732896b7", "sgp_local_d45b6G86aBb0F2Cee943902dbaDBCFCFDD1dA089",
-            "ref = \"cmVmdulf9w2fs7128ph7nz2rqht0xgq3xtg2hsw5km9dywvcwr3o3b\""})
+            "ref = \"cmVmdulf9w2fs7128ph7nz2rqht0xgq3xtg2hsw5km9dywvcwr3o3b\"",
+            // "Key" as the start of another word is no key word
+            "AVEncVideoMaxKeyframeDistance, \"2987123a-ba93-4704-b489-ec1e5f25292c\""})
     void leavesEverydayTextAndPlaceholdersAlone(String text) {
         assertThat(masker.mask(text).text()).isEqualTo(text);
     }

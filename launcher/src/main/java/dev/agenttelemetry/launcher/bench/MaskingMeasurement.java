@@ -40,7 +40,7 @@ public final class MaskingMeasurement implements Callable<Integer> {
             description = "Directory with secrets.jsonl and benign-commands.jsonl (default: ${DEFAULT-VALUE}).")
     Path corpora;
 
-    @Option(names = "--show-misses", paramLabel = "N", defaultValue = "0", description = "Print up to N missed secret rules with an example each.")
+    @Option(names = "--show-misses", paramLabel = "N", defaultValue = "0", description = "Print up to N missed secret rules with an example each, and up to N changed look-alikes.")
     int showMisses;
 
     @Override
@@ -61,6 +61,7 @@ public final class MaskingMeasurement implements Callable<Integer> {
         int lookAlikesChanged = 0;
         Map<String, Integer> missedByRule = new TreeMap<>();
         Map<String, String> missedExample = new TreeMap<>();
+        List<String> changedLookAlikes = new ArrayList<>();
         for (String line : Files.readAllLines(secretsFile, StandardCharsets.UTF_8)) {
             JsonNode row = JSON.readTree(line);
             String text = row.path("text").asText();
@@ -79,7 +80,10 @@ public final class MaskingMeasurement implements Callable<Integer> {
                 }
             } else {
                 lookAlikes++;
-                lookAlikesChanged += masked.equals(text) ? 0 : 1;
+                if (!masked.equals(text)) {
+                    lookAlikesChanged++;
+                    changedLookAlikes.add(row.path("rule_id").asText() + "  " + masked.replace("\n", "\\n"));
+                }
             }
         }
         Masker withoutPersonalData = Masker.create(new Masker.Settings(Set.of("email", "home_dir"), Map.of(), Set.of()));
@@ -112,6 +116,8 @@ public final class MaskingMeasurement implements Callable<Integer> {
             out.println("Missed, by rule:");
             missedByRule.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(showMisses)
                     .forEach(e -> out.println("  " + e.getValue() + "  " + e.getKey() + "  e.g. " + missedExample.get(e.getKey()).replace("\n", "\\n")));
+            out.println("Look-alikes changed (rule the corpus names, then the masked text):");
+            changedLookAlikes.stream().sorted().limit(showMisses).forEach(c -> out.println("  " + c));
         }
         return 0;
     }
