@@ -1,6 +1,5 @@
 package dev.agenttelemetry.sink.loki.push;
 
-import java.nio.charset.StandardCharsets;
 import java.util.SortedMap;
 
 /**
@@ -11,9 +10,19 @@ public record LokiEntry(SortedMap<String, String> labels, long timestampNanos, S
 
     /** Bytes this entry adds to an uncompressed push request (line, metadata and a little framing). */
     public int approximateBytes() {
-        int bytes = line.getBytes(StandardCharsets.UTF_8).length + 24;
+        int bytes = utf8Length(line) + 24;
         for (var entry : metadata.entrySet()) {
-            bytes += entry.getKey().length() + entry.getValue().getBytes(StandardCharsets.UTF_8).length + 8;
+            bytes += entry.getKey().length() + utf8Length(entry.getValue()) + 8;
+        }
+        return bytes;
+    }
+
+    /** The UTF-8 length of a string, counted without encoding it (lines run to kilobytes, thousands a second). */
+    static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 2 + 2
         }
         return bytes;
     }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import org.xerial.snappy.Snappy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,46 +20,72 @@ import java.util.SortedMap;
  */
 public enum PushEncoding {
     PROTOBUF("application/x-protobuf") {
+        // logproto field numbers: PushRequest.streams = 1; StreamAdapter.labels = 1, .entries = 2;
+        // EntryAdapter.timestamp = 1, .line = 2, .structuredMetadata = 3; Timestamp.seconds = 1, .nanos = 2;
+        // LabelPairAdapter.name = 1, .value = 2. Sizes are computed first, so the request is written in one pass
+        // into one array (no buffer per entry: the sink pushes thousands of entries a second).
         @Override
         byte[] encode(SortedMap<String, String> labels, List<LokiEntry> entries) {
+            String streamLabels = prometheusLabels(labels);
+            int[] entrySizes = new int[entries.size()];
+            int streamSize = CodedOutputStream.computeStringSize(1, streamLabels);
+            for (int i = 0; i < entrySizes.length; i++) {
+                entrySizes[i] = entrySize(entries.get(i));
+                streamSize += delimitedSize(2, entrySizes[i]);
+            }
+            byte[] request = new byte[delimitedSize(1, streamSize)];
+            CodedOutputStream out = CodedOutputStream.newInstance(request);
             try {
-                ByteArrayOutputStream stream = new ByteArrayOutputStream();
-                CodedOutputStream out = CodedOutputStream.newInstance(stream);
-                out.writeString(1, prometheusLabels(labels)); // StreamAdapter.labels
-                for (LokiEntry entry : entries) {
-                    out.writeByteArray(2, entryBytes(entry)); // StreamAdapter.entries
+                writeLengthPrefix(out, 1, streamSize);
+                out.writeString(1, streamLabels);
+                for (int i = 0; i < entrySizes.length; i++) {
+                    LokiEntry entry = entries.get(i);
+                    writeLengthPrefix(out, 2, entrySizes[i]);
+                    writeLengthPrefix(out, 1, timestampSize(entry));
+                    out.writeInt64(1, seconds(entry));
+                    out.writeInt32(2, nanos(entry));
+                    out.writeString(2, entry.line());
+                    for (Map.Entry<String, String> pair : entry.metadata().entrySet()) {
+                        writeLengthPrefix(out, 3, CodedOutputStream.computeStringSize(1, pair.getKey()) + CodedOutputStream.computeStringSize(2, pair.getValue()));
+                        out.writeString(1, pair.getKey());
+                        out.writeString(2, pair.getValue());
+                    }
                 }
-                out.flush();
-                ByteArrayOutputStream request = new ByteArrayOutputStream(stream.size() + 8);
-                CodedOutputStream requestOut = CodedOutputStream.newInstance(request);
-                requestOut.writeByteArray(1, stream.toByteArray()); // PushRequest.streams
-                requestOut.flush();
-                return Snappy.compress(request.toByteArray());
+                out.checkNoSpaceLeft();
+                return Snappy.compress(request);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
-        private byte[] entryBytes(LokiEntry entry) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(entry.line().length() + 64);
-            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-            ByteArrayOutputStream timestamp = new ByteArrayOutputStream(16);
-            CodedOutputStream ts = CodedOutputStream.newInstance(timestamp);
-            ts.writeInt64(1, Math.floorDiv(entry.timestampNanos(), 1_000_000_000L)); // google.protobuf.Timestamp.seconds
-            ts.writeInt32(2, (int) Math.floorMod(entry.timestampNanos(), 1_000_000_000L)); // .nanos
-            ts.flush();
-            out.writeByteArray(1, timestamp.toByteArray()); // EntryAdapter.timestamp
-            out.writeString(2, entry.line()); // EntryAdapter.line
+        private static int entrySize(LokiEntry entry) {
+            int size = delimitedSize(1, timestampSize(entry)) + CodedOutputStream.computeStringSize(2, entry.line());
             for (Map.Entry<String, String> pair : entry.metadata().entrySet()) {
-                ByteArrayOutputStream label = new ByteArrayOutputStream();
-                CodedOutputStream labelOut = CodedOutputStream.newInstance(label);
-                labelOut.writeString(1, pair.getKey());
-                labelOut.writeString(2, pair.getValue());
-                labelOut.flush();
-                out.writeByteArray(3, label.toByteArray()); // EntryAdapter.structuredMetadata
+                size += delimitedSize(3, CodedOutputStream.computeStringSize(1, pair.getKey()) + CodedOutputStream.computeStringSize(2, pair.getValue()));
             }
-            out.flush();
-            return bytes.toByteArray();
+            return size;
+        }
+
+        private static int timestampSize(LokiEntry entry) {
+            return CodedOutputStream.computeInt64Size(1, seconds(entry)) + CodedOutputStream.computeInt32Size(2, nanos(entry));
+        }
+
+        private static long seconds(LokiEntry entry) {
+            return Math.floorDiv(entry.timestampNanos(), 1_000_000_000L);
+        }
+
+        private static int nanos(LokiEntry entry) {
+            return (int) Math.floorMod(entry.timestampNanos(), 1_000_000_000L);
+        }
+
+        /** Bytes of a length-delimited field (tag, length, then a message of {@code size} bytes). */
+        private static int delimitedSize(int field, int size) {
+            return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        }
+
+        private static void writeLengthPrefix(CodedOutputStream out, int field, int size) throws IOException {
+            out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(size);
         }
     },
     JSON("application/json") {

@@ -108,10 +108,10 @@ public final class RecordToEntry {
 
     /** The line, or its start with a marker saying how much was cut, within Loki's line limit. */
     static String limitLine(String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_LINE_BYTES) {
-            return line;
+        if (line.length() <= MAX_LINE_BYTES / 3 || LokiEntry.utf8Length(line) <= MAX_LINE_BYTES) {
+            return line; // three bytes at most per UTF-16 unit: short lines need no count
         }
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         String marker = "…[truncated " + bytes.length + " bytes to fit Loki's 256 KB line limit]";
         int keep = MAX_LINE_BYTES - marker.getBytes(StandardCharsets.UTF_8).length;
         while (keep > 0 && (bytes[keep] & 0xC0) == 0x80) {
@@ -130,7 +130,7 @@ public final class RecordToEntry {
     }
 
     static String toJson(Object record) {
-        StringWriter out = new StringWriter();
+        StringWriter out = new StringWriter(4096); // most lines fit: no growing copies
         try (JsonGenerator generator = JSON.createGenerator(out)) {
             write(generator, record);
         } catch (IOException e) {

@@ -41,6 +41,13 @@ class RecordToEntryTest {
     }
 
     @Test
+    void countsUtf8BytesAsTheEncoderWrites() {
+        for (String text : List.of("", "rm -rf /", "café ñ", "日本語のパス", "emoji 🚀 and 𝄞", "\u0000\u007f\u0080\u07ff\u0800\uffff")) {
+            assertThat(LokiEntry.utf8Length(text)).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
+
+    @Test
     void cutsLinesOnCharacterBoundaries() {
         String line = "é".repeat(200_000); // 2 bytes each
         String limited = RecordToEntry.limitLine(line);
