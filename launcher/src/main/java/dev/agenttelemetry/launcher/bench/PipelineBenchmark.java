@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -139,7 +141,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 System.out.println("CPU during the run at the rate: " + cpu);
                 System.out.println("the pipeline JVM's JIT compiler during the run at the rate: " + compiling);
                 printLatency("hook -> event", latency.event(), "enriched events, read committed");
+                printLatency("event -> alert", latency.analyticsHop(), "alerts, from their enriched event seen here");
                 printLatency("hook -> alert", latency.alert(), "alerts");
+                System.out.println("seconds of the run with an alert over 500 ms (from " + latency.start() + "): "
+                        + (latency.slowSeconds().isEmpty() ? "none" : String.join(", ", latency.slowSeconds())));
                 printLatency("hook -> Loki ", latency.loki(), "entries");
                 System.out.printf("saturation: collector accepted %,.0f hooks/s; hook -> enriched event %,.0f events/s; pass-through topology "
                         + "%,.0f records/s%n", load.perSecond(), endToEnd, passThrough);
@@ -188,8 +193,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return settings;
     }
 
-    /** Hook to enriched event (the enricher's hop), to alert (both hops) and to Loki, for the alerting hooks. */
-    private record Latency(Histogram event, Histogram alert, Histogram loki, long backlogAtEnd) {
+    /**
+     * Hook to enriched event (the enricher's hop), enriched event to alert (the analytics app's), hook to alert (both)
+     * and to Loki, for the alerting hooks; and when the slow alerts came (second of the run, count), to set beside a GC log.
+     */
+    private record Latency(Histogram event, Histogram analyticsHop, Histogram alert, Histogram loki, Instant start, List<String> slowSeconds,
+                           long backlogAtEnd) {
     }
 
     /** Records the enricher and the analytics app have not processed yet (their input topics past their commits). */
@@ -202,7 +211,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private Latency latency(UpProcess pipeline, TopicCatalog topics, FakeLoki loki, PipelineSettings settings, Admin admin) throws Exception {
         BenchEnvironment.progress("latency: " + rate + " hooks/s for " + duration + " s");
         Histogram eventLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        Histogram analyticsHop = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram alertLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        // second of the run -> slowest hook -> event, event -> alert, hook -> alert, hook -> Loki (Loki's from its watcher thread)
+        Map<Long, long[]> worstBySecond = new ConcurrentSkipListMap<>();
+        AtomicLong loadStart = new AtomicLong(System.currentTimeMillis());
         Histogram lokiLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         AtomicBoolean loading = new AtomicBoolean(true);
         Set<String> seenInLoki = new HashSet<>();
@@ -217,6 +230,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         try {
                             long received = JSON.readTree(entry.line()).path("received_at").asLong();
                             lokiLatency.recordValue(Math.max(1, (now - received) * 1000));
+                            long[] worst = worstBySecond.computeIfAbsent((received - loadStart.get()) / 1000, second -> new long[4]);
+                            worst[3] = Math.max(worst[3], now - received);
                         } catch (Exception e) {
                             throw new IllegalStateException("unreadable line in Loki", e);
                         }
@@ -255,26 +270,37 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     throw new IllegalStateException("cannot read the applications' backlog", e);
                 }
             });
+            loadStart.set(System.currentTimeMillis());
             load.start();
             long expected = (long) rate * duration / 20;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration + 60L);
             Set<String> alerted = new HashSet<>();
-            Set<String> enriched = new HashSet<>();
+            Map<String, Long> enrichedAt = new HashMap<>();
             Deserializer<AgentEvent> eventDecoder = topics.events().valueSerde().deserializer();
             while ((load.isAlive() || alertLatency.getTotalCount() < expected) && System.nanoTime() < deadline) {
                 // Both consumers in turn, each waiting at most 5 ms: the figures' resolution.
                 for (ConsumerRecord<String, byte[]> record : events.poll(Duration.ofMillis(5))) {
-                    if (record.key().startsWith("latency-") && enriched.add(record.key())) {
+                    if (record.key().startsWith("latency-") && !enrichedAt.containsKey(record.key())) {
                         long now = System.currentTimeMillis();
+                        enrichedAt.put(record.key(), now);
                         AgentEvent event = eventDecoder.deserialize(record.topic(), record.value());
-                        eventLatency.recordValue(Math.max(1, (now - event.getReceivedAt().toEpochMilli()) * 1000));
+                        long millis = now - event.getReceivedAt().toEpochMilli();
+                        eventLatency.recordValue(Math.max(1, millis * 1000));
+                        long[] worst = worstBySecond.computeIfAbsent((event.getReceivedAt().toEpochMilli() - loadStart.get()) / 1000, second -> new long[4]);
+                        worst[0] = Math.max(worst[0], millis);
                     }
                 }
                 for (ConsumerRecord<String, SecurityAlert> record : consumer.poll(Duration.ofMillis(5))) {
                     long now = System.currentTimeMillis();
                     SecurityAlert alert = record.value();
                     if (record.key().startsWith("latency-") && alert.getRuleId().equals("destructive_command") && alerted.add(record.key())) {
-                        alertLatency.recordValue(Math.max(1, (now - alert.getFirstSeen().toEpochMilli()) * 1000));
+                        long millis = now - alert.getFirstSeen().toEpochMilli();
+                        long hop = now - enrichedAt.getOrDefault(record.key(), now);
+                        alertLatency.recordValue(Math.max(1, millis * 1000));
+                        analyticsHop.recordValue(Math.max(1, hop * 1000));
+                        long[] worst = worstBySecond.computeIfAbsent((alert.getFirstSeen().toEpochMilli() - loadStart.get()) / 1000, second -> new long[4]);
+                        worst[1] = Math.max(worst[1], hop);
+                        worst[2] = Math.max(worst[2], millis);
                     }
                 }
             }
@@ -286,7 +312,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         loading.set(false);
         lokiWatcher.join(5_000);
-        return new Latency(eventLatency, alertLatency, lokiLatency, backlogAtEnd.get());
+        List<String> slowSeconds = worstBySecond.entrySet().stream().filter(e -> e.getValue()[2] > 500)
+                .map(e -> String.format("%ds: %d+%d=%d ms (Loki %d)", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3])).toList();
+        return new Latency(eventLatency, analyticsHop, alertLatency, lokiLatency, Instant.ofEpochMilli(loadStart.get()), slowSeconds, backlogAtEnd.get());
     }
 
     /** Hook bodies; with {@code alertingSessions}, one in 20 a {@code rm -rf /} in a session of its own named with that prefix. */
