@@ -45,6 +45,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 /**
  * {@code agent-telemetry bench pipeline}: the whole pipeline end to end, hook to alert and hook to Loki, then at
@@ -63,6 +65,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
     CommandSpec spec;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Seconds at the fixed rate before the timed run, to leave the transient after the drained warm-up out of the figures. */
+    static final int LEAD_IN_SECONDS = 10;
+    /** Session id prefix of the timed alerting hooks (a number follows: the hook's index in the run). */
+    private static final String LATENCY_SESSIONS = "latency-";
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "1000", description = "Hooks per second in the latency run (default: ${DEFAULT-VALUE}).")
     int rate;
@@ -143,7 +149,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 printLatency("hook -> event", latency.event(), "enriched events, read committed");
                 printLatency("event -> alert", latency.analyticsHop(), "alerts, from their enriched event seen here");
                 printLatency("hook -> alert", latency.alert(), "alerts");
-                System.out.println("seconds of the run with an alert over 500 ms (from " + latency.start() + "): "
+                System.out.println("seconds with an alert over 500 ms, worst hook -> event + event -> alert = hook -> alert (0 s: the timed run's start, "
+                        + latency.start() + "; negative: the lead-in): "
                         + (latency.slowSeconds().isEmpty() ? "none" : String.join(", ", latency.slowSeconds())));
                 printLatency("hook -> Loki ", latency.loki(), "entries");
                 System.out.printf("saturation: collector accepted %,.0f hooks/s; hook -> enriched event %,.0f events/s; pass-through topology "
@@ -207,9 +214,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 + ConsumerLag.of(admin, AnalyticsConfig.DEFAULT_APPLICATION_ID, settings.topics().events().name());
     }
 
-    /** Hooks at the fixed rate; each destructive one timed to its enriched event and its alert (read committed) and to its event in Loki. */
+    /**
+     * Hooks at the fixed rate; each destructive one timed to its enriched event and its alert (read committed) and to its event in Loki.
+     * The first {@value #LEAD_IN_SECONDS} s are not timed: after the warm-up's backlog is drained the pipeline has idled for
+     * seconds, and the first seconds back at the rate are a transient of their own (listed with negative seconds).
+     */
     private Latency latency(UpProcess pipeline, TopicCatalog topics, FakeLoki loki, PipelineSettings settings, Admin admin) throws Exception {
-        BenchEnvironment.progress("latency: " + rate + " hooks/s for " + duration + " s");
+        BenchEnvironment.progress("latency: " + rate + " hooks/s for " + LEAD_IN_SECONDS + " s (not timed), then " + duration + " s");
+        int firstTimed = rate * LEAD_IN_SECONDS;
+        Predicate<String> timed = session -> Integer.parseInt(session.substring(LATENCY_SESSIONS.length())) >= firstTimed;
         Histogram eventLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram analyticsHop = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram alertLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
@@ -226,11 +239,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 long now = System.currentTimeMillis();
                 for (FakeLoki.Entry entry : entries) {
                     String session = entry.metadata().getOrDefault("session_id", "");
-                    if (session.startsWith("latency-") && "event".equals(entry.labels().get("kind")) && seenInLoki.add(session)) {
+                    if (session.startsWith(LATENCY_SESSIONS) && "event".equals(entry.labels().get("kind")) && seenInLoki.add(session)) {
                         try {
                             long received = JSON.readTree(entry.line()).path("received_at").asLong();
-                            lokiLatency.recordValue(Math.max(1, (now - received) * 1000));
-                            long[] worst = worstBySecond.computeIfAbsent((received - loadStart.get()) / 1000, second -> new long[4]);
+                            if (timed.test(session)) {
+                                lokiLatency.recordValue(Math.max(1, (now - received) * 1000));
+                            }
+                            long[] worst = worstBySecond.computeIfAbsent(Math.floorDiv(received - loadStart.get(), 1000) - LEAD_IN_SECONDS, second -> new long[4]);
                             worst[3] = Math.max(worst[3], now - received);
                         } catch (Exception e) {
                             throw new IllegalStateException("unreadable line in Loki", e);
@@ -262,7 +277,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
             Thread load = new Thread(() -> {
                 try {
-                    HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(rate * duration, "latency-"), 16, rate, Duration.ofSeconds(duration));
+                    HttpLoad.run(URI.create(pipeline.collectorUrl() + "/v1/hooks"), bodies(rate * (LEAD_IN_SECONDS + duration), LATENCY_SESSIONS), 16, rate,
+                            Duration.ofSeconds(LEAD_IN_SECONDS + duration));
                     backlogAtEnd.set(backlog(admin, settings));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -272,7 +288,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             });
             loadStart.set(System.currentTimeMillis());
             load.start();
-            long expected = (long) rate * duration / 20;
+            long expected = IntStream.range(firstTimed, rate * (LEAD_IN_SECONDS + duration)).filter(i -> i % 20 == 0).count();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration + 60L);
             Set<String> alerted = new HashSet<>();
             Map<String, Long> enrichedAt = new HashMap<>();
@@ -280,25 +296,31 @@ public final class PipelineBenchmark implements Callable<Integer> {
             while ((load.isAlive() || alertLatency.getTotalCount() < expected) && System.nanoTime() < deadline) {
                 // Both consumers in turn, each waiting at most 5 ms: the figures' resolution.
                 for (ConsumerRecord<String, byte[]> record : events.poll(Duration.ofMillis(5))) {
-                    if (record.key().startsWith("latency-") && !enrichedAt.containsKey(record.key())) {
+                    if (record.key().startsWith(LATENCY_SESSIONS) && !enrichedAt.containsKey(record.key())) {
                         long now = System.currentTimeMillis();
                         enrichedAt.put(record.key(), now);
                         AgentEvent event = eventDecoder.deserialize(record.topic(), record.value());
                         long millis = now - event.getReceivedAt().toEpochMilli();
-                        eventLatency.recordValue(Math.max(1, millis * 1000));
-                        long[] worst = worstBySecond.computeIfAbsent((event.getReceivedAt().toEpochMilli() - loadStart.get()) / 1000, second -> new long[4]);
+                        if (timed.test(record.key())) {
+                            eventLatency.recordValue(Math.max(1, millis * 1000));
+                        }
+                        long[] worst = worstBySecond.computeIfAbsent(Math.floorDiv(event.getReceivedAt().toEpochMilli() - loadStart.get(), 1000) - LEAD_IN_SECONDS,
+                                second -> new long[4]);
                         worst[0] = Math.max(worst[0], millis);
                     }
                 }
                 for (ConsumerRecord<String, SecurityAlert> record : consumer.poll(Duration.ofMillis(5))) {
                     long now = System.currentTimeMillis();
                     SecurityAlert alert = record.value();
-                    if (record.key().startsWith("latency-") && alert.getRuleId().equals("destructive_command") && alerted.add(record.key())) {
+                    if (record.key().startsWith(LATENCY_SESSIONS) && alert.getRuleId().equals("destructive_command") && alerted.add(record.key())) {
                         long millis = now - alert.getFirstSeen().toEpochMilli();
                         long hop = now - enrichedAt.getOrDefault(record.key(), now);
-                        alertLatency.recordValue(Math.max(1, millis * 1000));
-                        analyticsHop.recordValue(Math.max(1, hop * 1000));
-                        long[] worst = worstBySecond.computeIfAbsent((alert.getFirstSeen().toEpochMilli() - loadStart.get()) / 1000, second -> new long[4]);
+                        if (timed.test(record.key())) {
+                            alertLatency.recordValue(Math.max(1, millis * 1000));
+                            analyticsHop.recordValue(Math.max(1, hop * 1000));
+                        }
+                        long[] worst = worstBySecond.computeIfAbsent(Math.floorDiv(alert.getFirstSeen().toEpochMilli() - loadStart.get(), 1000) - LEAD_IN_SECONDS,
+                                second -> new long[4]);
                         worst[1] = Math.max(worst[1], hop);
                         worst[2] = Math.max(worst[2], millis);
                     }
@@ -314,7 +336,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         lokiWatcher.join(5_000);
         List<String> slowSeconds = worstBySecond.entrySet().stream().filter(e -> e.getValue()[2] > 500)
                 .map(e -> String.format("%ds: %d+%d=%d ms (Loki %d)", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3])).toList();
-        return new Latency(eventLatency, analyticsHop, alertLatency, lokiLatency, Instant.ofEpochMilli(loadStart.get()), slowSeconds, backlogAtEnd.get());
+        return new Latency(eventLatency, analyticsHop, alertLatency, lokiLatency, Instant.ofEpochMilli(loadStart.get() + 1000L * LEAD_IN_SECONDS), slowSeconds, backlogAtEnd.get());
     }
 
     /** Hook bodies; with {@code alertingSessions}, one in 20 a {@code rm -rf /} in a session of its own named with that prefix. */
