@@ -45,6 +45,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
@@ -202,7 +203,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     /**
      * Hook to enriched event (the enricher's hop), enriched event to alert (the analytics app's), hook to alert (both)
-     * and to Loki, for the alerting hooks; and when the slow alerts came (second of the run, count), to set beside a GC log.
+     * and to Loki, for the alerting hooks; and the seconds with a slow alert, with each hop's worst, to set beside a GC log.
      */
     private record Latency(Histogram event, Histogram analyticsHop, Histogram alert, Histogram loki, Instant start, List<String> slowSeconds,
                            long backlogAtEnd) {
@@ -229,6 +230,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         // second of the run -> slowest hook -> event, event -> alert, hook -> alert, hook -> Loki (Loki's from its watcher thread)
         Map<Long, long[]> worstBySecond = new ConcurrentSkipListMap<>();
         AtomicLong loadStart = new AtomicLong(System.currentTimeMillis());
+        LongFunction<long[]> worstOfSecond = receivedMillis -> worstBySecond.computeIfAbsent(
+                Math.floorDiv(receivedMillis - loadStart.get(), 1000) - LEAD_IN_SECONDS, second -> new long[4]);
         Histogram lokiLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         AtomicBoolean loading = new AtomicBoolean(true);
         Set<String> seenInLoki = new HashSet<>();
@@ -245,7 +248,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                             if (timed.test(session)) {
                                 lokiLatency.recordValue(Math.max(1, (now - received) * 1000));
                             }
-                            long[] worst = worstBySecond.computeIfAbsent(Math.floorDiv(received - loadStart.get(), 1000) - LEAD_IN_SECONDS, second -> new long[4]);
+                            long[] worst = worstOfSecond.apply(received);
                             worst[3] = Math.max(worst[3], now - received);
                         } catch (Exception e) {
                             throw new IllegalStateException("unreadable line in Loki", e);
@@ -289,7 +292,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             loadStart.set(System.currentTimeMillis());
             load.start();
             long expected = IntStream.range(firstTimed, rate * (LEAD_IN_SECONDS + duration)).filter(i -> i % 20 == 0).count();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration + 60L);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEAD_IN_SECONDS + duration + 60L);
             Set<String> alerted = new HashSet<>();
             Map<String, Long> enrichedAt = new HashMap<>();
             Deserializer<AgentEvent> eventDecoder = topics.events().valueSerde().deserializer();
@@ -304,8 +307,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         if (timed.test(record.key())) {
                             eventLatency.recordValue(Math.max(1, millis * 1000));
                         }
-                        long[] worst = worstBySecond.computeIfAbsent(Math.floorDiv(event.getReceivedAt().toEpochMilli() - loadStart.get(), 1000) - LEAD_IN_SECONDS,
-                                second -> new long[4]);
+                        long[] worst = worstOfSecond.apply(event.getReceivedAt().toEpochMilli());
                         worst[0] = Math.max(worst[0], millis);
                     }
                 }
@@ -319,8 +321,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                             alertLatency.recordValue(Math.max(1, millis * 1000));
                             analyticsHop.recordValue(Math.max(1, hop * 1000));
                         }
-                        long[] worst = worstBySecond.computeIfAbsent(Math.floorDiv(alert.getFirstSeen().toEpochMilli() - loadStart.get(), 1000) - LEAD_IN_SECONDS,
-                                second -> new long[4]);
+                        long[] worst = worstOfSecond.apply(alert.getFirstSeen().toEpochMilli());
                         worst[1] = Math.max(worst[1], hop);
                         worst[2] = Math.max(worst[2], millis);
                     }

@@ -46,7 +46,7 @@ public enum PushEncoding {
                     out.writeInt32(2, nanos(entry));
                     out.writeString(2, entry.line());
                     for (Map.Entry<String, String> pair : entry.metadata().entrySet()) {
-                        writeLengthPrefix(out, 3, CodedOutputStream.computeStringSize(1, pair.getKey()) + CodedOutputStream.computeStringSize(2, pair.getValue()));
+                        writeLengthPrefix(out, 3, pairSize(pair));
                         out.writeString(1, pair.getKey());
                         out.writeString(2, pair.getValue());
                     }
@@ -61,9 +61,13 @@ public enum PushEncoding {
         private static int entrySize(LokiEntry entry) {
             int size = delimitedSize(1, timestampSize(entry)) + CodedOutputStream.computeStringSize(2, entry.line());
             for (Map.Entry<String, String> pair : entry.metadata().entrySet()) {
-                size += delimitedSize(3, CodedOutputStream.computeStringSize(1, pair.getKey()) + CodedOutputStream.computeStringSize(2, pair.getValue()));
+                size += delimitedSize(3, pairSize(pair));
             }
             return size;
+        }
+
+        private static int pairSize(Map.Entry<String, String> pair) {
+            return CodedOutputStream.computeStringSize(1, pair.getKey()) + CodedOutputStream.computeStringSize(2, pair.getValue());
         }
 
         private static int timestampSize(LokiEntry entry) {
