@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 /** {@code agent-telemetry up} in a JVM of its own, on free local ports, its output in {@code up.log} of its data directory. */
 final class UpProcess implements AutoCloseable {
     /** The JVM options {@code ./agent-telemetry up} runs with unless AGENT_TELEMETRY_JAVA_OPTS says otherwise (keep in step with the script). */
-    static final String DEFAULT_JVM_OPTIONS = "-Xms64m -Xmx512m -XX:+UseSerialGC";
+    static final String DEFAULT_JVM_OPTIONS = "-Xms448m -Xmx512m -XX:+UseSerialGC";
 
     private final Process process;
     private final PipelineSettings settings;
