@@ -72,14 +72,15 @@ record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) 
     /**
      * Starts of whole runs of {@code tokenChars} at least {@code minLength} long, in windows around the
      * hints: from {@link #BEFORE_HINT} characters before a hint to the end of the token {@link #AFTER_HINT}
-     * characters after it, so a long value is never cut in two by a window's edge.
+     * characters after it, so a long value is never cut in two by a window's edge. Only the occurrences
+     * {@code counts} accepts open a window.
      */
-    static Candidates longTokensNearHints(IntPredicate tokenChars, int minLength, String... hints) {
+    static Candidates longTokensNearHints(IntPredicate tokenChars, int minLength, HintFilter counts, String... hints) {
         return new Candidates(List.of(hints), (text, occurrences) -> {
             Ints starts = new Ints();
             int scanned = 0; // windows overlap: each character is looked at once
             for (long occurrence : occurrences) {
-                if (keyOfLongerWord(text, occurrence)) {
+                if (!counts.test(text, start(occurrence), end(occurrence))) {
                     continue;
                 }
                 int from = Math.max(scanned, start(occurrence) - BEFORE_HINT);
@@ -106,14 +107,10 @@ record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) 
         });
     }
 
-    /** "key" going on as another word ({@code MaxKeyframeDistance}, {@code keyboard}) is no key word; "keys" and "apiKeyValue" are. */
-    private static boolean keyOfLongerWord(String text, long occurrence) {
-        int end = end(occurrence);
-        if (end - start(occurrence) != 3 || end == text.length() || !text.regionMatches(true, start(occurrence), "key", 0, 3)) {
-            return false;
-        }
-        char next = text.charAt(end);
-        return next >= 'a' && next <= 'z' && next != 's';
+    /** Whether the hint found at {@code [start, end)} of the text counts (e.g. is a word of its own). */
+    @FunctionalInterface
+    interface HintFilter {
+        boolean test(String text, int start, int end);
     }
 
     /** Wherever a scan of the text says (for rules with no literal to look for, such as card numbers). */

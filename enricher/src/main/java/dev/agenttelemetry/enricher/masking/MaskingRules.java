@@ -104,7 +104,7 @@ final class MaskingRules {
                 // A long random token on a line that talks about keys or tokens.
                 // (not the value of a public key or token, or of a name ending in "id": those are not secrets)
                 MaskingRule.checked("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])" + NOT_AFTER_PUBLIC_OR_ID + "(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
-                        MaskingRules::isHighEntropy).at(Candidates.longTokensNearHints(MaskingRules::isTokenChar, 20, KEY_HINTS)),
+                        MaskingRules::isHighEntropy).at(Candidates.longTokensNearHints(MaskingRules::isTokenChar, 20, MaskingRules::isKeyWord, KEY_HINTS)),
                 MaskingRule.checked("card_number", "(\\d(?<![\\d-]\\d)(?:[ -]?\\d){12,18})(?![\\d-])", MaskingRules::luhnValid)
                         .at(Candidates.scanned(MaskingRules::cardNumberStarts)),
                 MaskingRule.checked("iban", "([A-Z](?<![A-Za-z0-9_][A-Z])[A-Z]\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\\b", MaskingRules::ibanValid)
@@ -256,6 +256,15 @@ final class MaskingRules {
             }
         }
         return true;
+    }
+
+    /** A key hint that is a key word: "key" going on as another word ({@code MaxKeyframeDistance}, {@code keyboard}) is none; "keys" and "apiKeyValue" are. */
+    static boolean isKeyWord(String text, int start, int end) {
+        if (end - start != 3 || end == text.length() || !text.regionMatches(true, start, "key", 0, 3)) {
+            return true;
+        }
+        char next = text.charAt(end);
+        return next < 'a' || next > 'z' || next == 's';
     }
 
     /** A PEM private key block with key material in it, not a template such as {@code BEGIN PRIVATE KEY-----\n...}. */

@@ -209,6 +209,22 @@ public final class PipelineBenchmark implements Callable<Integer> {
                            long backlogAtEnd) {
     }
 
+    /**
+     * The slowest of the alerting hooks received in one second, in ms, per path. Loki's is written by the watcher
+     * thread, the others by the consumer loop; all are read after both have ended.
+     */
+    private static final class Slowest {
+        long event;
+        long analyticsHop;
+        long alert;
+        long loki;
+
+        @Override
+        public String toString() {
+            return event + "+" + analyticsHop + "=" + alert + " ms (Loki " + loki + ")";
+        }
+    }
+
     /** Records the enricher and the analytics app have not processed yet (their input topics past their commits). */
     private static long backlog(Admin admin, PipelineSettings settings) throws Exception {
         return ConsumerLag.of(admin, EnricherConfig.DEFAULT_APPLICATION_ID, settings.topics().raw().name())
@@ -227,11 +243,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
         Histogram eventLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram analyticsHop = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         Histogram alertLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
-        // second of the run -> slowest hook -> event, event -> alert, hook -> alert, hook -> Loki (Loki's from its watcher thread)
-        Map<Long, long[]> worstBySecond = new ConcurrentSkipListMap<>();
+        Map<Long, Slowest> slowestBySecond = new ConcurrentSkipListMap<>(); // second of the timed run (lead-in negative)
         AtomicLong loadStart = new AtomicLong(System.currentTimeMillis());
-        LongFunction<long[]> worstOfSecond = receivedMillis -> worstBySecond.computeIfAbsent(
-                Math.floorDiv(receivedMillis - loadStart.get(), 1000) - LEAD_IN_SECONDS, second -> new long[4]);
+        LongFunction<Slowest> slowestOfSecond = receivedMillis -> slowestBySecond.computeIfAbsent(
+                Math.floorDiv(receivedMillis - loadStart.get(), 1000) - LEAD_IN_SECONDS, second -> new Slowest());
         Histogram lokiLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         AtomicBoolean loading = new AtomicBoolean(true);
         Set<String> seenInLoki = new HashSet<>();
@@ -248,8 +263,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                             if (timed.test(session)) {
                                 lokiLatency.recordValue(Math.max(1, (now - received) * 1000));
                             }
-                            long[] worst = worstOfSecond.apply(received);
-                            worst[3] = Math.max(worst[3], now - received);
+                            Slowest slowest = slowestOfSecond.apply(received);
+                            slowest.loki = Math.max(slowest.loki, now - received);
                         } catch (Exception e) {
                             throw new IllegalStateException("unreadable line in Loki", e);
                         }
@@ -307,8 +322,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         if (timed.test(record.key())) {
                             eventLatency.recordValue(Math.max(1, millis * 1000));
                         }
-                        long[] worst = worstOfSecond.apply(event.getReceivedAt().toEpochMilli());
-                        worst[0] = Math.max(worst[0], millis);
+                        Slowest slowest = slowestOfSecond.apply(event.getReceivedAt().toEpochMilli());
+                        slowest.event = Math.max(slowest.event, millis);
                     }
                 }
                 for (ConsumerRecord<String, SecurityAlert> record : consumer.poll(Duration.ofMillis(5))) {
@@ -321,9 +336,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
                             alertLatency.recordValue(Math.max(1, millis * 1000));
                             analyticsHop.recordValue(Math.max(1, hop * 1000));
                         }
-                        long[] worst = worstOfSecond.apply(alert.getFirstSeen().toEpochMilli());
-                        worst[1] = Math.max(worst[1], hop);
-                        worst[2] = Math.max(worst[2], millis);
+                        Slowest slowest = slowestOfSecond.apply(alert.getFirstSeen().toEpochMilli());
+                        slowest.analyticsHop = Math.max(slowest.analyticsHop, hop);
+                        slowest.alert = Math.max(slowest.alert, millis);
                     }
                 }
             }
@@ -335,8 +350,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         loading.set(false);
         lokiWatcher.join(5_000);
-        List<String> slowSeconds = worstBySecond.entrySet().stream().filter(e -> e.getValue()[2] > 500)
-                .map(e -> String.format("%ds: %d+%d=%d ms (Loki %d)", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3])).toList();
+        List<String> slowSeconds = slowestBySecond.entrySet().stream().filter(e -> e.getValue().alert > 500)
+                .map(e -> e.getKey() + "s: " + e.getValue()).toList();
         return new Latency(eventLatency, analyticsHop, alertLatency, lokiLatency, Instant.ofEpochMilli(loadStart.get() + 1000L * LEAD_IN_SECONDS), slowSeconds, backlogAtEnd.get());
     }
 

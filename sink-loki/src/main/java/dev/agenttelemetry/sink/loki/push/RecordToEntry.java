@@ -73,7 +73,7 @@ public final class RecordToEntry {
                 String kept = cut(value, Math.min(MAX_METADATA_VALUE_CHARS, (MAX_METADATA_BYTES - metadataBytes - name.length()) / 4));
                 if (!kept.isEmpty()) {
                     metadata.put(name, kept);
-                    metadataBytes += name.length() + kept.getBytes(StandardCharsets.UTF_8).length;
+                    metadataBytes += name.length() + LokiEntry.utf8Length(kept);
                 }
             }
         }
