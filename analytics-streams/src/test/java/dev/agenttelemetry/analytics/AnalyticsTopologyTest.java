@@ -102,6 +102,22 @@ class AnalyticsTopologyTest {
     }
 
     @Test
+    void anAlertClosedWhileAnotherStaysOpenIsClosedOnce() {
+        send(Events.bash("e1", T0, "sudo ls"));
+        send(Events.bash("e2", T0.plusSeconds(10), "cat .env"));
+        send(Events.bash("e3", T0.plusSeconds(20), "echo x >> ~/.zshrc")); // repeated_violations: suppressed for 30 min
+        send(Events.bash("e4", T0.plusSeconds(30), "sudo ls")); // counted into the open privilege_escalation alert
+        assertThat(alerts.readValuesToList()).extracting(SecurityAlert::getRuleId)
+                .containsExactly("privilege_escalation", "sensitive_file_access", "config_tampering", "repeated_violations");
+
+        driver.advanceWallClockTime(Duration.ofMinutes(11)); // the 10-minute windows close, repeated_violations stays open
+        assertThat(alerts.readValuesToList()).extracting(SecurityAlert::getRuleId, SecurityAlert::getCount)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("privilege_escalation", 2));
+        driver.advanceWallClockTime(Duration.ofMinutes(1)); // later sweeps do not publish it again
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    @Test
     void aSessionBreakingRulesThreeTimesIsFlaggedAsRepeatedViolations() {
         send(Events.bash("e1", T0, "sudo ls"));
         send(Events.bash("e2", T0.plusSeconds(10), "cat .env"));

@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Applies a rule book to one session's events, in order, against the session's remembered state. Storage
@@ -29,6 +31,7 @@ public final class RuleEngine {
     private final long violationWindowMillis;
     /** How long an idle session's state is worth keeping: the longest window or suppression, at least 30 minutes. */
     private final Duration retention;
+    private final Map<String, Duration> suppressionByRule;
 
     /** What one event produced: alerts to publish now, and the violations it caused (before suppression). */
     public record Outcome(List<SecurityAlert> alerts, List<Violation> violations) {
@@ -42,6 +45,7 @@ public final class RuleEngine {
                 .mapToLong(r -> r.window().toMillis()).max().orElse(0);
         this.retention = book.rules().stream().flatMap(r -> java.util.stream.Stream.of(r.window(), r.suppress()))
                 .max(Duration::compareTo).filter(d -> d.compareTo(Duration.ofMinutes(30)) > 0).orElse(Duration.ofMinutes(30));
+        this.suppressionByRule = book.rules().stream().collect(Collectors.toMap(RuleDefinition::id, RuleDefinition::suppress, (first, later) -> first));
     }
 
     /**
@@ -183,9 +187,7 @@ public final class RuleEngine {
         Iterator<SessionRuleState.OpenAlert> it = state.open.values().iterator();
         while (it.hasNext()) {
             SessionRuleState.OpenAlert open = it.next();
-            RuleDefinition rule = book.rules().stream().filter(r -> r.id().equals(open.alert.getRuleId())).findFirst().orElse(null);
-            Duration suppress = rule == null ? Duration.ZERO : rule.suppress();
-            if (!now.isBefore(open.alert.getFirstSeen().plus(suppress))) {
+            if (now.toEpochMilli() >= suppressionEndMillis(open)) {
                 if (open.alert.getCount() > open.reported) {
                     updates.add(SecurityAlert.newBuilder(open.alert).build());
                 }
@@ -193,6 +195,23 @@ public final class RuleEngine {
             }
         }
         return updates;
+    }
+
+    /**
+     * When {@link #expire} or {@link #isStale} next has something to do with this state: the end of its first
+     * suppression window, or, with none open, when it turns stale.
+     */
+    public long nextSweepMillis(SessionRuleState state) {
+        long next = state.lastEventMillis + retention.toMillis() + 1;
+        for (SessionRuleState.OpenAlert open : state.open.values()) {
+            next = Math.min(next, suppressionEndMillis(open));
+        }
+        return next;
+    }
+
+    private long suppressionEndMillis(SessionRuleState.OpenAlert open) {
+        Duration suppress = suppressionByRule.getOrDefault(open.alert.getRuleId(), Duration.ZERO);
+        return open.alert.getFirstSeen().toEpochMilli() + suppress.toMillis();
     }
 
     /** Whether an idle session's state can go: nothing open and idle for longer than any rule looks back. */

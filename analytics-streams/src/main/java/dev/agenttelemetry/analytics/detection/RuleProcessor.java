@@ -56,7 +56,7 @@ public final class RuleProcessor implements FixedKeyProcessor<String, AgentEvent
             byte[] baseline = baselines.get(user);
             return baseline == null ? UserBaseline.empty() : UserBaseline.fromBytes(baseline);
         });
-        sessions.put(record.key(), state.toBytes());
+        sessions.put(record.key(), state.toBytes(engine.nextSweepMillis(state)));
         context.forward(record.withValue(new Evaluated(event, outcome.alerts(),
                 outcome.violations().stream().map(v -> v.severity()).toList())));
     }

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * What the rules remember about one session: tool calls per 10-second bucket (high frequency), recent
  * matches of threshold rules, its latest violations (repeated violations), and each rule's open alert with
  * how much of it has been reported (suppression). Kept in a changelogged store keyed by session id and
- * written on every event, so its size is bounded whatever the session's pace.
+ * written on every event, so its size is bounded whatever the session's pace. The stored form starts with
+ * the time the {@link SuppressionSweeper} next has work with it, so a sweep skips the others undecoded.
  */
 public final class SessionRuleState {
     String userId;
@@ -60,11 +61,17 @@ public final class SessionRuleState {
         return userId;
     }
 
-    public byte[] toBytes() {
+    private static final int FORMAT = 3;
+    /** Format 2 had no sweep time: such a state is looked at by the next sweep, which rewrites it. */
+    private static final int FORMAT_WITHOUT_SWEEP_TIME = 2;
+
+    /** @param sweepAtMillis when the sweeper next has work with this state (see {@link RuleEngine#nextSweepMillis}) */
+    public byte[] toBytes(long sweepAtMillis) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(2); // format version
+            out.writeByte(FORMAT);
+            out.writeLong(sweepAtMillis);
             out.writeUTF(userId == null ? "" : userId);
             out.writeLong(lastEventMillis);
             out.writeInt(peakToolCalls);
@@ -97,11 +104,18 @@ public final class SessionRuleState {
         }
     }
 
+    /** The sweep time a stored state was written with, read without decoding the rest. */
+    public static long sweepAtMillis(byte[] data) {
+        return data[0] == FORMAT ? ByteBuffer.wrap(data, 1, Long.BYTES).getLong() : Long.MIN_VALUE;
+    }
+
     public static SessionRuleState fromBytes(byte[] data) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
             int version = in.readByte();
-            if (version != 2) {
+            if (version == FORMAT) {
+                in.readLong(); // the sweep time
+            } else if (version != FORMAT_WITHOUT_SWEEP_TIME) {
                 throw new IllegalStateException("unknown session rule state format " + version);
             }
             SessionRuleState state = new SessionRuleState();

@@ -47,13 +47,15 @@ public final class SuppressionSweeper implements Processor<String, AgentEvent, S
 
     private void sweep(long wallClockMillis) {
         Instant now = Instant.ofEpochMilli(wallClockMillis);
-        List<KeyValue<String, byte[]>> changed = new ArrayList<>();
+        List<KeyValue<String, byte[]>> swept = new ArrayList<>();
         List<String> retired = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = sessions.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
+                if (SessionRuleState.sweepAtMillis(entry.value) > wallClockMillis) {
+                    continue; // nothing due: most sessions, left undecoded
+                }
                 SessionRuleState state = SessionRuleState.fromBytes(entry.value);
-                boolean hadOpen = state.hasOpenAlerts();
                 for (SecurityAlert update : engine.expire(state, now)) {
                     context.forward(new Record<>(entry.key, update, wallClockMillis));
                 }
@@ -64,12 +66,13 @@ public final class SuppressionSweeper implements Processor<String, AgentEvent, S
                         UserBaseline baseline = stored == null ? UserBaseline.empty() : UserBaseline.fromBytes(stored);
                         baselines.put(state.userId(), baseline.with(state.peakToolCalls()).toBytes());
                     }
-                } else if (hadOpen != state.hasOpenAlerts()) {
-                    changed.add(KeyValue.pair(entry.key, state.toBytes()));
+                } else {
+                    // some alerts closed (or the state predates sweep times): store it with its next sweep time
+                    swept.add(KeyValue.pair(entry.key, state.toBytes(engine.nextSweepMillis(state))));
                 }
             }
         }
-        changed.forEach(entry -> sessions.put(entry.key, entry.value));
+        swept.forEach(entry -> sessions.put(entry.key, entry.value));
         retired.forEach(sessions::delete);
     }
 }

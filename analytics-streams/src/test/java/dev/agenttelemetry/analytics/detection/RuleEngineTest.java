@@ -80,7 +80,17 @@ class RuleEngineTest {
         List<SecurityAlert> raised = engine.onEvent(Events.bash("e1", T0, "sudo ls"), state, NO_BASELINE).alerts();
         engine.onEvent(Events.bash("e2", T0.plusSeconds(5), "sudo ls"), state, NO_BASELINE);
 
-        SessionRuleState copy = SessionRuleState.fromBytes(state.toBytes());
+        byte[] stored = state.toBytes(engine.nextSweepMillis(state));
+        // the sweep has nothing to do before the 10-minute suppression window of the first alert ends
+        assertThat(SessionRuleState.sweepAtMillis(stored)).isEqualTo(T0.plusSeconds(600).toEpochMilli());
+        // a state stored by the previous version (format 2: no sweep time) is still read, and due at once
+        byte[] previousFormat = new byte[stored.length - Long.BYTES];
+        previousFormat[0] = 2;
+        System.arraycopy(stored, 1 + Long.BYTES, previousFormat, 1, stored.length - 1 - Long.BYTES);
+        assertThat(SessionRuleState.sweepAtMillis(previousFormat)).isEqualTo(Long.MIN_VALUE);
+        assertThat(SessionRuleState.fromBytes(previousFormat).toBytes(engine.nextSweepMillis(state))).isEqualTo(stored);
+
+        SessionRuleState copy = SessionRuleState.fromBytes(stored);
         assertThat(copy.userId()).isEqualTo("u1");
         assertThat(copy.peakToolCalls()).isEqualTo(2);
         List<SecurityAlert> closing = engine.expire(copy, T0.plusSeconds(601));
@@ -90,7 +100,11 @@ class RuleEngineTest {
         });
         assertThat(copy.hasOpenAlerts()).isFalse();
         assertThat(engine.isStale(copy, T0.plusSeconds(601))).isFalse();
-        assertThat(engine.isStale(copy, T0.plusSeconds(31 * 60))).isTrue();
+        // with nothing open, the next sweep time is when it turns stale: 30 minutes after its last event
+        long staleAt = engine.nextSweepMillis(copy);
+        assertThat(staleAt).isEqualTo(T0.plusSeconds(5 + 30 * 60).toEpochMilli() + 1);
+        assertThat(engine.isStale(copy, java.time.Instant.ofEpochMilli(staleAt - 1))).isFalse();
+        assertThat(engine.isStale(copy, java.time.Instant.ofEpochMilli(staleAt))).isTrue();
     }
 
     @Test
