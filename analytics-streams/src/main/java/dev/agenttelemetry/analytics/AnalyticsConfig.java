@@ -20,10 +20,12 @@ import java.util.Optional;
  * @param kafka            the broker, and the {@code analytics} principal's credentials when Kafka is secured
  * @param rules            the rules in force: {@code analytics.rules.file}, else the shipped defaults
  * @param sessionGap       inactivity that ends a session window ({@code analytics.session.gap.ms}, default 30 minutes)
+ * @param publishInterval  how often each changed window's activity is published ({@code analytics.activity.publish.interval.ms},
+ *                         default 1 s; 0 publishes every update, at each commit)
  * @param stateDir         where Kafka Streams keeps local state (window stores)
  * @param streamsOverrides further Kafka Streams properties ({@code analytics.streams.*})
  */
-public record AnalyticsConfig(String applicationId, KafkaAccess kafka, RuleBook rules, Duration sessionGap, Path stateDir,
+public record AnalyticsConfig(String applicationId, KafkaAccess kafka, RuleBook rules, Duration sessionGap, Duration publishInterval, Path stateDir,
                               Map<String, String> streamsOverrides) {
     /** Whose Kafka credentials the analytics app uses ({@code analytics.kafka.username}, {@code analytics.kafka.password}). */
     public static final String PRINCIPAL = "analytics";
@@ -41,8 +43,9 @@ public record AnalyticsConfig(String applicationId, KafkaAccess kafka, RuleBook 
             throw new ConfigException("analytics.rules.file", "analytics.rules.file: " + e.getMessage());
         }
         Duration gap = config.millis("analytics.session.gap.ms", Duration.ofMinutes(30), Duration.ofSeconds(10));
+        Duration publishInterval = config.millis("analytics.activity.publish.interval.ms", Duration.ofSeconds(1), Duration.ZERO);
         return new AnalyticsConfig(config.string(APPLICATION_ID, DEFAULT_APPLICATION_ID),
-                KafkaAccess.of(config, bootstrapServers, PRINCIPAL), rules, gap,
+                KafkaAccess.of(config, bootstrapServers, PRINCIPAL), rules, gap, publishInterval,
                 stateDir, config.withPrefix("analytics.streams."));
     }
 

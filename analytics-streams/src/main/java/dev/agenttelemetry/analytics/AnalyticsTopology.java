@@ -6,6 +6,7 @@ import dev.agenttelemetry.analytics.detection.RuleProcessor;
 import dev.agenttelemetry.analytics.detection.SuppressionSweeper;
 import dev.agenttelemetry.analytics.risk.RiskScorer;
 import dev.agenttelemetry.analytics.rules.RuleBook;
+import dev.agenttelemetry.analytics.sessions.LatestWindowPublisher;
 import dev.agenttelemetry.analytics.sessions.SessionActivityAggregator;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
@@ -35,19 +36,23 @@ import java.time.Duration;
  *   events topic (AgentEvent)
  *     -> rules (state per session: windows, thresholds, suppression)  -> alerts topic   (SecurityAlert)
  *     -> sweeper (wall clock: closing counts of suppressed alerts)      -> alerts topic
- *     -> 1-minute tumbling windows                                     -> sessions topic (SessionActivity, window_kind=minute)
- *     -> session windows (inactivity gap) -> risk score vs user history -> sessions topic (window_kind=session)
+ *     -> 1-minute tumbling windows -> latest per second                 -> sessions topic (SessionActivity, window_kind=minute)
+ *     -> session windows (inactivity gap) -> latest per second
+ *        -> risk score vs user history                                  -> sessions topic (window_kind=session)
  * </pre>
+ * Windows are published at most once per {@code publishInterval} (see {@link LatestWindowPublisher}).
  */
 public final class AnalyticsTopology {
     static final Duration ACTIVITY_WINDOW = Duration.ofMinutes(1);
     static final Duration ACTIVITY_GRACE = Duration.ofSeconds(30);
+    private static final String MINUTE_STORE = "session-activity-per-minute";
+    private static final String SESSION_STORE = "session-activity-totals";
 
     private AnalyticsTopology() {
     }
 
     public static Topology build(Topic<String, AgentEvent> events, Topic<String, SecurityAlert> alerts,
-                                 Topic<String, SessionActivity> sessions, RuleBook rules, Duration sessionGap) {
+                                 Topic<String, SessionActivity> sessions, RuleBook rules, Duration sessionGap, Duration publishInterval) {
         StreamsBuilder builder = new StreamsBuilder();
         RuleProcessor.stores().forEach(builder::addStateStore);
         builder.addStateStore(RiskScorer.store());
@@ -69,9 +74,10 @@ public final class AnalyticsTopology {
 
         bySession.windowedBy(TimeWindows.ofSizeAndGrace(ACTIVITY_WINDOW, ACTIVITY_GRACE))
                 .aggregate(SessionActivityAggregator::empty, SessionActivityAggregator::add, Named.as("activity-per-minute"),
-                        Materialized.<String, SessionActivity, WindowStore<Bytes, byte[]>>as("session-activity-per-minute")
+                        Materialized.<String, SessionActivity, WindowStore<Bytes, byte[]>>as(MINUTE_STORE)
                                 .withKeySerde(sessions.keySerde()).withValueSerde(sessions.valueSerde()))
                 .toStream(Named.as("activity-per-minute-updates"))
+                .process(() -> LatestWindowPublisher.ofTimeWindows(publishInterval, MINUTE_STORE), Named.as("publish-minute-windows"), MINUTE_STORE)
                 .map((window, activity) -> {
                     activity.setWindowKind("minute");
                     activity.setWindowStart(window.window().startTime());
@@ -83,9 +89,10 @@ public final class AnalyticsTopology {
         bySession.windowedBy(SessionWindows.ofInactivityGapAndGrace(sessionGap, ACTIVITY_GRACE))
                 .aggregate(SessionActivityAggregator::empty, SessionActivityAggregator::add, SessionActivityAggregator::merge,
                         Named.as("activity-per-session"),
-                        Materialized.<String, SessionActivity, SessionStore<Bytes, byte[]>>as("session-activity-totals")
+                        Materialized.<String, SessionActivity, SessionStore<Bytes, byte[]>>as(SESSION_STORE)
                                 .withKeySerde(sessions.keySerde()).withValueSerde(sessions.valueSerde()))
                 .toStream(Named.as("activity-per-session-updates"))
+                .process(() -> LatestWindowPublisher.ofSessionWindows(publishInterval, SESSION_STORE), Named.as("publish-session-windows"), SESSION_STORE)
                 .process(RiskScorer::new, Named.as("score-session-risk"), RiskScorer.STORE)
                 .to(sessions.name(), Produced.with(sessions.keySerde(), sessions.valueSerde()).withName("activity-per-session-out"));
         return builder.build();

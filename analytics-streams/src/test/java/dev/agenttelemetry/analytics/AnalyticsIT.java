@@ -48,7 +48,7 @@ class AnalyticsIT {
             Properties props = new Properties();
             props.putAll(config.streamsProperties());
             try (KafkaStreams streams = new KafkaStreams(AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(),
-                    config.rules(), config.sessionGap()), props)) {
+                    config.rules(), config.sessionGap(), config.publishInterval()), props)) {
                 streams.start();
                 Instant now = Instant.now();
                 try (KafkaProducer<String, AgentEvent> producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),

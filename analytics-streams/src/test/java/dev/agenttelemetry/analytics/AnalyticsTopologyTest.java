@@ -40,7 +40,7 @@ class AnalyticsTopologyTest {
         props.put("bootstrap.servers", "unused:9092");
         props.put("statestore.cache.max.bytes", "0"); // every update visible at once
         driver = new TopologyTestDriver(AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), RuleBook.defaults(),
-                Duration.ofMinutes(30)), props, T0);
+                Duration.ofMinutes(30), Duration.ZERO), props, T0); // every window update published (see the test below for the default)
         events = driver.createInputTopic(topics.events().name(), topics.events().keySerde().serializer(), topics.events().valueSerde().serializer());
         alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(), topics.alerts().valueSerde().deserializer());
         sessions = driver.createOutputTopic(topics.sessions().name(), topics.sessions().keySerde().deserializer(), topics.sessions().valueSerde().deserializer());
@@ -181,5 +181,33 @@ class AnalyticsTopologyTest {
         assertThat(last.getRiskFactors().get("unusual")).isZero(); // no history for this user yet
         assertThat(last.getRiskScore()).isBetween(0.25, 0.5);
         assertThat(last.getRiskCategory()).isEqualTo(Severity.medium);
+    }
+
+    @Test
+    void withAPublishIntervalEachWindowIsPublishedOncePerIntervalWithItsLatestActivity() {
+        driver.close();
+        TopicCatalog topics = TopicCatalog.of(TopicLayout.defaults(), new InMemorySchemaRegistry());
+        Properties props = new Properties();
+        props.put("application.id", "analytics-test-interval");
+        props.put("bootstrap.servers", "unused:9092");
+        props.put("statestore.cache.max.bytes", "0");
+        driver = new TopologyTestDriver(AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), RuleBook.defaults(),
+                Duration.ofMinutes(30), Duration.ofSeconds(1)), props, T0);
+        events = driver.createInputTopic(topics.events().name(), topics.events().keySerde().serializer(), topics.events().valueSerde().serializer());
+        sessions = driver.createOutputTopic(topics.sessions().name(), topics.sessions().keySerde().deserializer(), topics.sessions().valueSerde().deserializer());
+
+        send(Events.bash("e1", T0.plusSeconds(1), "ls"));
+        send(Events.bash("e2", T0.plusSeconds(2), "ls"));
+        send(Events.bash("e3", T0.plusSeconds(3), "ls"));
+        assertThat(sessions.readValuesToList()).isEmpty(); // held until the next publication
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        List<SessionActivity> published = sessions.readValuesToList();
+        assertThat(published).extracting(SessionActivity::getWindowKind, SessionActivity::getEventCount)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("minute", 3L), org.assertj.core.groups.Tuple.tuple("session", 3L));
+        assertThat(published.stream().filter(a -> a.getWindowKind().equals("session")).findFirst().orElseThrow().getRiskScore()).isNotNull();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(sessions.readValuesToList()).isEmpty(); // nothing changed since
     }
 }

@@ -80,7 +80,7 @@ class ScaleOutIT {
                 AnalyticsConfig analyticsConfig = AnalyticsConfig.from(new ConfigReader(Map.of("analytics.application.id", "scale-analytics"), "test"),
                         kafka, dir.resolve("streams"));
                 analytics.add(start(AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), analyticsConfig.rules(),
-                        analyticsConfig.sessionGap()), analyticsConfig.streamsProperties(), running));
+                        analyticsConfig.sessionGap(), analyticsConfig.publishInterval()), analyticsConfig.streamsProperties(), running));
             }
             awaitRunning(enrichers);
             awaitRunning(analytics);

@@ -22,7 +22,8 @@ public final class RiskScorer implements Processor<Windowed<String>, SessionActi
     private KeyValueStore<String, byte[]> histories;
 
     public static StoreBuilder<?> store() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray());
+        // Cached: a user's history (up to 50 sessions' features) is written once per commit, not once per session update.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
     }
 
     @Override

@@ -106,7 +106,7 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
                 streamsSettings.forEach((key, value) -> settings.put("analytics.streams." + key, value));
                 config = AnalyticsConfig.from(new ConfigReader(settings, "bench"), kafka, env.dir.resolve("state"));
                 try (StreamsRun run = StreamsRun.start("analytics, round " + round, AnalyticsTopology.build(topics.events(), topics.alerts(),
-                        topics.sessions(), config.rules(), config.sessionGap()), config.streamsProperties(), kafka)) {
+                        topics.sessions(), config.rules(), config.sessionGap(), config.publishInterval()), config.streamsProperties(), kafka)) {
                     analyticsRate = run.throughput(events);
                     BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, analytics %,.0f events/s", round, passRate, analyticsRate));
                     if (round == rounds) {

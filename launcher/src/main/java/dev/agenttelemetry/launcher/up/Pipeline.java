@@ -171,7 +171,7 @@ public final class Pipeline implements AutoCloseable {
     /** The analytics application, running once this returns. */
     public static StreamsRunner startAnalytics(AnalyticsConfig config, TopicCatalog topics) throws Exception {
         return StreamsRunner.start("analytics", AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), config.rules(),
-                config.sessionGap()), config.streamsProperties(), START_TIMEOUT);
+                config.sessionGap(), config.publishInterval()), config.streamsProperties(), START_TIMEOUT);
     }
 
     /** The Streams applications that {@code up.without} says run in processes of their own ({@code agent-telemetry enricher}, ...). */
