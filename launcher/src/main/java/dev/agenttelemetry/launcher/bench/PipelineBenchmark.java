@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -120,8 +122,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 OptionalDouble cpuBefore = pipeline.cpuSeconds();
                 double benchCpuBefore = CpuMeter.processCpuNanos() / 1e9;
                 long latencyStart = System.nanoTime();
+                int lokiBefore = loki.size();
                 Latency latency = latency(pipeline, topics, loki, settings, admin);
                 long latencyNanos = System.nanoTime() - latencyStart;
+                String lokiRates = perSecondByKind(loki.entriesFrom(lokiBefore), latencyNanos);
                 String compiling = jitShare(compiledBefore, pipeline.compileSeconds(), latencyNanos);
                 String cpu = cpuShares(cpuBefore, pipeline.cpuSeconds(), CpuMeter.processCpuNanos() / 1e9 - benchCpuBefore, latencyNanos);
                 long rssAtRate = pipeline.residentBytes();
@@ -154,6 +158,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         + latency.start() + "; negative: the lead-in): "
                         + (latency.slowSeconds().isEmpty() ? "none" : String.join(", ", latency.slowSeconds())));
                 printLatency("hook -> Loki ", latency.loki(), "entries");
+                System.out.println("Loki entries per second during the run at the rate, by kind: " + lokiRates);
                 System.out.printf("saturation: collector accepted %,.0f hooks/s; hook -> enriched event %,.0f events/s; pass-through topology "
                         + "%,.0f records/s%n", load.perSecond(), endToEnd, passThrough);
                 System.out.printf("resident memory of the pipeline's JVM: %,d MiB after the run at %,d hooks/s, %,d MiB after saturation, "
@@ -163,6 +168,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
             BenchEnvironment.delete(dir);
         }
         return 0;
+    }
+
+    /** What the pipeline sends on per hook: events, alerts and session activity, as the Loki sink forwards them. */
+    private static String perSecondByKind(List<FakeLoki.Entry> entries, long nanos) {
+        Map<String, Long> byKind = entries.stream().collect(Collectors.groupingBy(e -> e.labels().getOrDefault("kind", "none"), TreeMap::new, Collectors.counting()));
+        return byKind.entrySet().stream().map(e -> String.format("%s %,.0f", e.getKey(), e.getValue() / (nanos / 1e9))).collect(Collectors.joining(", "));
     }
 
     private void printLatency(String path, Histogram latency, String what) {
