@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,10 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * has drained the spool, events go direct again. The spool survives restarts, so a collector killed with
  * a non-empty spool replays it when it starts.
  *
- * <p>No record is sent again while an earlier send of it may still succeed: the replayer waits for the
- * outcome of its batch (however long Kafka stays away) and, for an event spooled because its direct send
- * was slow, for that send's outcome. Only a collector that dies between a late acknowledgement and the
- * replay sends an event twice; the event id lets consumers drop such a duplicate.
+ * <p>No record is sent again while an earlier send of it may still succeed, nor after Kafka acknowledged it: the
+ * replayer waits for the outcome of its batch (however long Kafka stays away) and, for an event spooled because
+ * its direct send was slow, for that send's outcome; entries acknowledged behind a failed one are remembered and
+ * not sent again with it. Only a collector that dies between an acknowledgement and the spool's record of it sends
+ * an event twice; the event id lets consumers drop such a duplicate.
  */
 public final class HookPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HookPublisher.class);
@@ -58,6 +61,11 @@ public final class HookPublisher implements AutoCloseable {
     private final Semaphore replayWake = new Semaphore(0);
     /** Direct sends that were still in flight when their event was spooled, by event id. */
     private final Map<String, CompletableFuture<RecordMetadata>> inFlightDirect = new ConcurrentHashMap<>();
+    /**
+     * Event ids of spooled entries Kafka acknowledged behind one it did not: the spool commits only an acknowledged
+     * prefix, so these are read again with the failed entry but not sent again (replayer thread only).
+     */
+    private final Set<String> acknowledgedAhead = new HashSet<>();
     private final Object modeLock = new Object();
     private boolean spooling; // guarded by modeLock
     private volatile boolean running = true;
@@ -155,6 +163,12 @@ public final class HookPublisher implements AutoCloseable {
                     continue;
                 }
                 int acked = sendInOrder(batch);
+                for (int i = 0; i < acked; i++) {
+                    Spool.Entry entry = batch.get(i);
+                    if (entry.envelope() != null) {
+                        acknowledgedAhead.remove(entry.envelope().getEventId()); // committed below: never read again
+                    }
+                }
                 if (acked > 0) {
                     spool.commit(batch.get(acked - 1).next(), acked);
                     metrics.replayed(acked);
@@ -182,13 +196,14 @@ public final class HookPublisher implements AutoCloseable {
 
     /**
      * Sends the batch and waits for every outcome (as long as Kafka takes: a record is never sent twice while
-     * its first send may still succeed); returns how many entries from the batch's start Kafka acknowledged.
+     * its first send may still succeed, nor after it succeeded); returns how many entries from the batch's start
+     * Kafka acknowledged.
      */
     private int sendInOrder(List<Spool.Entry> batch) throws InterruptedException {
         List<CompletableFuture<?>> acks = new ArrayList<>(batch.size());
         for (Spool.Entry entry : batch) {
-            if (entry.envelope() == null) {
-                acks.add(CompletableFuture.completedFuture(null)); // a quarantined corrupt record
+            if (entry.envelope() == null || acknowledgedAhead.contains(entry.envelope().getEventId())) {
+                acks.add(CompletableFuture.completedFuture(null)); // a quarantined corrupt record, or one already in Kafka
                 continue;
             }
             CompletableFuture<RecordMetadata> direct = inFlightDirect.remove(entry.envelope().getEventId());
@@ -212,6 +227,14 @@ public final class HookPublisher implements AutoCloseable {
         int acked = 0;
         while (acked < acks.size() && !acks.get(acked).isCompletedExceptionally()) {
             acked++;
+        }
+        // After an outage, records sent to several partitions may fail in part (those that waited longest expire
+        // first): the acknowledged ones behind the first failure must not be sent again with it.
+        for (int i = acked; i < acks.size(); i++) {
+            Spool.Entry entry = batch.get(i);
+            if (entry.envelope() != null && acks.get(i).isDone() && !acks.get(i).isCompletedExceptionally()) {
+                acknowledgedAhead.add(entry.envelope().getEventId());
+            }
         }
         return acked;
     }
