@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Kafka broker is killed with SIGKILL while hooks keep arriving, and restarted on the same data ten
- * seconds later; the pipeline (`up --bootstrap-servers`, with the Loki sink) runs on throughout. Afterwards
+ * The Kafka broker is killed with SIGKILL while hooks keep arriving, and restarted on the same data once 60 hooks
+ * were spooled, or after {@code -Ddrill.kafka.outage} (e.g. {@code PT3M}: Kafka unreachable for minutes); the pipeline (`up --bootstrap-servers`, with the Loki sink) runs on throughout. Afterwards
  * every accepted hook is on the events topic exactly once, every expected alert exists once, and every
  * event is in Loki once.
  */
@@ -33,6 +33,7 @@ class BrokerCrashIT {
 
     @Test
     void brokerKilledAndRestartedMidStreamLosesAndDuplicatesNothing() throws Exception {
+        Duration outage = DrillHooks.faultLength("drill.kafka.outage", Duration.ZERO);
         Path brokerDir = TestKafka.workDir("broker-crash-kafka-");
         Path pipelineDir = TestKafka.workDir("broker-crash-pipeline-");
         int brokerPort = FreePorts.loopback();
@@ -53,13 +54,17 @@ class BrokerCrashIT {
             hooks.start();
             hooks.awaitMore(40);
 
+            long killed = System.nanoTime();
             broker.destroyForcibly(); // SIGKILL: no controlled shutdown, open transactions and unflushed log segments
             assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
             for (int session = 0; session < SESSIONS; session++) {
                 hooks.post(session, "rm -rf /"); // spooled by the collector while Kafka is away, alerted after
             }
             hooks.awaitMore(60); // the collector spools while Kafka is gone
+            hooks.keepPostingUntil(killed, outage);
+            int duringOutage = hooks.accepted.size();
             broker = startBroker(brokerDir, brokerPort);
+            System.out.printf("Kafka was away for %.1f s; %d hooks accepted by then%n", (System.nanoTime() - killed) / 1e9, duringOutage);
             for (int session = 0; session < SESSIONS; session++) {
                 hooks.post(session, "sudo whoami"); // an alert raised after the restart
             }

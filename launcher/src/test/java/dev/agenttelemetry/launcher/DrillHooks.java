@@ -81,6 +81,28 @@ final class DrillHooks extends Thread {
         });
     }
 
+    /** Keeps posting until {@code length} has passed since {@code since} (a {@link System#nanoTime()} reading). */
+    void keepPostingUntil(long since, Duration length) throws InterruptedException {
+        long end = since + length.toNanos();
+        while (System.nanoTime() < end) {
+            if (failure != null) {
+                throw new AssertionError("posting hooks failed", failure);
+            }
+            Thread.sleep(Math.max(1, Math.min(1000, (end - System.nanoTime()) / 1_000_000))); // the drill's fault lasts this long
+        }
+    }
+
+    /**
+     * How long a drill's fault lasts: the system property {@code name} (an ISO-8601 duration such as {@code PT3M}, e.g.
+     * {@code ./mvnw verify -Ddrill.kafka.outage=PT3M}), else {@code quick} so the test suite stays short.
+     */
+    static Duration faultLength(String name, Duration quick) {
+        String value = System.getProperty(name, "");
+        Duration length = value.isBlank() ? quick : Duration.parse(value);
+        System.out.printf("%s: the fault lasts %d s (set -D%s=PT3M for minutes)%n", name, length.toSeconds(), name);
+        return length;
+    }
+
     void finish() throws InterruptedException {
         running.set(false);
         join(30_000);

@@ -31,12 +31,14 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Loki sink in a real Connect worker while Loki goes away and comes back, and while it answers 429 and
- * 500: the sink backs off, Connect redelivers, and in the end every event is in Loki, each once.
+ * The Loki sink in a real Connect worker while Loki goes away for 15 s (or {@code -Ddrill.loki.outage}, e.g.
+ * {@code PT3M}) with events arriving throughout, comes back, and answers 429 and 500: the sink backs off, Connect
+ * redelivers, and in the end every event is in Loki, each once.
  */
 class LokiOutageIT {
     @Test
     void catchesUpAfterAnOutageAndThrottlingWithEveryEventOnce() throws Exception {
+        Duration outage = DrillHooks.faultLength("drill.loki.outage", Duration.ofSeconds(15));
         TopicLayout layout = TopicLayout.from(new ConfigReader(Map.of("topic.events.name", "outage-events", "topic.dlq.name", "outage-dlq",
                 "topic.events.partitions", "2"), "test"));
         int port = FreePorts.loopback();
@@ -57,20 +59,28 @@ class LokiOutageIT {
                 first.entries().forEach(e -> inLoki.add(e.metadata().get("event_id")));
                 first.close(); // Loki goes away: connections refused
 
-                send(producer, events, 50, 100);
-                Thread.sleep(15_000); // the outage lasts: the sink retries with backoff and hands the batch back to Connect
+                // The outage lasts while events keep coming: the sink retries with backoff and hands the batch back to Connect.
+                long wentAway = System.nanoTime();
+                int sent = 50;
+                while (sent < 100 || System.nanoTime() - wentAway < outage.toNanos()) {
+                    send(producer, events, sent, sent + 1);
+                    sent++;
+                    Thread.sleep(100); // pacing: ten events a second
+                }
+                System.out.printf("Loki was away for %.1f s; %d events sent by then%n", (System.nanoTime() - wentAway) / 1e9, sent);
 
                 loki = FakeLoki.start(port); // Loki is back (empty: a new instance)
                 loki.failNext(new FakeLoki.Failure(429, "Ingestion rate limit exceeded\n", Duration.ZERO),
                         new FakeLoki.Failure(500, "empty ring\n", Duration.ZERO), new FakeLoki.Failure(429, "rate limited\n", Duration.ZERO));
                 FakeLoki back = loki;
-                send(producer, events, 100, 150);
-                await(() -> back.entries().stream().map(e -> e.metadata().get("event_id")).filter(id -> !inLoki.contains(id)).count() >= 100,
-                        "the other 100 events in Loki after the outage");
+                send(producer, events, sent, sent + 50);
+                int total = sent + 50;
+                await(() -> back.entries().stream().map(e -> e.metadata().get("event_id")).filter(id -> !inLoki.contains(id)).count() >= total - 50,
+                        "the other " + (total - 50) + " events in Loki after the outage");
                 List<FakeLoki.Entry> after = back.entries();
                 assertThat(after.stream().map(e -> e.metadata().get("event_id")).distinct().count()).as("no entry twice").isEqualTo(after.size());
                 after.forEach(e -> inLoki.add(e.metadata().get("event_id")));
-                assertThat(inLoki).hasSize(150);
+                assertThat(inLoki).hasSize(total);
             } finally {
                 loki.close();
             }

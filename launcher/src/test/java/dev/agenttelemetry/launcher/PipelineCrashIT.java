@@ -8,6 +8,7 @@ import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +36,15 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The pipeline process (`up`: collector, enricher, analytics) is killed with SIGKILL while events are in
- * flight, then started again on the same data directory: every accepted hook is on the events topic exactly
- * once with each session's hash chain unbroken, every expected alert exists once, and the suppression state
+ * The pipeline process (`up`: collector, enricher, analytics) is killed with SIGKILL while hooks are in flight
+ * to the collector and records in its Streams transactions, then started again on the same data directory: every
+ * accepted hook is on the events topic exactly once and a hook that got no answer at most once, with each
+ * session's hash chain unbroken, every expected alert exists once, and the suppression state
  * of an open alert survived (its repeats after the crash raise no second alert).
  */
 class PipelineCrashIT {
     private static final int SESSIONS = 6;
+    private static final int IN_FLIGHT_SESSIONS = 4;
 
     @Test
     void killedMidStreamThenRestartedLosesAndDuplicatesNothing() throws Exception {
@@ -62,8 +67,22 @@ class PipelineCrashIT {
             for (int n = 0; n < 6; n++) {
                 accepted.addAll(post(url, n));
             }
-            first.destroyForcibly(); // SIGKILL mid-stream: Streams transactions open, records in flight
+            List<InFlightPoster> posters = new ArrayList<>();
+            for (int p = 0; p < IN_FLIGHT_SESSIONS; p++) {
+                posters.add(new InFlightPoster(url, "pcrash-f" + p));
+            }
+            posters.forEach(Thread::start);
+            for (InFlightPoster poster : posters) {
+                poster.awaitAccepted(10);
+            }
+            first.destroyForcibly(); // SIGKILL mid-stream: Streams transactions open, hooks in flight to the collector
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            List<String> unanswered = new ArrayList<>(); // tool_use_ids of hooks that got no answer: delivered at most once
+            for (InFlightPoster poster : posters) {
+                poster.join(30_000);
+                accepted.addAll(poster.accepted);
+                unanswered.add(poster.unanswered);
+            }
 
             Process second = start(dataDir, registry.url());
             try {
@@ -72,8 +91,12 @@ class PipelineCrashIT {
                     accepted.addAll(post(url, n));
                 }
                 List<AgentEvent> events = awaitCount(topics.events(), accepted.size());
-                assertThat(events).as("every accepted hook once").hasSize(accepted.size());
-                assertThat(events.stream().map(AgentEvent::getEventId).collect(Collectors.toSet())).containsExactlyInAnyOrderElementsOf(accepted);
+                List<AgentEvent> unacknowledged = events.stream().filter(e -> !accepted.contains(e.getEventId())).toList();
+                assertThat(events.stream().map(AgentEvent::getEventId).filter(accepted::contains).toList())
+                        .as("every accepted hook once").containsExactlyInAnyOrderElementsOf(accepted);
+                assertThat(unacknowledged.stream().map(AgentEvent::getToolUseId).toList())
+                        .as("a hook in flight at the kill, never answered, is there at most once").isSubsetOf(unanswered).doesNotHaveDuplicates();
+                System.out.printf("killed with %d hooks in flight; %d of them reached the events topic%n", unanswered.size(), unacknowledged.size());
                 Map<String, List<Long>> sequences = events.stream().collect(Collectors.groupingBy(AgentEvent::getSessionId,
                         Collectors.mapping(AgentEvent::getSequence, Collectors.toList())));
                 sequences.forEach((session, numbers) -> assertThat(numbers).as(session + " chained without gaps or repeats")
@@ -105,6 +128,48 @@ class PipelineCrashIT {
             ids.add(answer.headers().firstValue("X-Event-Id").orElseThrow());
         }
         return ids;
+    }
+
+    /**
+     * Posts hooks of one session back to back, so one is in flight when the collector is killed; stops at the first
+     * request that gets no answer and keeps that request's tool_use_id.
+     */
+    private static final class InFlightPoster extends Thread {
+        final List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final String url;
+        private final String session;
+        private volatile String unanswered;
+
+        InFlightPoster(String url, String session) {
+            super("in-flight-" + session);
+            this.url = url;
+            this.session = session;
+        }
+
+        @Override
+        public void run() {
+            for (int n = 0; unanswered == null; n++) {
+                String toolUseId = "toolu_" + session + "_" + n;
+                String body = "{\"session_id\":\"" + session + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\","
+                        + "\"tool_name\":\"Bash\",\"tool_use_id\":\"" + toolUseId + "\",\"tool_input\":{\"command\":\"echo " + n + "\"}}";
+                try {
+                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/hooks")).header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() != 200) {
+                        throw new AssertionError("the collector answered " + answer.statusCode() + ": " + answer.body());
+                    }
+                    accepted.add(answer.headers().firstValue("X-Event-Id").orElseThrow());
+                } catch (IOException | InterruptedException killed) {
+                    unanswered = toolUseId;
+                }
+            }
+        }
+
+        void awaitAccepted(int count) throws InterruptedException {
+            Await.until(session + " hooks accepted", Duration.ofSeconds(60), Duration.ofMillis(50),
+                    () -> accepted.size() >= count);
+        }
     }
 
     private static Process start(Path dataDir, String registryUrl) throws Exception {
