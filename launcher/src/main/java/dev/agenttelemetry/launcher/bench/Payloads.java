@@ -25,13 +25,17 @@ public final class Payloads {
     public static List<byte[]> generate(int count, int sessions, long seed) {
         Random random = new Random(seed);
         List<byte[]> payloads = new ArrayList<>(count);
+        String session = null;
         for (int i = 0; i < count; i++) {
             double bucket = random.nextDouble();
             int size = bucket < 0.60 ? 600 + random.nextInt(1900)       // prompts, Bash, Grep, small results
                     : bucket < 0.90 ? 2_500 + random.nextInt(5_500)    // typical tool results
                     : bucket < 0.99 ? 8_000 + random.nextInt(25_000)   // file reads and edits
                     : 33_000 + random.nextInt(170_000);                // whole files in Write/Edit responses
-            payloads.add(payload("bench-session-" + random.nextInt(sessions), i, size, random));
+            if (i % 2 == 0) {
+                session = "bench-session-" + random.nextInt(sessions); // a PostToolUse follows its PreToolUse in the same session
+            }
+            payloads.add(payload(session, i, size, random));
         }
         return payloads;
     }
@@ -40,7 +44,7 @@ public final class Payloads {
         boolean post = n % 2 == 1;
         String head = "{\"session_id\":\"" + session + "\",\"transcript_path\":\"/home/dev/.claude/projects/shop/" + session + ".jsonl\","
                 + "\"cwd\":\"/home/dev/shop\",\"permission_mode\":\"default\",\"hook_event_name\":\"" + (post ? "PostToolUse" : "PreToolUse")
-                + "\",\"tool_name\":\"Bash\",\"tool_use_id\":\"toolu_" + n + "\",\"tool_input\":{\"command\":\"mvn -q test -pl core\","
+                + "\",\"tool_name\":\"Bash\",\"tool_use_id\":\"toolu_" + n / 2 + "\",\"tool_input\":{\"command\":\"mvn -q test -pl core\","
                 + "\"description\":\"run the tests\"}";
         int fill = Math.max(0, size - head.length() - 40);
         StringBuilder text = new StringBuilder(fill + 16);
