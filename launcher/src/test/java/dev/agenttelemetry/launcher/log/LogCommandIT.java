@@ -57,13 +57,14 @@ class LogCommandIT {
     void filtersEventsFromTheTopicsAndFromLokiAlike() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String session = "log-it-" + now.toEpochMilli();
+        // 100 s apart, so that "--since" falls between two of them however long the commands below take.
         List<AgentEvent> events = List.of(
-                event(session, "l1", now.minusSeconds(50), 1, "PreToolUse", "Bash", "mvn -q test", null),
-                event(session, "l2", now.minusSeconds(40), 2, "PostToolUseFailure", "Bash", "mvn -q test",
+                event(session, "l1", now.minusSeconds(500), 1, "PreToolUse", "Bash", "mvn -q test", null),
+                event(session, "l2", now.minusSeconds(400), 2, "PostToolUseFailure", "Bash", "mvn -q test",
                         new ToolPairing("l1", 9_000L, ToolOutcome.failure, "exit 1: compilation failed")),
-                event(session, "l3", now.minusSeconds(30), 3, "PreToolUse", "Read", null, null),
-                event(session, "l4", now.minusSeconds(20), 4, "PostToolUse", "Read", null, new ToolPairing("l3", 12L, ToolOutcome.success, null)),
-                event(session, "l5", now.minusSeconds(10), 5, "PreToolUse", "Bash", "git push origin main", null));
+                event(session, "l3", now.minusSeconds(300), 3, "PreToolUse", "Read", null, null),
+                event(session, "l4", now.minusSeconds(200), 4, "PostToolUse", "Read", null, new ToolPairing("l3", 12L, ToolOutcome.success, null)),
+                event(session, "l5", now.minusSeconds(100), 5, "PreToolUse", "Bash", "git push origin main", null));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-log-it");
              FakeLoki loki = FakeLoki.start()) {
@@ -85,7 +86,7 @@ class LogCommandIT {
                         .containsExactly("l2");
                 assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--keyword", "PUSH ORIGIN", "--format", "json"))))).containsExactly("l5");
                 assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--tail", "2", "--format", "json"))))).containsExactly("l4", "l5");
-                assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--since", "35s", "--format", "json"))))).containsExactly("l4", "l5");
+                assertThat(ids(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--since", "250s", "--format", "json"))))).containsExactly("l4", "l5");
                 assertThat(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--event-type", "file_read"))))
                         .contains("TIME (UTC)", "file_read", "◀ Read: ok in 12 ms").doesNotContain("mvn");
                 assertThat(run(Cli.with(new String[]{"log"}, Cli.with(source, "--session", session, "--format", "summary"))))
