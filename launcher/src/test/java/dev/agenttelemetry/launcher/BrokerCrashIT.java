@@ -73,6 +73,9 @@ class BrokerCrashIT {
 
             List<String> accepted = List.copyOf(hooks.accepted);
             List<AgentEvent> events = DrillHooks.awaitAtLeast(() -> DrillHooks.read(bootstrap, topics.events()), accepted.size(), "every accepted hook on the events topic");
+            if (events.size() < accepted.size()) {
+                DrillHooks.printKafkaState(bootstrap, List.of(topics.raw().name(), topics.events().name()), List.of("agent-telemetry-enricher", "agent-telemetry-analytics"));
+            }
             assertThat(events.stream().map(AgentEvent::getEventId).toList()).as("each accepted hook exactly once")
                     .containsExactlyInAnyOrderElementsOf(accepted);
 

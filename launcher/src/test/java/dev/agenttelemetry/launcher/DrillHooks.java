@@ -3,6 +3,12 @@ package dev.agenttelemetry.launcher;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.testkit.Await;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,7 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -113,6 +122,34 @@ final class DrillHooks extends Thread {
 
     static <V> List<V> read(String bootstrap, Topic<String, V> topic) {
         return TopicScan.read(KafkaAccess.plaintext(bootstrap), topic, Instant.EPOCH, v -> true, n -> { });
+    }
+
+    /**
+     * What a stalled drill needs to be told apart: for each topic, every partition's end offset and last stable offset
+     * (an open transaction holds the second back), the groups' committed offsets, and the open transactions.
+     */
+    static void printKafkaState(String bootstrap, List<String> topics, List<String> groups) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            for (String topic : topics) {
+                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (int p = 0; p < partitions; p++) {
+                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                }
+                var end = admin.listOffsets(latest).all().get();
+                var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+                latest.keySet().stream().sorted(Comparator.comparingInt(TopicPartition::partition)).forEach(tp ->
+                        System.out.printf("%s: end %d, last stable %d%n", tp, end.get(tp).offset(), stable.get(tp).offset()));
+            }
+            for (String group : groups) {
+                System.out.printf("group %s committed: %s%n", group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
+            }
+            for (TransactionListing transaction : admin.listTransactions().all().get()) {
+                System.out.printf("transaction %s: %s%n", transaction.transactionalId(), transaction.state());
+            }
+        } catch (Exception e) {
+            System.out.println("could not read Kafka's state: " + e);
+        }
     }
 
     /** Polls until at least {@code expected} items are there, then returns what is there (more would be duplicates). */
