@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Kafka broker is killed with SIGKILL while hooks keep arriving, and restarted on the same data once 60 hooks
- * were spooled, or after {@code -Ddrill.kafka.outage} (e.g. {@code PT3M}: Kafka unreachable for minutes); the pipeline (`up --bootstrap-servers`, with the Loki sink) runs on throughout. Afterwards
+ * were spooled, or after {@code -Ddrill.kafka.outage} (e.g. {@code PT3M}: Kafka unreachable for minutes); the
+ * pipeline (`up --bootstrap-servers`, with the Loki sink) runs on throughout. Afterwards
  * every accepted hook is on the events topic exactly once, every expected alert exists once, and every
  * event is in Loki once.
  */

@@ -68,8 +68,7 @@ final class DrillHooks extends Thread {
 
     void post(int session, String command) throws IOException, InterruptedException {
         int n = sent.getAndIncrement();
-        String body = "{\"session_id\":\"" + session(session) + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\","
-                + "\"tool_name\":\"Bash\",\"tool_use_id\":\"toolu_" + n + "\",\"tool_input\":{\"command\":\"" + command + "\"}}";
+        String body = bashHook(session(session), "toolu_" + n, command);
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(collector + "/v1/hooks"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -77,6 +76,12 @@ final class DrillHooks extends Thread {
             throw new AssertionError("the collector answered " + answer.statusCode() + ": " + answer.body());
         }
         accepted.add(answer.headers().firstValue("X-Event-Id").orElseThrow());
+    }
+
+    /** A Bash PreToolUse hook payload in a project under {@code /home/dev/shop}. */
+    static String bashHook(String session, String toolUseId, String command) {
+        return "{\"session_id\":\"" + session + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\","
+                + "\"tool_name\":\"Bash\",\"tool_use_id\":\"" + toolUseId + "\",\"tool_input\":{\"command\":\"" + command + "\"}}";
     }
 
     /** Waits until {@code more} further hooks were accepted. */

@@ -122,8 +122,7 @@ class PipelineCrashIT {
         List<String> ids = new ArrayList<>();
         for (int s = 0; s < SESSIONS; s++) {
             String command = n == 9 ? "rm -rf /" : s == 0 ? "git config --global user.name round" + n : "echo " + n;
-            String body = "{\"session_id\":\"pcrash-s" + s + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\",\"tool_name\":\"Bash\","
-                    + "\"tool_use_id\":\"toolu_" + s + "_" + n + "\",\"tool_input\":{\"command\":\"" + command + "\"}}";
+            String body = DrillHooks.bashHook("pcrash-s" + s, "toolu_" + s + "_" + n, command);
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/hooks")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).isEqualTo(200);
@@ -154,8 +153,7 @@ class PipelineCrashIT {
         public void run() {
             for (int n = 0; unanswered == null && refused == null; n++) {
                 String toolUseId = "toolu_" + session + "_" + n;
-                String body = "{\"session_id\":\"" + session + "\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"/home/dev/shop\","
-                        + "\"tool_name\":\"Bash\",\"tool_use_id\":\"" + toolUseId + "\",\"tool_input\":{\"command\":\"echo " + n + "\"}}";
+                String body = DrillHooks.bashHook(session, toolUseId, "echo " + n);
                 try {
                     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/hooks")).header("Content-Type", "application/json")
                             .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

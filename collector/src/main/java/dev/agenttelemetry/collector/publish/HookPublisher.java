@@ -163,12 +163,6 @@ public final class HookPublisher implements AutoCloseable {
                     continue;
                 }
                 int acked = sendInOrder(batch);
-                for (int i = 0; i < acked; i++) {
-                    Spool.Entry entry = batch.get(i);
-                    if (entry.envelope() != null) {
-                        acknowledgedAhead.remove(entry.envelope().getEventId()); // committed below: never read again
-                    }
-                }
                 if (acked > 0) {
                     spool.commit(batch.get(acked - 1).next(), acked);
                     metrics.replayed(acked);
@@ -229,10 +223,16 @@ public final class HookPublisher implements AutoCloseable {
             acked++;
         }
         // After an outage, records sent to several partitions may fail in part (those that waited longest expire
-        // first): the acknowledged ones behind the first failure must not be sent again with it.
-        for (int i = acked; i < acks.size(); i++) {
+        // first): the acknowledged ones behind the first failure must not be sent again with it. The prefix is
+        // committed by the caller and never read again.
+        for (int i = 0; i < acks.size(); i++) {
             Spool.Entry entry = batch.get(i);
-            if (entry.envelope() != null && acks.get(i).isDone() && !acks.get(i).isCompletedExceptionally()) {
+            if (entry.envelope() == null) {
+                continue;
+            }
+            if (i < acked) {
+                acknowledgedAhead.remove(entry.envelope().getEventId());
+            } else if (acks.get(i).isDone() && !acks.get(i).isCompletedExceptionally()) {
                 acknowledgedAhead.add(entry.envelope().getEventId());
             }
         }
