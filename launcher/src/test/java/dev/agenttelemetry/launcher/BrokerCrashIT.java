@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * were spooled, or after {@code -Ddrill.kafka.outage} (e.g. {@code PT3M}: Kafka unreachable for minutes); the
  * pipeline (`up --bootstrap-servers`, with the Loki sink) runs on throughout. Afterwards
  * every accepted hook is on the events topic exactly once, every expected alert exists once, and every
- * event is in Loki once.
+ * event is in Loki once. {@code -Ddrill.verbose=true} logs Kafka's own components at info level in the pipeline's log.
  */
 class BrokerCrashIT {
     private static final int SESSIONS = 4;
@@ -49,11 +49,18 @@ class BrokerCrashIT {
         Process broker = startBroker(brokerDir, brokerPort);
         Process pipeline = null;
         try (FakeLoki loki = FakeLoki.start()) {
-            pipeline = ChildProcesses.start("up", "--data-dir", pipelineDir.toString(), "--bootstrap-servers", bootstrap, "--loki-url", loki.url());
+            List<String> up = new java.util.ArrayList<>(List.of("up", "--data-dir", pipelineDir.toString(), "--bootstrap-servers", bootstrap, "--loki-url", loki.url()));
+            if (Boolean.getBoolean("drill.verbose")) {
+                up.add("--verbose"); // Kafka's own components at info level in the pipeline's log, to tell a stall apart
+            }
+            pipeline = ChildProcesses.start(up.toArray(String[]::new));
             String collector = ChildProcesses.awaitCollectorUrl(pipeline);
             DrillHooks hooks = new DrillHooks(collector, "bcrash-s", SESSIONS);
             hooks.start();
             hooks.awaitMore(40);
+            // Killed right after a burst, while the Streams applications may still be working through it with their
+            // transactions open (in one 5-minute outage, the enricher's work in flight at the kill killed its thread).
+            hooks.burst(200, 400_000);
 
             long killed = System.nanoTime();
             broker.destroyForcibly(); // SIGKILL: no controlled shutdown, open transactions and unflushed log segments
@@ -76,6 +83,7 @@ class BrokerCrashIT {
             List<AgentEvent> events = DrillHooks.awaitAtLeast(() -> DrillHooks.read(bootstrap, topics.events()), accepted.size(), "every accepted hook on the events topic");
             if (events.size() < accepted.size()) {
                 DrillHooks.printKafkaState(bootstrap, List.of(topics.raw().name(), topics.events().name()), List.of("agent-telemetry-enricher", "agent-telemetry-analytics"));
+                System.out.println("the pipeline's log: " + pipelineDir.resolve("logs").resolve("agent-telemetry.log"));
             }
             assertThat(events.stream().map(AgentEvent::getEventId).toList()).as("each accepted hook exactly once")
                     .containsExactlyInAnyOrderElementsOf(accepted);

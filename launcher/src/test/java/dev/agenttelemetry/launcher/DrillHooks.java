@@ -1,5 +1,7 @@
 package dev.agenttelemetry.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
 import dev.agenttelemetry.testkit.Await;
@@ -32,6 +34,7 @@ import java.util.function.Supplier;
  * ids of those the collector accepted; and reads what the pipeline wrote.
  */
 final class DrillHooks extends Thread {
+    private static final ObjectMapper JSON = new ObjectMapper();
     final List<String> accepted = Collections.synchronizedList(new ArrayList<>());
     private final String collector;
     private final String sessionPrefix;
@@ -76,6 +79,34 @@ final class DrillHooks extends Thread {
             throw new AssertionError("the collector answered " + answer.statusCode() + ": " + answer.body());
         }
         accepted.add(answer.headers().firstValue("X-Event-Id").orElseThrow());
+    }
+
+    /**
+     * Posts {@code count} Bash PostToolUse hooks whose output is {@code outputBytes} long through the batch endpoint
+     * (about 1 MB a request), round-robin over the sessions: the Streams applications take longer over each of these
+     * than the collector, so they are behind when this returns.
+     */
+    void burst(int count, int outputBytes) throws IOException, InterruptedException {
+        String output = "x".repeat(Math.max(0, outputBytes - 40)) + " build finished in 12.3 s\\n";
+        int perRequest = Math.max(1, 1_000_000 / (outputBytes + 300));
+        for (int posted = 0; posted < count; posted += perRequest) {
+            StringBuilder ndjson = new StringBuilder();
+            for (int i = posted; i < Math.min(count, posted + perRequest); i++) {
+                int n = sent.getAndIncrement();
+                ndjson.append("{\"session_id\":\"").append(session(n % sessions)).append("\",\"hook_event_name\":\"PostToolUse\",")
+                        .append("\"cwd\":\"/home/dev/shop\",\"tool_name\":\"Bash\",\"tool_use_id\":\"toolu_").append(n)
+                        .append("\",\"tool_input\":{\"command\":\"make build\"},\"tool_response\":{\"stdout\":\"").append(output)
+                        .append("\",\"stderr\":\"\",\"interrupted\":false}}\n");
+            }
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(collector + "/v1/hooks/batch"))
+                    .header("Content-Type", "application/x-ndjson").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = JSON.readTree(answer.body());
+            if (answer.statusCode() != 200 || !body.path("rejected").isEmpty() || !body.path("failed").isEmpty()) {
+                throw new AssertionError("the collector answered " + answer.statusCode() + ": " + answer.body());
+            }
+            body.path("event_ids").forEach(id -> accepted.add(id.asText()));
+        }
     }
 
     /** A Bash PreToolUse hook payload in a project under {@code /home/dev/shop}. */

@@ -1,0 +1,176 @@
+package dev.agenttelemetry.launcher;
+
+import dev.agenttelemetry.launcher.up.StreamsRunner;
+
+import dev.agenttelemetry.kafka.FreePorts;
+import dev.agenttelemetry.testkit.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The failure mode a 5-minute Kafka outage drill hit once: the broker dies while a stream thread is sending to a
+ * changelog it has never written to, so the send waits for that topic's metadata until it times out, the task is
+ * marked corrupt and the thread dies. Once the broker is back, the application must process again.
+ */
+class StreamThreadOutageIT {
+    private static final CountDownLatch BLOCKED = new CountDownLatch(1);
+    private static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+    @Test
+    void applicationProcessesAgainAfterItsThreadDiedDuringAnOutage() throws Exception {
+        // The producer gives up on the cold changelog's metadata after max.block.ms; the outage outlasts that and
+        // the abort after it (another max.block.ms), as a Kafka away for minutes outlasts the default 60 s.
+        Duration maxBlock = Duration.ofSeconds(10);
+        Duration outage = DrillHooks.faultLength("drill.thread.outage", maxBlock.multipliedBy(3));
+        Path brokerDir = TestKafka.workDir("thread-outage-kafka-");
+        int brokerPort = FreePorts.loopback();
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        Files.writeString(brokerDir.resolve(PipelineSettings.CONFIG_FILE_NAME), "broker.controller.port=" + FreePorts.loopback() + "\n");
+        Process broker = startBroker(brokerDir, brokerPort);
+        StreamsRunner app = null;
+        try {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("in", 1, (short) 1), new NewTopic("out", 1, (short) 1))).all().get();
+            }
+            Map<String, Object> props = new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap, "application.id", "thread-outage",
+                    "processing.guarantee", "exactly_once_v2", "state.dir", brokerDir.resolveSibling(brokerDir.getFileName() + "-state").toString(),
+                    "commit.interval.ms", 100, "producer.max.block.ms", (int) maxBlock.toMillis()));
+            app = StreamsRunner.start("thread-outage", topology(), props, Duration.ofSeconds(60));
+            send(bootstrap, "before-1", "before-2");
+            awaitOutput(bootstrap, 2, Duration.ofSeconds(60));
+
+            send(bootstrap, "block");
+            assertThat(BLOCKED.await(60, TimeUnit.SECONDS)).as("the stream thread reached the record that blocks it").isTrue();
+            long killed = System.nanoTime();
+            broker.destroyForcibly();
+            assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            RELEASE.countDown(); // now the thread sends to the cold changelog while Kafka is away
+            Thread.sleep(Math.max(0, outage.toMillis() - (System.nanoTime() - killed) / 1_000_000));
+            broker = startBroker(brokerDir, brokerPort);
+            System.out.printf("Kafka was away for %.1f s; app state %s%n", (System.nanoTime() - killed) / 1e9, app.state());
+            send(bootstrap, "after-1", "after-2");
+
+            List<String> out = awaitOutput(bootstrap, 5, Duration.ofSeconds(240));
+            // "block-early" was output of the transaction the outage aborted: read_committed never sees it
+            assertThat(out).as("every input processed once after the outage").containsExactly("before-1", "before-2", "block", "after-1", "after-2");
+        } finally {
+            if (app != null) {
+                app.close();
+            }
+            broker.destroy();
+            broker.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** in → out; the record "block" waits for the test's signal, then writes a store no other record writes. */
+    private static Topology topology() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("cold"), Serdes.String(), Serdes.String()).withCachingDisabled());
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.String()))
+                .process(() -> new Processor<String, String, String, String>() {
+                    private ProcessorContext<String, String> context;
+                    private KeyValueStore<String, String> cold;
+
+                    @Override
+                    public void init(ProcessorContext<String, String> context) {
+                        this.context = context;
+                        this.cold = context.getStateStore("cold");
+                    }
+
+                    @Override
+                    public void process(Record<String, String> record) {
+                        if (record.value().equals("block") && RELEASE.getCount() > 0) {
+                            BLOCKED.countDown();
+                            try {
+                                RELEASE.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            // output of the open transaction that Kafka never acknowledges, as in a busy enricher
+                            context.forward(record.withValue("block-early"));
+                            cold.put(record.key(), record.value());
+                        }
+                        context.forward(record);
+                    }
+                }, "cold")
+                .to("out", Produced.with(Serdes.String(), Serdes.String()));
+        return builder.build();
+    }
+
+    private static void send(String bootstrap, String... values) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            for (String value : values) {
+                producer.send(new ProducerRecord<>("in", value, value)).get();
+            }
+        }
+    }
+
+    private static List<String> awaitOutput(String bootstrap, int expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> values = readOutput(bootstrap);
+        while (values.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            values = readOutput(bootstrap);
+        }
+        System.out.printf("out: %s%n", values);
+        return values;
+    }
+
+    private static List<String> readOutput(String bootstrap) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
+                new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition("out", 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            List<String> values = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < until) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+            return values;
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static Process startBroker(Path dataDir, int port) throws IOException {
+        Process broker = ChildProcesses.start("broker", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
+        ChildProcesses.awaitLine(broker, Pattern.compile("^(Ready): "), Duration.ofSeconds(90));
+        return broker;
+    }
+}
