@@ -66,7 +66,7 @@ class StreamThreadOutageIT {
             Map<String, Object> props = new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap, "application.id", "thread-outage",
                     "processing.guarantee", "exactly_once_v2", "state.dir", brokerDir.resolveSibling(brokerDir.getFileName() + "-state").toString(),
                     "commit.interval.ms", 100, "producer.max.block.ms", (int) maxBlock.toMillis()));
-            app = StreamsRunner.start("thread-outage", topology(), props, Duration.ofSeconds(60));
+            app = StreamsRunner.start("thread-outage", StreamThreadOutageIT::topology, props, Duration.ofSeconds(60));
             send(bootstrap, "before-1", "before-2");
             awaitOutput(bootstrap, 2, Duration.ofSeconds(60));
 

@@ -163,14 +163,14 @@ public final class Pipeline implements AutoCloseable {
 
     /** The enricher, running once this returns. */
     public static StreamsRunner startEnricher(EnricherConfig config, TopicCatalog topics) throws Exception {
-        return StreamsRunner.start("enricher", EnricherTopology.build(topics.raw(), topics.events(),
+        return StreamsRunner.start("enricher", () -> EnricherTopology.build(topics.raw(), topics.events(),
                         new HookEventEnricher(Masker.create(config.masking()), config.promptPreviewChars()), config.chainTtl(), config.pairingGap()),
                 config.streamsProperties(), START_TIMEOUT);
     }
 
     /** The analytics application, running once this returns. */
     public static StreamsRunner startAnalytics(AnalyticsConfig config, TopicCatalog topics) throws Exception {
-        return StreamsRunner.start("analytics", AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), config.rules(),
+        return StreamsRunner.start("analytics", () -> AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), config.rules(),
                 config.sessionGap(), config.publishInterval()), config.streamsProperties(), START_TIMEOUT);
     }
 

@@ -13,35 +13,73 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Runs one Kafka Streams application: a failed stream thread is replaced, unless threads keep failing
- * (more than {@value #MAX_FAILURES} within {@link #FAILURE_WINDOW}), then the application shuts down
- * instead of spinning on a poison record.
+ * Runs one Kafka Streams application and keeps it running: a failed stream thread is replaced, unless threads keep
+ * failing (more than {@value #MAX_FAILURES} within {@link #FAILURE_WINDOW}); then the application shuts down instead
+ * of spinning on a poison record, and is started again, from its last commit, after a delay. Without the restart a
+ * pipeline process would go on accepting hooks while one of its applications no longer processed them.
  */
 public final class StreamsRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
     static final int MAX_FAILURES = 3;
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
+    /** How long an application that shut down waits before it is started again. */
+    public static final Duration RESTART_DELAY = Duration.ofMinutes(1);
 
     private final String name;
-    private final KafkaStreams streams;
+    private final Supplier<Topology> topology;
+    private final Properties properties;
+    private final Duration restartDelay;
+    private final ScheduledExecutorService restarts;
+    private volatile KafkaStreams streams;
+    private volatile boolean closed;
 
-    private StreamsRunner(String name, KafkaStreams streams) {
+    private StreamsRunner(String name, Supplier<Topology> topology, Map<String, Object> properties, Duration restartDelay) {
         this.name = name;
-        this.streams = streams;
+        this.topology = topology;
+        this.properties = new Properties();
+        this.properties.putAll(properties);
+        this.restartDelay = restartDelay;
+        this.restarts = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, name + "-restarts");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Starts the application and waits until it is RUNNING. */
-    public static StreamsRunner start(String name, Topology topology, Map<String, Object> properties, Duration timeout)
+    public static StreamsRunner start(String name, Supplier<Topology> topology, Map<String, Object> properties, Duration timeout)
             throws InterruptedException {
-        Properties props = new Properties();
-        props.putAll(properties);
-        KafkaStreams streams = new KafkaStreams(topology, props);
+        return start(name, topology, properties, timeout, RESTART_DELAY);
+    }
+
+    /** As {@link #start(String, Supplier, Map, Duration)}, restarting a shut-down application after {@code restartDelay}. */
+    public static StreamsRunner start(String name, Supplier<Topology> topology, Map<String, Object> properties, Duration timeout,
+                                      Duration restartDelay) throws InterruptedException {
+        StreamsRunner runner = new StreamsRunner(name, topology, properties, restartDelay);
+        runner.streams = runner.newClient();
+        runner.streams.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (runner.streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                KafkaStreams.State state = runner.streams.state();
+                runner.close();
+                throw new IllegalStateException(name + " did not reach RUNNING within " + timeout + " (state " + state + ")");
+            }
+            Thread.sleep(50); // waiting for the first rebalance
+        }
+        return runner;
+    }
+
+    private KafkaStreams newClient() {
+        KafkaStreams client = new KafkaStreams(topology.get(), properties);
         Deque<Instant> failures = new ArrayDeque<>();
-        streams.setUncaughtExceptionHandler(error -> {
+        client.setUncaughtExceptionHandler(error -> {
             synchronized (failures) {
                 Instant now = Instant.now();
                 failures.addLast(now);
@@ -49,26 +87,36 @@ public final class StreamsRunner implements AutoCloseable {
                     failures.removeFirst();
                 }
                 if (failures.size() > MAX_FAILURES) {
-                    log.error("{}: {} stream-thread failures within {}; shutting down", name, failures.size(), FAILURE_WINDOW, error);
+                    log.error("{}: {} stream-thread failures within {}; shutting down, to start again in {}", name, failures.size(),
+                            FAILURE_WINDOW, restartDelay, error);
                     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                 }
             }
             log.error("{}: stream thread failed; replacing it", name, error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        CountDownLatch running = new CountDownLatch(1);
-        streams.setStateListener((newState, oldState) -> {
-            if (newState == KafkaStreams.State.RUNNING) {
-                running.countDown();
+        client.setStateListener((newState, oldState) -> {
+            if (newState == KafkaStreams.State.ERROR && !closed) {
+                restarts.schedule(this::restart, restartDelay.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
-        streams.start();
-        if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            KafkaStreams.State state = streams.state();
-            streams.close(Duration.ofSeconds(10));
-            throw new IllegalStateException(name + " did not reach RUNNING within " + timeout + " (state " + state + ")");
+        return client;
+    }
+
+    private synchronized void restart() {
+        if (closed) {
+            return;
         }
-        return new StreamsRunner(name, streams);
+        streams.close(Duration.ofSeconds(30)); // its threads are gone; this releases the state directory
+        try {
+            KafkaStreams client = newClient();
+            streams = client;
+            client.start();
+            log.warn("{}: started again after it had shut down", name);
+        } catch (RuntimeException e) {
+            log.error("{}: could not start again; trying again in {}", name, restartDelay, e);
+            restarts.schedule(this::restart, restartDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     public KafkaStreams.State state() {
@@ -80,11 +128,13 @@ public final class StreamsRunner implements AutoCloseable {
     }
 
     /**
-     * Leaves the consumer group on the way out: otherwise a restart waits for the old member's session
-     * to time out (45 s) before it gets its partitions back.
+     * Leaves the consumer group on the way out: otherwise a restart waits for the old member's session to time out
+     * (45 s) before it gets its partitions back.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        restarts.shutdownNow();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }

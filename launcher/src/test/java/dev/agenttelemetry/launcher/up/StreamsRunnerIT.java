@@ -1,0 +1,95 @@
+package dev.agenttelemetry.launcher.up;
+
+import dev.agenttelemetry.testkit.Await;
+import dev.agenttelemetry.testkit.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** On the real broker: an application whose threads keep failing shuts down, and the runner starts it again. */
+class StreamsRunnerIT {
+    private static final AtomicInteger ATTEMPTS = new AtomicInteger();
+
+    @Test
+    void applicationThatShutDownAfterRepeatedFailuresIsStartedAgain() throws Exception {
+        String bootstrap = TestKafka.bootstrapServers();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String in = "runner-in-" + suffix;
+        String out = "runner-out-" + suffix;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get();
+        }
+        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "application.id", "runner-" + suffix,
+                "processing.guarantee", "exactly_once_v2", "commit.interval.ms", 100,
+                "state.dir", TestKafka.workDir("runner-state-").toString(),
+                // a failed thread does not leave the group: its replacement waits for the old member's session to end
+                "session.timeout.ms", 6000, "heartbeat.interval.ms", 2000);
+        try (StreamsRunner runner = StreamsRunner.start("runner", () -> topology(in, out), props, Duration.ofSeconds(60), Duration.ofSeconds(1));
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new StringSerializer())) {
+            for (String value : List.of("before", "poison", "after")) {
+                producer.send(new ProducerRecord<>(in, value, value)).get();
+            }
+
+            Await.until("the three records processed", Duration.ofSeconds(120), Duration.ofMillis(500), () -> read(bootstrap, out).size() >= 3);
+            assertThat(read(bootstrap, out)).as("each record once, in order, the poison one after the restart")
+                    .containsExactly("before", "poison", "after");
+            assertThat(ATTEMPTS.get()).as("one failure beyond the replaced threads' limit shut the application down, then it went on")
+                    .isEqualTo(StreamsRunner.MAX_FAILURES + 2);
+            assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+    }
+
+    /** in → out; the record "poison" fails the stream thread until one attempt more than the runner replaces. */
+    private static Topology topology(String in, String out) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in, Consumed.with(Serdes.String(), Serdes.String()))
+                .peek((key, value) -> {
+                    if (value.equals("poison") && ATTEMPTS.incrementAndGet() <= StreamsRunner.MAX_FAILURES + 1) {
+                        throw new IllegalStateException("poison, attempt " + ATTEMPTS.get());
+                    }
+                })
+                .to(out, Produced.with(Serdes.String(), Serdes.String()));
+        return builder.build();
+    }
+
+    private static List<String> read(String bootstrap, String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
+                new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            List<String> values = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < until) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+            return values;
+        }
+    }
+}
