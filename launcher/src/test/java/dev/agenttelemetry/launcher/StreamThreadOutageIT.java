@@ -1,18 +1,14 @@
 package dev.agenttelemetry.launcher;
 
-import dev.agenttelemetry.launcher.up.StreamsRunner;
-
 import dev.agenttelemetry.kafka.FreePorts;
+import dev.agenttelemetry.launcher.up.StreamsRunner;
+import dev.agenttelemetry.testkit.CommittedValues;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -29,7 +25,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -39,9 +34,10 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The failure mode a 5-minute Kafka outage drill hit once: the broker dies while a stream thread is sending to a
- * changelog it has never written to, so the send waits for that topic's metadata until it times out, the task is
- * marked corrupt and the thread dies. Once the broker is back, the application must process again.
+ * A stream thread in a long Kafka outage: once the broker is gone, clients re-bootstrap and drop the cluster's
+ * metadata, so the thread's next send waits for metadata until {@code max.block.ms} and fails, the task is marked
+ * corrupt, and the flush or commit after it kills the thread. Here the send goes to a changelog the thread never
+ * wrote to, held back until the broker is killed. Once the broker is back, the replacement thread must process again.
  */
 class StreamThreadOutageIT {
     private static final CountDownLatch BLOCKED = new CountDownLatch(1);
@@ -63,9 +59,9 @@ class StreamThreadOutageIT {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 admin.createTopics(List.of(new NewTopic("in", 1, (short) 1), new NewTopic("out", 1, (short) 1))).all().get();
             }
-            Map<String, Object> props = new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap, "application.id", "thread-outage",
+            Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "application.id", "thread-outage",
                     "processing.guarantee", "exactly_once_v2", "state.dir", brokerDir.resolveSibling(brokerDir.getFileName() + "-state").toString(),
-                    "commit.interval.ms", 100, "producer.max.block.ms", (int) maxBlock.toMillis()));
+                    "commit.interval.ms", 100, "producer.max.block.ms", (int) maxBlock.toMillis());
             app = StreamsRunner.start("thread-outage", StreamThreadOutageIT::topology, props, Duration.ofSeconds(60));
             send(bootstrap, "before-1", "before-2");
             awaitOutput(bootstrap, 2, Duration.ofSeconds(60));
@@ -139,33 +135,13 @@ class StreamThreadOutageIT {
 
     private static List<String> awaitOutput(String bootstrap, int expected, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> values = readOutput(bootstrap);
+        List<String> values = CommittedValues.of(bootstrap, "out");
         while (values.size() < expected && System.nanoTime() < deadline) {
             Thread.sleep(1000);
-            values = readOutput(bootstrap);
+            values = CommittedValues.of(bootstrap, "out");
         }
         System.out.printf("out: %s%n", values);
         return values;
-    }
-
-    private static List<String> readOutput(String bootstrap) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
-                new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition("out", 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            List<String> values = new ArrayList<>();
-            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < until) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-            }
-            return values;
-        } catch (RuntimeException e) {
-            return List.of();
-        }
     }
 
     private static Process startBroker(Path dataDir, int port) throws IOException {

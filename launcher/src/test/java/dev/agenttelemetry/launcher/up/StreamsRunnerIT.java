@@ -1,16 +1,13 @@
 package dev.agenttelemetry.launcher.up;
 
 import dev.agenttelemetry.testkit.Await;
+import dev.agenttelemetry.testkit.CommittedValues;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -20,7 +17,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,8 +49,8 @@ class StreamsRunnerIT {
                 producer.send(new ProducerRecord<>(in, value, value)).get();
             }
 
-            Await.until("the three records processed", Duration.ofSeconds(120), Duration.ofMillis(500), () -> read(bootstrap, out).size() >= 3);
-            assertThat(read(bootstrap, out)).as("each record once, in order, the poison one after the restart")
+            Await.until("the three records processed", Duration.ofSeconds(120), Duration.ofMillis(500), () -> CommittedValues.of(bootstrap, out).size() >= 3);
+            assertThat(CommittedValues.of(bootstrap, out)).as("each record once, in order, the poison one after the restart")
                     .containsExactly("before", "poison", "after");
             assertThat(ATTEMPTS.get()).as("one failure beyond the replaced threads' limit shut the application down, then it went on")
                     .isEqualTo(StreamsRunner.MAX_FAILURES + 2);
@@ -73,23 +69,5 @@ class StreamsRunnerIT {
                 })
                 .to(out, Produced.with(Serdes.String(), Serdes.String()));
         return builder.build();
-    }
-
-    private static List<String> read(String bootstrap, String topic) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
-                new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            List<String> values = new ArrayList<>();
-            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < until) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-            }
-            return values;
-        }
     }
 }
