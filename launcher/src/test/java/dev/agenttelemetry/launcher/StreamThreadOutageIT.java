@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher;
 
 import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.launcher.up.StreamsRunner;
+import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.CommittedValues;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,7 +73,7 @@ class StreamThreadOutageIT {
             broker.destroyForcibly();
             assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
             RELEASE.countDown(); // now the thread sends to the cold changelog while Kafka is away
-            Thread.sleep(Math.max(0, outage.toMillis() - (System.nanoTime() - killed) / 1_000_000));
+            Thread.sleep(Math.max(0, outage.toMillis() - (System.nanoTime() - killed) / 1_000_000)); // the outage lasts this long
             broker = startBroker(brokerDir, brokerPort);
             System.out.printf("Kafka was away for %.1f s; app state %s%n", (System.nanoTime() - killed) / 1e9, app.state());
             send(bootstrap, "after-1", "after-2");
@@ -133,15 +134,10 @@ class StreamThreadOutageIT {
         }
     }
 
+    /** What the output topic holds once it holds {@code expected} values (or more: duplicates). */
     private static List<String> awaitOutput(String bootstrap, int expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> values = CommittedValues.of(bootstrap, "out");
-        while (values.size() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            values = CommittedValues.of(bootstrap, "out");
-        }
-        System.out.printf("out: %s%n", values);
-        return values;
+        Await.until(expected + " values on the output", timeout, Duration.ofSeconds(1), () -> CommittedValues.of(bootstrap, "out").size() >= expected);
+        return CommittedValues.of(bootstrap, "out");
     }
 
     private static Process startBroker(Path dataDir, int port) throws IOException {

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ public final class StreamsRunner implements AutoCloseable {
     private final Properties properties;
     private final Duration restartDelay;
     private final ScheduledExecutorService restarts;
+    private final CountDownLatch firstRunning = new CountDownLatch(1);
     private volatile KafkaStreams streams;
     private volatile boolean closed;
 
@@ -64,14 +66,10 @@ public final class StreamsRunner implements AutoCloseable {
         StreamsRunner runner = new StreamsRunner(name, topology, properties, restartDelay);
         runner.streams = runner.newClient();
         runner.streams.start();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (runner.streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) {
-                KafkaStreams.State state = runner.streams.state();
-                runner.close();
-                throw new IllegalStateException(name + " did not reach RUNNING within " + timeout + " (state " + state + ")");
-            }
-            Thread.sleep(50); // waiting for the first rebalance
+        if (!runner.firstRunning.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            KafkaStreams.State state = runner.streams.state();
+            runner.close();
+            throw new IllegalStateException(name + " did not reach RUNNING within " + timeout + " (state " + state + ")");
         }
         return runner;
     }
@@ -96,7 +94,9 @@ public final class StreamsRunner implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         client.setStateListener((newState, oldState) -> {
-            if (newState == KafkaStreams.State.ERROR && !closed) {
+            if (newState == KafkaStreams.State.RUNNING) {
+                firstRunning.countDown();
+            } else if (newState == KafkaStreams.State.ERROR && !closed) {
                 restarts.schedule(this::restart, restartDelay.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
