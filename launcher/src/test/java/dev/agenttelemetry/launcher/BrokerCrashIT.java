@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ class BrokerCrashIT {
         Process broker = startBroker(brokerDir, brokerPort);
         Process pipeline = null;
         try (FakeLoki loki = FakeLoki.start()) {
-            List<String> up = new java.util.ArrayList<>(List.of("up", "--data-dir", pipelineDir.toString(), "--bootstrap-servers", bootstrap, "--loki-url", loki.url()));
+            List<String> up = new ArrayList<>(List.of("up", "--data-dir", pipelineDir.toString(), "--bootstrap-servers", bootstrap, "--loki-url", loki.url()));
             if (Boolean.getBoolean("drill.verbose")) {
                 up.add("--verbose"); // Kafka's own components at info level in the pipeline's log, to tell a stall apart
             }

@@ -84,7 +84,7 @@ final class DrillHooks extends Thread {
     /**
      * Posts {@code count} Bash PostToolUse hooks whose output is {@code outputBytes} long through the batch endpoint
      * (about 1 MB a request), round-robin over the sessions: the Streams applications take longer over each of these
-     * than the collector, so they are behind when this returns.
+     * than the collector, so they may still be working through them when this returns.
      */
     void burst(int count, int outputBytes) throws IOException, InterruptedException {
         String output = "x".repeat(Math.max(0, outputBytes - 40)) + " build finished in 12.3 s\\n";
