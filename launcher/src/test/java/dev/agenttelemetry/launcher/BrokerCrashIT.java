@@ -11,7 +11,6 @@ import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,18 +34,16 @@ class BrokerCrashIT {
     @Test
     void brokerKilledAndRestartedMidStreamLosesAndDuplicatesNothing() throws Exception {
         Duration outage = DrillHooks.faultLength("drill.kafka.outage", Duration.ZERO);
-        Path brokerDir = TestKafka.workDir("broker-crash-kafka-");
+        KillableBroker kafka = KillableBroker.prepare("broker-crash-kafka-");
         Path pipelineDir = TestKafka.workDir("broker-crash-pipeline-");
-        int brokerPort = FreePorts.loopback();
-        String bootstrap = "127.0.0.1:" + brokerPort;
-        Files.writeString(brokerDir.resolve(PipelineSettings.CONFIG_FILE_NAME), "broker.controller.port=" + FreePorts.loopback() + "\n");
+        String bootstrap = kafka.bootstrapServers();
         int registryPort = FreePorts.loopback();
         Files.writeString(pipelineDir.resolve(PipelineSettings.CONFIG_FILE_NAME), String.join("\n", "collector.port=0",
                 "schema.registry.port=" + registryPort, "connect.rest.port=" + FreePorts.loopback(), "collector.ack.timeout.ms=300") + "\n");
         TopicCatalog topics = TopicCatalog.of(TopicLayout.from(new ConfigReader(Map.of(), "test")),
                 new SchemaRegistryClient("http://127.0.0.1:" + registryPort));
 
-        Process broker = startBroker(brokerDir, brokerPort);
+        Process broker = kafka.start();
         Process pipeline = null;
         try (FakeLoki loki = FakeLoki.start()) {
             List<String> up = new ArrayList<>(List.of("up", "--data-dir", pipelineDir.toString(), "--bootstrap-servers", bootstrap, "--loki-url", loki.url()));
@@ -72,7 +68,7 @@ class BrokerCrashIT {
             hooks.awaitMore(60); // the collector spools while Kafka is gone
             hooks.keepPostingUntil(killed, outage);
             int duringOutage = hooks.accepted.size();
-            broker = startBroker(brokerDir, brokerPort);
+            broker = kafka.start();
             System.out.printf("Kafka was away for %.1f s; %d hooks accepted by then%n", (System.nanoTime() - killed) / 1e9, duringOutage);
             for (int session = 0; session < SESSIONS; session++) {
                 hooks.post(session, "sudo whoami"); // an alert raised after the restart
@@ -108,11 +104,4 @@ class BrokerCrashIT {
             broker.waitFor(60, TimeUnit.SECONDS);
         }
     }
-
-    private static Process startBroker(Path dataDir, int port) throws IOException {
-        Process broker = ChildProcesses.start("broker", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
-        ChildProcesses.awaitLine(broker, Pattern.compile("^(Ready): "), Duration.ofSeconds(90));
-        return broker;
-    }
-
 }

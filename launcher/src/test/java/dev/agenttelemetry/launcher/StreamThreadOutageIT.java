@@ -1,6 +1,5 @@
 package dev.agenttelemetry.launcher;
 
-import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.launcher.up.StreamsRunner;
 import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.CommittedValues;
@@ -22,15 +21,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,18 +45,16 @@ class StreamThreadOutageIT {
         // the abort after it (another max.block.ms), as a Kafka away for minutes outlasts the default 60 s.
         Duration maxBlock = Duration.ofSeconds(10);
         Duration outage = DrillHooks.faultLength("drill.thread.outage", maxBlock.multipliedBy(3));
-        Path brokerDir = TestKafka.workDir("thread-outage-kafka-");
-        int brokerPort = FreePorts.loopback();
-        String bootstrap = "127.0.0.1:" + brokerPort;
-        Files.writeString(brokerDir.resolve(PipelineSettings.CONFIG_FILE_NAME), "broker.controller.port=" + FreePorts.loopback() + "\n");
-        Process broker = startBroker(brokerDir, brokerPort);
+        KillableBroker kafka = KillableBroker.prepare("thread-outage-kafka-");
+        String bootstrap = kafka.bootstrapServers();
+        Process broker = kafka.start();
         StreamsRunner app = null;
         try {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 admin.createTopics(List.of(new NewTopic("in", 1, (short) 1), new NewTopic("out", 1, (short) 1))).all().get();
             }
             Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "application.id", "thread-outage",
-                    "processing.guarantee", "exactly_once_v2", "state.dir", brokerDir.resolveSibling(brokerDir.getFileName() + "-state").toString(),
+                    "processing.guarantee", "exactly_once_v2", "state.dir", TestKafka.workDir("thread-outage-state-").toString(),
                     "commit.interval.ms", 100, "producer.max.block.ms", (int) maxBlock.toMillis());
             app = StreamsRunner.start("thread-outage", StreamThreadOutageIT::topology, props, Duration.ofSeconds(60));
             send(bootstrap, "before-1", "before-2");
@@ -74,7 +67,7 @@ class StreamThreadOutageIT {
             assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
             RELEASE.countDown(); // now the thread sends to the cold changelog while Kafka is away
             Thread.sleep(Math.max(0, outage.toMillis() - (System.nanoTime() - killed) / 1_000_000)); // the outage lasts this long
-            broker = startBroker(brokerDir, brokerPort);
+            broker = kafka.start();
             System.out.printf("Kafka was away for %.1f s; app state %s%n", (System.nanoTime() - killed) / 1e9, app.state());
             send(bootstrap, "after-1", "after-2");
 
@@ -138,11 +131,5 @@ class StreamThreadOutageIT {
     private static List<String> awaitOutput(String bootstrap, int expected, Duration timeout) throws InterruptedException {
         Await.until(expected + " values on the output", timeout, Duration.ofSeconds(1), () -> CommittedValues.of(bootstrap, "out").size() >= expected);
         return CommittedValues.of(bootstrap, "out");
-    }
-
-    private static Process startBroker(Path dataDir, int port) throws IOException {
-        Process broker = ChildProcesses.start("broker", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
-        ChildProcesses.awaitLine(broker, Pattern.compile("^(Ready): "), Duration.ofSeconds(90));
-        return broker;
     }
 }
