@@ -2,6 +2,7 @@ package dev.agenttelemetry.launcher.up;
 
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.sink.loki.LokiSinkConnector;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.apache.kafka.connect.runtime.Connect;
 import org.apache.kafka.connect.runtime.Herder;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 /** A standalone Kafka Connect worker in this JVM running the sink-loki connector. */
 public final class ConnectRunner implements AutoCloseable {
     public static final String CONNECTOR_NAME = "agent-telemetry-loki";
+    /** The name {@code Connect.start} gives its shutdown hook (Kafka 4.3). */
+    private static final String CONNECT_SHUTDOWN_HOOK = "connect-shutdown-hook";
 
     private final Connect<StandaloneHerder> connect;
 
@@ -57,7 +60,7 @@ public final class ConnectRunner implements AutoCloseable {
         // (200 ms is a tenth of the 2 s hook -> Loki target).
         worker.put("consumer.fetch.min.bytes", "65536");
         worker.put("consumer.fetch.max.wait.ms", "200");
-        Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(worker);
+        Connect<StandaloneHerder> connect = startWithoutOwnShutdownHook(worker);
 
         Map<String, String> connector = new HashMap<>();
         connector.put("name", CONNECTOR_NAME);
@@ -79,6 +82,25 @@ public final class ConnectRunner implements AutoCloseable {
             throw new IllegalStateException("could not start the Loki sink connector: " + e.getMessage(), e);
         }
         return new ConnectRunner(connect);
+    }
+
+    /**
+     * Connect registers a JVM shutdown hook that stops the worker. In {@code up} our own hook stops the pipeline
+     * in order (Connect before the broker it reads from); two hooks race instead: {@code Connect.stop} returns at
+     * once to the second caller, the broker closes while Jetty still stops, and in CI runs Jetty's
+     * {@code Server.join} then waited forever, keeping the JVM alive. So Connect's hook is left out.
+     */
+    private static Connect<StandaloneHerder> startWithoutOwnShutdownHook(Map<String, String> worker) {
+        Exit.setShutdownHookAdder((name, hook) -> {
+            if (!CONNECT_SHUTDOWN_HOOK.equals(name)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(hook, name));
+            }
+        });
+        try {
+            return new ConnectStandalone().startConnect(worker);
+        } finally {
+            Exit.resetShutdownHookAdder();
+        }
     }
 
     @Override
