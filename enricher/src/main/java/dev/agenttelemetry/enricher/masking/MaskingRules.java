@@ -241,11 +241,12 @@ final class MaskingRules {
 
     /**
      * Not a filler written in place of a real token: mostly one short unit repeated ({@code xxxx}, {@code 111},
-     * {@code 123123}), a closing {@code EXAMPLE} (the AWS documentation's convention), "here" ({@code ...TokenHere})
-     * or "..." (elided).
+     * {@code 123123}), a closing {@code EXAMPLE} (the AWS documentation's convention), "here" ({@code ...TokenHere}),
+     * "..." (elided) or the alphabet spelled out ({@code AIzaSyabcdefghijklmnopqrstuvwxyz1234567}).
      */
     static boolean notFiller(String value) {
-        if (EXAMPLE_AT_END.matcher(value).find() || value.regionMatches(true, value.length() - 4, "here", 0, 4) || value.endsWith("...")) {
+        if (EXAMPLE_AT_END.matcher(value).find() || value.regionMatches(true, value.length() - 4, "here", 0, 4) || value.endsWith("...")
+                || hasAlphabetRun(value)) {
             return false;
         }
         Matcher repeated = REPEATED_UNIT.matcher(value);
@@ -256,6 +257,23 @@ final class MaskingRules {
             }
         }
         return true;
+    }
+
+    /**
+     * Most of the alphabet in order ({@code abcdefghijklmnopqrstuvwxyz}): typed in place of a key. Shorter runs are not
+     * enough: gitleaks' own Anthropic test keys, which it counts as real, hold {@code klmnopqrstuvwx}.
+     */
+    private static boolean hasAlphabetRun(String value) {
+        int run = 1;
+        for (int i = 1; i < value.length(); i++) {
+            char previous = Character.toLowerCase(value.charAt(i - 1));
+            char c = Character.toLowerCase(value.charAt(i));
+            run = c >= 'b' && c <= 'z' && c == previous + 1 ? run + 1 : 1;
+            if (run >= 20) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A key hint that is a key word: "key" going on as another word ({@code MaxKeyframeDistance}, {@code keyboard}) is none; "keys" and "apiKeyValue" are. */
