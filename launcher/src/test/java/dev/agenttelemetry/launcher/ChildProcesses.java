@@ -21,9 +21,14 @@ final class ChildProcesses {
 
     /** Starts {@code agent-telemetry ARGS} on the test class path, its error output merged into its output. */
     static Process start(String... args) throws IOException {
+        return startMain(AgentTelemetry.class, args);
+    }
+
+    /** Starts the main method of a class on the test class path, its error output merged into its output. */
+    static Process startMain(Class<?> main, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.agenttelemetry", AgentTelemetry.class.getName()));
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.agenttelemetry", main.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }

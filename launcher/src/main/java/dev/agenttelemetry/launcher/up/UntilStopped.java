@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class UntilStopped {
     /** Above the sum of the components' own close timeouts (Streams 30 s each, the collector's producer 10 s). */
-    static final Duration STOP_LIMIT = Duration.ofSeconds(120);
+    public static final Duration STOP_LIMIT = Duration.ofSeconds(120);
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -21,10 +21,14 @@ public final class UntilStopped {
 
     /** Registers the stop action now, so that a stop during start-up stops what has started already. */
     public static UntilStopped onShutdown(PrintStream out, Runnable stop) {
+        return onShutdown(out, stop, STOP_LIMIT);
+    }
+
+    public static UntilStopped onShutdown(PrintStream out, Runnable stop, Duration stopLimit) {
         UntilStopped until = new UntilStopped();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("agent-telemetry: stopping...");
-            haltIfStillStoppingAfter(STOP_LIMIT);
+            haltIfStillStoppingAfter(stopLimit);
             stop.run();
             out.println("agent-telemetry: stopped.");
             until.stopped.countDown();
