@@ -32,10 +32,17 @@ public final class HookEventEnricher {
 
     private final Masker masker;
     private final int promptPreviewChars;
+    private final PathContext pathContext;
 
-    public HookEventEnricher(Masker masker, int promptPreviewChars) {
+    public HookEventEnricher(Masker masker, int promptPreviewChars, PathContext pathContext) {
         this.masker = masker;
         this.promptPreviewChars = promptPreviewChars;
+        this.pathContext = pathContext;
+    }
+
+    /** Without workspace roots: each project's parent folder is its workspace. */
+    public HookEventEnricher(Masker masker, int promptPreviewChars) {
+        this(masker, promptPreviewChars, new PathContext(List.of()));
     }
 
     public AgentEvent enrich(HookEnvelope envelope) {
@@ -48,8 +55,8 @@ public final class HookEventEnricher {
         String toolUseId = text(payload, "tool_use_id");
         JsonNode rawInput = payload.path("tool_input");
         String subagentType = text(rawInput, "subagent_type");
-        String projectRoot = PathContext.projectRoot(envelope.getCwd(), envelope.getGitRoot());
-        List<PathContext.Touched> touched = PathContext.touched(projectRoot, envelope.getCwd(),
+        String projectRoot = pathContext.projectRoot(envelope.getCwd(), envelope.getGitRoot());
+        List<PathContext.Touched> touched = pathContext.touched(projectRoot, envelope.getCwd(),
                 Arrays.asList(text(rawInput, "file_path"), text(rawInput, "notebook_path"), text(rawInput, "path")), text(rawInput, "command"));
         String maskedPayload;
         ContentDetails content = null;

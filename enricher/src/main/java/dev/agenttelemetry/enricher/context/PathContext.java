@@ -17,6 +17,12 @@ import java.util.regex.Pattern;
  * system access: the enricher may run on another machine): relative paths against the effective cwd
  * (which {@code cd X &&} changes in Bash commands), {@code ..} folded, {@code ~} and {@code /home/<user>} kept
  * recognisable as the home directory.
+ *
+ * <p>Workspace roots ({@code enricher.workspace.roots}) are folders whose subfolders are projects: a session in
+ * {@code ~/work/shop/src} with the root {@code ~/work} has the project {@code ~/work/shop} (unless the collector found
+ * its git root), and {@code ~/work/billing} is a sibling project. Without one, the project's parent folder is taken
+ * for its workspace. A root written {@code ~/...} matches every user's home directory ({@code /home/<user>},
+ * {@code /Users/<user>}, {@code /root}).
  */
 public final class PathContext {
     private static final List<String> SYSTEM = List.of("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/boot", "/dev",
@@ -33,16 +39,67 @@ public final class PathContext {
     public record Touched(String path, PathClass pathClass) {
     }
 
-    private PathContext() {
+    private final List<String> workspaceRoots;
+
+    /** @param workspaceRoots folders whose subfolders are projects, each absolute or starting with {@code ~/} */
+    public PathContext(List<String> workspaceRoots) {
+        this.workspaceRoots = workspaceRoots.stream().map(root -> {
+            String problem = invalidWorkspaceRoot(root);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            return normalise(root, "/");
+        }).toList();
     }
 
-    /** The project's root: the git work tree the collector found, else the working directory. */
-    public static String projectRoot(String cwd, String gitRoot) {
-        return gitRoot != null && !gitRoot.isBlank() ? normalise(gitRoot, "/") : cwd == null ? null : normalise(cwd, "/");
+    /** Why a workspace root cannot be used, or null when it can. */
+    public static String invalidWorkspaceRoot(String root) {
+        if (!root.startsWith("/") && !root.equals("~") && !root.startsWith("~/")) {
+            return "'" + root + "' is not an absolute path or a path under ~/";
+        }
+        return normalise(root, "/").equals("/") ? "'/' would make every folder a project" : null;
+    }
+
+    /**
+     * The project's root: the git work tree the collector found, else the folder below a workspace root that holds
+     * the working directory, else the working directory.
+     */
+    public String projectRoot(String cwd, String gitRoot) {
+        if (gitRoot != null && !gitRoot.isBlank()) {
+            return normalise(gitRoot, "/");
+        }
+        if (cwd == null) {
+            return null;
+        }
+        String normal = normalise(cwd, "/");
+        String workspace = workspaceOf(normal);
+        if (workspace == null || normal.equals(workspace)) {
+            return normal;
+        }
+        int end = normal.indexOf('/', workspace.length() + 1);
+        return end < 0 ? normal : normal.substring(0, end);
+    }
+
+    /** The configured workspace root that holds this path, written as the path writes its home directory; or null. */
+    private String workspaceOf(String path) {
+        for (String root : workspaceRoots) {
+            String resolved = root;
+            if (root.startsWith("~")) {
+                var home = HOME.matcher(path);
+                if (!home.find()) {
+                    continue;
+                }
+                resolved = path.substring(0, home.end()) + root.substring(1);
+            }
+            if (within(path, resolved)) {
+                return resolved;
+            }
+        }
+        return null;
     }
 
     /** Every path in the tool's input and, for Bash, in its command, each once, in order. */
-    public static List<Touched> touched(String projectRoot, String cwd, List<String> toolPaths, String command) {
+    public List<Touched> touched(String projectRoot, String cwd, List<String> toolPaths, String command) {
         Map<String, PathClass> found = new LinkedHashMap<>();
         String base = cwd != null ? cwd : projectRoot != null ? projectRoot : "/";
         for (String path : toolPaths) {
@@ -105,7 +162,7 @@ public final class PathContext {
         }
     }
 
-    static PathClass classify(String path, String projectRoot) {
+    PathClass classify(String path, String projectRoot) {
         var home = HOME.matcher(path);
         boolean homeConfig = false;
         if (home.find()) {
@@ -122,6 +179,11 @@ public final class PathContext {
         if (homeConfig) {
             return PathClass.home_config;
         }
+        // A configured workspace is the user's word: a project beside this one, even under /srv or /opt.
+        String workspace = projectRoot != null ? workspaceOf(projectRoot) : null;
+        if (workspace != null && within(path, workspace)) {
+            return PathClass.sibling_project;
+        }
         for (String temp : TEMP) {
             if (within(path, temp)) {
                 return PathClass.temp;
@@ -132,10 +194,10 @@ public final class PathContext {
                 return PathClass.system;
             }
         }
-        if (projectRoot != null) {
+        if (projectRoot != null && workspace == null) {
             int slash = projectRoot.lastIndexOf('/');
-            String workspace = slash > 0 ? projectRoot.substring(0, slash) : null;
-            if (workspace != null && !isHomeOrRoot(workspace) && within(path, workspace)) {
+            String parent = slash > 0 ? projectRoot.substring(0, slash) : null;
+            if (parent != null && !isHomeOrRoot(parent) && within(path, parent)) {
                 return PathClass.sibling_project;
             }
         }

@@ -6,7 +6,6 @@ import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
 import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.enricher.EnricherTopology;
-import dev.agenttelemetry.enricher.HookEventEnricher;
 import dev.agenttelemetry.enricher.masking.Masker;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
@@ -95,7 +94,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
                 Map<String, Object> enricherProps = config.streamsProperties();
                 enricherProps.put("application.id", "bench-enricher-" + round);
                 enrichRate = StreamsRun.measure("enricher, round " + round, EnricherTopology.build(topics.raw(), topics.events(),
-                        new HookEventEnricher(masker, config.promptPreviewChars()), config.chainTtl(), config.pairingGap()), enricherProps, kafka, events);
+                        config.eventEnricher(masker), config.chainTtl(), config.pairingGap()), enricherProps, kafka, events);
                 BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, enricher %,.0f events/s", round, passRate, enrichRate));
             }
             System.out.println("Enricher benchmark: embedded KRaft broker, exactly_once_v2, "

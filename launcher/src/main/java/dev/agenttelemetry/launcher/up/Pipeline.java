@@ -8,7 +8,6 @@ import dev.agenttelemetry.config.ConfigException;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.enricher.EnricherTopology;
-import dev.agenttelemetry.enricher.HookEventEnricher;
 import dev.agenttelemetry.enricher.masking.Masker;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.launcher.KafkaCheck;
@@ -164,7 +163,7 @@ public final class Pipeline implements AutoCloseable {
     /** The enricher, running once this returns. */
     public static StreamsRunner startEnricher(EnricherConfig config, TopicCatalog topics) throws Exception {
         return StreamsRunner.start("enricher", () -> EnricherTopology.build(topics.raw(), topics.events(),
-                        new HookEventEnricher(Masker.create(config.masking()), config.promptPreviewChars()), config.chainTtl(), config.pairingGap()),
+                        config.eventEnricher(Masker.create(config.masking())), config.chainTtl(), config.pairingGap()),
                 config.streamsProperties(), START_TIMEOUT);
     }
 
