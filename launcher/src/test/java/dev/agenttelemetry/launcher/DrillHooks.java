@@ -190,7 +190,11 @@ final class DrillHooks extends Thread {
 
     /** Polls until at least {@code expected} items are there, then returns what is there (more would be duplicates). */
     static <T> List<T> awaitAtLeast(Supplier<List<T>> read, int expected, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        return awaitAtLeast(read, expected, what, Duration.ofSeconds(180));
+    }
+
+    static <T> List<T> awaitAtLeast(Supplier<List<T>> read, int expected, String what, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         List<T> found = read.get();
         while (found.size() < expected && System.nanoTime() < deadline) {
             Thread.sleep(1000); // polling while the pipeline catches up after a restart
