@@ -64,6 +64,13 @@ public final class Payloads {
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Prints COUNT payloads (default 1,000) as NDJSON, for load generators outside the JVM ({@code collector/wrk/run.sh}). */
+    public static void main(String[] args) {
+        for (byte[] payload : generate(args.length > 0 ? Integer.parseInt(args[0]) : 1_000, 50, 42)) {
+            System.out.println(new String(payload, StandardCharsets.UTF_8)); // one line each: newlines in the text are escaped
+        }
+    }
+
     /** Size percentiles of a payload set, for the report. */
     public static String describe(List<byte[]> payloads) {
         int[] sizes = payloads.stream().mapToInt(p -> p.length).sorted().toArray();
