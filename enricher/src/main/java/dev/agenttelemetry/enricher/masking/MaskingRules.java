@@ -260,15 +260,16 @@ final class MaskingRules {
     }
 
     /**
-     * Most of the alphabet in order ({@code abcdefghijklmnopqrstuvwxyz}): typed in place of a key. Shorter runs are not
-     * enough: gitleaks' own Anthropic test keys, which it counts as real, hold {@code klmnopqrstuvwx}.
+     * Most of the alphabet in order and in one case ({@code abcdefghijklmnopqrstuvwxyz}): typed in place of a key. Shorter
+     * runs are not enough: gitleaks' own Anthropic test keys, which it counts as real, hold {@code klmnopqrstuvwx}; nor
+     * are mixed-case ones such as {@code AbCdEfGhIjKlMnOpQrStUv}, which look typed to pass for a key.
      */
     private static boolean hasAlphabetRun(String value) {
         int run = 1;
         for (int i = 1; i < value.length(); i++) {
-            char previous = Character.toLowerCase(value.charAt(i - 1));
-            char c = Character.toLowerCase(value.charAt(i));
-            run = c >= 'b' && c <= 'z' && c == previous + 1 ? run + 1 : 1;
+            char c = value.charAt(i);
+            boolean next = ((c >= 'b' && c <= 'z') || (c >= 'B' && c <= 'Z')) && c == value.charAt(i - 1) + 1;
+            run = next ? run + 1 : 1;
             if (run >= 20) {
                 return true;
             }

@@ -24,6 +24,8 @@ class MaskerTest {
             "slack_token | SLACK=xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD | xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD",
             "google_api_key | key=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q | AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
             "stripe_key | Stripe.apiKey = \"sk_live_51H8xYzQ7mRt2VwKp9LcNs4\"; | sk_live_51H8xYzQ7mRt2VwKp9LcNs4",
+            // an alphabet in mixed case is not a filler: it looks typed to pass for a key
+            "stripe_key | stripe.api_key = \"sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUv\" | sk_live_51H8xYzAbCdEfGhIjKlMnOpQrStUv",
             "sendgrid_key | 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 | 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",
             "npm_token | //registry.npmjs.org/:_authToken=npm_k8Rt2Vw9Lc4Ns7Qm1Xp6Hb3Jd5Fg0Za8Ye2T | npm_k8Rt2Vw9Lc4Ns7Qm1Xp6Hb3Jd5Fg0Za8Ye2T",
             "jwt | Cookie: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U | eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
