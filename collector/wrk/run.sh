@@ -2,12 +2,14 @@
 # The collector at saturation under wrk, a load generator in C: `up` with the broker, the registry and the collector
 # (no Streams applications) on a fresh data directory, a warm-up, then a measured run. Prints hooks/s, latency and
 # the CPU each hook costs in the pipeline's JVM (collector, producer, broker, GC) and in wrk.
-# Usage: collector/wrk/run.sh [CONNECTIONS (512)] [SECONDS (30)] [WARMUP_SECONDS (60)]
+# Usage: collector/wrk/run.sh [CONNECTIONS (512)] [SECONDS (30)] [WARMUP_SECONDS (60)] [KEY=VALUE ...]
+#        (KEY=VALUE: settings for `up`, e.g. collector.producer.compression.type=none)
 # Needs wrk (Debian: apt-get install wrk) and the built jar (./mvnw -q package -DskipTests).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 connections="${1:-512}"; seconds="${2:-30}"; warmup="${3:-60}"
+shift $(( $# < 3 ? $# : 3 ))
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'kill -TERM "$up" 2> /dev/null; wait "$up" 2> /dev/null; rm -rf "$work"' EXIT
@@ -15,6 +17,8 @@ trap 'kill -TERM "$up" 2> /dev/null; wait "$up" 2> /dev/null; rm -rf "$work"' EX
 export PAYLOADS="$work/payloads.ndjson"
 java -cp "$root/launcher/target/agent-telemetry.jar" dev.agenttelemetry.launcher.bench.Payloads 1000 > "$PAYLOADS"
 port=4797
+mkdir -p "$work/data"
+printf '%s\n' "$@" > "$work/data/agent-telemetry.properties"
 "$root/agent-telemetry" up --data-dir "$work/data" --collector-port "$port" --without enricher,analytics > "$work/up.log" 2>&1 &
 up=$!
 for _ in $(seq 1 120); do grep -q '^Ready' "$work/up.log" && break; sleep 1; done

@@ -10,9 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -38,13 +36,13 @@ public final class CollectorServer implements AutoCloseable {
     }
 
     public static CollectorServer start(CollectorConfig config, HookIntake intake, OtlpIntake otlp, CollectorMetrics metrics) throws InterruptedException {
-        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("collector-accept"), NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("collector-http"), NioIoHandler.newFactory());
+        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("collector-accept"), NettyTransport.ioHandlers());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("collector-http"), NettyTransport.ioHandlers());
         CollectorHttpHandler handler = new CollectorHttpHandler(intake, otlp, metrics, config.authToken(), config.maxInFlight());
         try {
             Channel channel = new ServerBootstrap()
                     .group(acceptors, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(NettyTransport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -60,7 +58,7 @@ public final class CollectorServer implements AutoCloseable {
                     })
                     .bind(config.host(), config.port()).sync().channel();
             CollectorServer server = new CollectorServer(acceptors, workers, channel);
-            log.info("Collector listening on {} (hooks to {})", server.url(), server.url() + CollectorHttpHandler.HOOKS);
+            log.info("Collector listening on {} (hooks to {}, {} transport)", server.url(), server.url() + CollectorHttpHandler.HOOKS, NettyTransport.name());
             return server;
         } catch (RuntimeException e) {
             acceptors.shutdownGracefully();

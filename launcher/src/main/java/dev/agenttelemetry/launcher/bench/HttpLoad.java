@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.bench;
 
+import dev.agenttelemetry.collector.http.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -9,9 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -77,10 +76,10 @@ final class HttpLoad {
     /** @param rate requests per second, or 0 for as fast as the connections go */
     static Result run(URI url, List<byte[]> bodies, int connections, int rate, Duration duration) throws InterruptedException {
         HttpLoad load = new HttpLoad(url, bodies, rate, connections);
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-http-load"), NioIoHandler.newFactory());
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-http-load"), NettyTransport.ioHandlers());
         try {
             EventLoop loop = group.next();
-            Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+            Bootstrap bootstrap = new Bootstrap().group(loop).channel(NettyTransport.clientChannel()).option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

