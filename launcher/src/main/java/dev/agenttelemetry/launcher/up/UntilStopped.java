@@ -40,7 +40,7 @@ public final class UntilStopped {
     private static void haltIfStillStoppingAfter(Duration limit) {
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(limit.toMillis());
+                Thread.sleep(limit.toMillis()); // a deadline, not a condition: if the JVM exits first, this daemon thread goes with it
             } catch (InterruptedException e) {
                 return;
             }
