@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
+import dev.agenttelemetry.collector.http.NettyTransport;
 import dev.agenttelemetry.collector.publish.KafkaSender;
 import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.KafkaAccess;
@@ -85,8 +86,8 @@ public final class CollectorBenchmark implements Callable<Integer> {
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             List<byte[]> payloads = Payloads.generate(2_000, 50, 42);
             List<HookEnvelope> envelopes = envelopes(payloads);
-            out.println("Collector benchmark: embedded KRaft broker (1 node), acks=all, idempotent, snappy; " + Runtime.getRuntime().availableProcessors()
-                    + " cores shared by broker, collector and load generator");
+            out.println("Collector benchmark: embedded KRaft broker (1 node), acks=all, idempotent, snappy, HTTP over " + NettyTransport.name() + "; "
+                    + Runtime.getRuntime().availableProcessors() + " cores shared by broker, collector and load generator");
             out.println("Payloads: " + Payloads.describe(payloads) + "; " + rate + " events/s fixed rate, " + connections
                     + " connections at saturation, " + durationSecs + " s per run");
             out.println();
