@@ -101,11 +101,12 @@ public final class PathContext {
     /** Every path in the tool's input and, for Bash, in its command, each once, in order. */
     public List<Touched> touched(String projectRoot, String cwd, List<String> toolPaths, String command) {
         Map<String, PathClass> found = new LinkedHashMap<>();
+        String workspace = projectRoot != null ? workspaceOf(projectRoot) : null; // the same for every path of the event
         String base = cwd != null ? cwd : projectRoot != null ? projectRoot : "/";
         for (String path : toolPaths) {
             if (path != null && !path.isBlank()) {
                 String normal = normalise(path, base);
-                found.putIfAbsent(normal, classify(normal, projectRoot));
+                found.putIfAbsent(normal, classify(normal, projectRoot, workspace));
             }
         }
         if (command != null) {
@@ -120,7 +121,7 @@ public final class PathContext {
                     String candidate = pathIn(word);
                     if (candidate != null) {
                         String normal = normalise(candidate, base);
-                        found.putIfAbsent(normal, classify(normal, projectRoot));
+                        found.putIfAbsent(normal, classify(normal, projectRoot, workspace));
                     }
                 }
             }
@@ -162,7 +163,8 @@ public final class PathContext {
         }
     }
 
-    PathClass classify(String path, String projectRoot) {
+    /** @param workspace the configured workspace root that holds the project, or null */
+    static PathClass classify(String path, String projectRoot, String workspace) {
         var home = HOME.matcher(path);
         boolean homeConfig = false;
         if (home.find()) {
@@ -180,7 +182,6 @@ public final class PathContext {
             return PathClass.home_config;
         }
         // A configured workspace is the user's word: a project beside this one, even under /srv or /opt.
-        String workspace = projectRoot != null ? workspaceOf(projectRoot) : null;
         if (workspace != null && within(path, workspace)) {
             return PathClass.sibling_project;
         }

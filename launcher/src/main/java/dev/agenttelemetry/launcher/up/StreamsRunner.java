@@ -97,10 +97,14 @@ public final class StreamsRunner implements AutoCloseable {
             if (newState == KafkaStreams.State.RUNNING) {
                 firstRunning.countDown();
             } else if (newState == KafkaStreams.State.ERROR && !closed) {
-                restarts.schedule(this::restart, restartDelay.toMillis(), TimeUnit.MILLISECONDS);
+                scheduleRestart();
             }
         });
         return client;
+    }
+
+    private void scheduleRestart() {
+        restarts.schedule(this::restart, restartDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void restart() {
@@ -115,7 +119,7 @@ public final class StreamsRunner implements AutoCloseable {
             log.warn("{}: started again after it had shut down", name);
         } catch (RuntimeException e) {
             log.error("{}: could not start again; trying again in {}", name, restartDelay, e);
-            restarts.schedule(this::restart, restartDelay.toMillis(), TimeUnit.MILLISECONDS);
+            scheduleRestart();
         }
     }
 
