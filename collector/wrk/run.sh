@@ -12,7 +12,9 @@ connections="${1:-512}"; seconds="${2:-30}"; warmup="${3:-60}"
 shift $(( $# < 3 ? $# : 3 ))
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 work="$(mktemp -d)"
-trap 'kill -TERM "$up" 2> /dev/null; wait "$up" 2> /dev/null; rm -rf "$work"' EXIT
+# `wait` answers the JVM's exit status (143 after SIGTERM), which under `set -e` would end the trap before the
+# clean-up and leave the broker's data behind (GBs after a run).
+trap 'kill -TERM "$up" 2> /dev/null; wait "$up" 2> /dev/null || true; rm -rf "$work"' EXIT
 
 export PAYLOADS="$work/payloads.ndjson"
 java -cp "$root/launcher/target/agent-telemetry.jar" dev.agenttelemetry.launcher.bench.Payloads 1000 > "$PAYLOADS"
