@@ -40,6 +40,8 @@ public final class Pipeline implements AutoCloseable {
     /** Told about each component as it comes up, for progress output. */
     /** Setting: Streams applications {@code up} leaves out because they run in processes of their own. */
     public static final String WITHOUT = "up.without";
+    /** How long a Streams application may make no progress while records wait on its input before it is restarted (0: never). */
+    public static final String STALL_TIMEOUT = "streams.stall.timeout.ms";
     public static final String ENRICHER = "enricher";
     public static final String ANALYTICS = "analytics";
 
@@ -134,7 +136,7 @@ public final class Pipeline implements AutoCloseable {
             progress.skipped("Enricher", "runs elsewhere (" + WITHOUT + ")");
         } else {
             EnricherConfig enricherConfig = EnricherConfig.from(settings.config(), bootstrapServers, dataDir.resolve("streams"), settings.topics().dlq().name());
-            track(startEnricher(enricherConfig, topics));
+            track(startEnricher(enricherConfig, topics, stallTimeout(settings)));
             progress.started("Enricher", enricherConfig.applicationId() + " running", since(t));
         }
 
@@ -143,7 +145,7 @@ public final class Pipeline implements AutoCloseable {
             progress.skipped("Analytics", "runs elsewhere (" + WITHOUT + ")");
         } else {
             AnalyticsConfig analyticsConfig = AnalyticsConfig.from(settings.config(), bootstrapServers, dataDir.resolve("streams"));
-            track(startAnalytics(analyticsConfig, topics));
+            track(startAnalytics(analyticsConfig, topics, stallTimeout(settings)));
             progress.started("Analytics", analyticsConfig.applicationId() + " running, " + analyticsConfig.rules().rules().size()
                     + " rules from " + analyticsConfig.rules().source(), since(t));
         }
@@ -161,16 +163,21 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** The enricher, running once this returns. */
-    public static StreamsRunner startEnricher(EnricherConfig config, TopicCatalog topics) throws Exception {
+    public static StreamsRunner startEnricher(EnricherConfig config, TopicCatalog topics, Duration stallTimeout) throws Exception {
         return StreamsRunner.start("enricher", () -> EnricherTopology.build(topics.raw(), topics.events(),
                         config.eventEnricher(Masker.create(config.masking())), config.chainTtl(), config.pairingGap()),
-                config.streamsProperties(), START_TIMEOUT);
+                config.streamsProperties(), START_TIMEOUT, StreamsRunner.RESTART_DELAY, stallTimeout);
     }
 
     /** The analytics application, running once this returns. */
-    public static StreamsRunner startAnalytics(AnalyticsConfig config, TopicCatalog topics) throws Exception {
+    public static StreamsRunner startAnalytics(AnalyticsConfig config, TopicCatalog topics, Duration stallTimeout) throws Exception {
         return StreamsRunner.start("analytics", () -> AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), config.rules(),
-                config.sessionGap(), config.publishInterval()), config.streamsProperties(), START_TIMEOUT);
+                config.sessionGap(), config.publishInterval()), config.streamsProperties(), START_TIMEOUT, StreamsRunner.RESTART_DELAY, stallTimeout);
+    }
+
+    /** {@value #STALL_TIMEOUT}: 3 minutes unless set; 0 turns the watch off. */
+    public static Duration stallTimeout(PipelineSettings settings) {
+        return settings.config().millis(STALL_TIMEOUT, StreamsRunner.STALL_TIMEOUT, Duration.ZERO);
     }
 
     /** The Streams applications that {@code up.without} says run in processes of their own ({@code agent-telemetry enricher}, ...). */

@@ -66,7 +66,8 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
 
         @Override
         StreamsRunner start(PipelineSettings settings, String kafka, Path stateDir, TopicCatalog topics) throws Exception {
-            return Pipeline.startEnricher(EnricherConfig.from(settings.config(), kafka, stateDir, settings.topics().dlq().name()), topics);
+            return Pipeline.startEnricher(EnricherConfig.from(settings.config(), kafka, stateDir, settings.topics().dlq().name()), topics,
+                    Pipeline.stallTimeout(settings));
         }
     }
 
@@ -83,7 +84,7 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
 
         @Override
         StreamsRunner start(PipelineSettings settings, String kafka, Path stateDir, TopicCatalog topics) throws Exception {
-            return Pipeline.startAnalytics(AnalyticsConfig.from(settings.config(), kafka, stateDir), topics);
+            return Pipeline.startAnalytics(AnalyticsConfig.from(settings.config(), kafka, stateDir), topics, Pipeline.stallTimeout(settings));
         }
     }
 }

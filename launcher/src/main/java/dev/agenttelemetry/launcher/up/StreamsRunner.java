@@ -1,17 +1,22 @@
 package dev.agenttelemetry.launcher.up;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -24,6 +29,11 @@ import java.util.function.Supplier;
  * failing (more than {@value #MAX_FAILURES} within {@link #FAILURE_WINDOW}); then the application shuts down instead
  * of spinning on a poison record, and is started again, from its last commit, after a delay. Without the restart a
  * pipeline process would go on accepting hooks while one of its applications no longer processed them.
+ *
+ * <p>With a stall timeout it also watches the application's progress: when new records have kept arriving on its
+ * input for that long while Kafka answered, and its committed offsets have not moved (nor any state been restored),
+ * it is closed and started again. A stream thread that does not stop keeps the state directory locked; the
+ * application then goes on in a fresh one, its state restored from the changelogs.
  */
 public final class StreamsRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
@@ -31,6 +41,9 @@ public final class StreamsRunner implements AutoCloseable {
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
     /** How long an application that shut down waits before it is started again. */
     public static final Duration RESTART_DELAY = Duration.ofMinutes(1);
+    /** How long new records may keep arriving on an application's input while its committed offsets do not move. */
+    public static final Duration STALL_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final Supplier<Topology> topology;
@@ -40,12 +53,18 @@ public final class StreamsRunner implements AutoCloseable {
     private final CountDownLatch firstRunning = new CountDownLatch(1);
     private volatile KafkaStreams streams;
     private volatile boolean closed;
+    private final Path stateDir;
+    private int freshStateDirs;
+    private InputLagProbe lagProbe; // these two with a stall timeout only
+    private StallDetector stalls;
 
     private StreamsRunner(String name, Supplier<Topology> topology, Map<String, Object> properties, Duration restartDelay) {
         this.name = name;
         this.topology = topology;
         this.properties = new Properties();
         this.properties.putAll(properties);
+        Object stateDir = properties.get(StreamsConfig.STATE_DIR_CONFIG);
+        this.stateDir = stateDir != null ? Path.of(stateDir.toString()) : Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams");
         this.restartDelay = restartDelay;
         this.restarts = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, name + "-restarts");
@@ -63,7 +82,19 @@ public final class StreamsRunner implements AutoCloseable {
     /** As {@link #start(String, Supplier, Map, Duration)}, restarting a shut-down application after {@code restartDelay}. */
     public static StreamsRunner start(String name, Supplier<Topology> topology, Map<String, Object> properties, Duration timeout,
                                       Duration restartDelay) throws InterruptedException {
+        return start(name, topology, properties, timeout, restartDelay, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #start(String, Supplier, Map, Duration, Duration)}, and restarting the application when it stalls for
+     * {@code stallTimeout} (zero: never).
+     */
+    public static StreamsRunner start(String name, Supplier<Topology> topology, Map<String, Object> properties, Duration timeout,
+                                      Duration restartDelay, Duration stallTimeout) throws InterruptedException {
         StreamsRunner runner = new StreamsRunner(name, topology, properties, restartDelay);
+        if (!stallTimeout.isZero() && !stallTimeout.isNegative()) {
+            runner.watchForStalls(stallTimeout);
+        }
         runner.streams = runner.newClient();
         runner.streams.start();
         if (!runner.firstRunning.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -93,6 +124,24 @@ public final class StreamsRunner implements AutoCloseable {
             log.error("{}: stream thread failed; replacing it", name, error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        if (stalls != null) {
+            client.setGlobalStateRestoreListener(new StateRestoreListener() {
+                @Override
+                public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+                    stalls.restored();
+                }
+
+                @Override
+                public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long restored) {
+                    stalls.restored();
+                }
+
+                @Override
+                public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+                    stalls.restored();
+                }
+            });
+        }
         client.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
                 firstRunning.countDown();
@@ -103,6 +152,24 @@ public final class StreamsRunner implements AutoCloseable {
         return client;
     }
 
+    private void watchForStalls(Duration stallTimeout) {
+        lagProbe = new InputLagProbe(name, properties, topology.get());
+        stalls = new StallDetector(stallTimeout);
+        long periodMillis = Math.max(1_000, Math.min(30_000, stallTimeout.toMillis() / 4));
+        restarts.scheduleWithFixedDelay(() -> {
+            try {
+                Optional<StallDetector.InputLag> lag = lagProbe.read();
+                if (!closed && stalls.stalled(lag, Instant.now())) {
+                    log.error("{}: new records have waited on its input for {} s and its offsets have not moved ({} records waiting, "
+                            + "state {}); restarting it", name, stallTimeout.toSeconds(), lag.get().waiting(), streams.state());
+                    restart();
+                }
+            } catch (RuntimeException e) {
+                log.error("{}: stall check failed", name, e); // an exception would end the periodic check
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
     private void scheduleRestart() {
         restarts.schedule(this::restart, restartDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -111,12 +178,18 @@ public final class StreamsRunner implements AutoCloseable {
         if (closed) {
             return;
         }
-        streams.close(Duration.ofSeconds(30)); // its threads are gone; this releases the state directory
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            // A thread that does not stop keeps the state directory locked.
+            Path fresh = stateDir.resolve("restarted-" + ++freshStateDirs);
+            log.error("{}: did not close within {} s; starting again with state in {} (restored from the changelogs)", name,
+                    CLOSE_TIMEOUT.toSeconds(), fresh);
+            properties.put(StreamsConfig.STATE_DIR_CONFIG, fresh.toString());
+        }
         try {
             KafkaStreams client = newClient();
             streams = client;
             client.start();
-            log.warn("{}: started again after it had shut down", name);
+            log.warn("{}: started again", name);
         } catch (RuntimeException e) {
             log.error("{}: could not start again; trying again in {}", name, restartDelay, e);
             scheduleRestart();
@@ -139,6 +212,9 @@ public final class StreamsRunner implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         restarts.shutdownNow();
+        if (lagProbe != null) {
+            lagProbe.close();
+        }
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }

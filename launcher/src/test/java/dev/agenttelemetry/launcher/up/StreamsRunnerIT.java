@@ -17,16 +17,25 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** On the real broker: an application whose threads keep failing shuts down, and the runner starts it again. */
+/**
+ * On the real broker: an application whose threads keep failing shuts down, and the runner starts it again; an
+ * application that stalls is restarted.
+ */
 class StreamsRunnerIT {
     private static final AtomicInteger ATTEMPTS = new AtomicInteger();
+    private static final AtomicBoolean STALLED = new AtomicBoolean();
+    private static final CountDownLatch STALL_ENDS = new CountDownLatch(1);
 
     @Test
     void applicationThatShutDownAfterRepeatedFailuresIsStartedAgain() throws Exception {
@@ -56,6 +65,67 @@ class StreamsRunnerIT {
                     .isEqualTo(StreamsRunner.MAX_FAILURES + 2);
             assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
+    }
+
+    @Test
+    void applicationThatStallsIsRestarted() throws Exception {
+        String bootstrap = TestKafka.bootstrapServers();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String in = "stall-in-" + suffix;
+        String out = "stall-out-" + suffix;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get();
+        }
+        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "application.id", "stall-" + suffix,
+                "processing.guarantee", "exactly_once_v2", "commit.interval.ms", 100,
+                "state.dir", TestKafka.workDir("stall-state-").toString(),
+                // the stuck thread's consumer leaves the group once it has not polled for this long
+                "max.poll.interval.ms", 10_000, "session.timeout.ms", 6000, "heartbeat.interval.ms", 2000);
+        try (StreamsRunner runner = StreamsRunner.start("stall", () -> stallingTopology(in, out), props, Duration.ofSeconds(60),
+                Duration.ofSeconds(1), Duration.ofSeconds(5));
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new StringSerializer())) {
+            List<String> sent = new ArrayList<>(List.of("before", "stall"));
+            for (String value : sent) {
+                producer.send(new ProducerRecord<>(in, value, value)).get();
+            }
+            Await.until("the first thread stuck", Duration.ofSeconds(60), Duration.ofMillis(100), STALLED::get);
+            for (int i = 1; i <= 5; i++) {
+                Thread.sleep(1_000);
+                sent.add("after-" + i); // new input, while the offsets do not move
+                producer.send(new ProducerRecord<>(in, sent.get(sent.size() - 1), sent.get(sent.size() - 1))).get();
+            }
+
+            // The first thread never gets past "stall": only a new client (in a fresh state directory, since the stuck
+            // thread keeps the first one locked) processes it and what follows.
+            Await.until("every record processed", Duration.ofSeconds(150), Duration.ofMillis(500),
+                    () -> CommittedValues.of(bootstrap, out).size() >= sent.size());
+            assertThat(CommittedValues.of(bootstrap, out)).as("each record once, in order").containsExactlyElementsOf(sent);
+            assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
+
+            STALL_ENDS.countDown(); // the stuck thread goes on, into a transaction that can no longer commit
+            Thread.sleep(3_000);
+            assertThat(CommittedValues.of(bootstrap, out)).as("still each record once").containsExactlyElementsOf(sent);
+        } finally {
+            STALL_ENDS.countDown();
+        }
+    }
+
+    /** in → out; the first thread to see "stall" blocks until the test ends. */
+    private static Topology stallingTopology(String in, String out) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in, Consumed.with(Serdes.String(), Serdes.String()))
+                .peek((key, value) -> {
+                    if (value.equals("stall") && STALLED.compareAndSet(false, true)) {
+                        try {
+                            STALL_ENDS.await(5, TimeUnit.MINUTES);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                })
+                .to(out, Produced.with(Serdes.String(), Serdes.String()));
+        return builder.build();
     }
 
     /** in → out; the record "poison" fails the stream thread until one attempt more than the runner replaces. */
