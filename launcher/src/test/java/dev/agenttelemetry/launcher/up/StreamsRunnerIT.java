@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,20 +41,12 @@ class StreamsRunnerIT {
     @Test
     void applicationThatShutDownAfterRepeatedFailuresIsStartedAgain() throws Exception {
         String bootstrap = TestKafka.bootstrapServers();
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String in = "runner-in-" + suffix;
-        String out = "runner-out-" + suffix;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get();
-        }
-        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "application.id", "runner-" + suffix,
-                "processing.guarantee", "exactly_once_v2", "commit.interval.ms", 100,
-                "state.dir", TestKafka.workDir("runner-state-").toString(),
-                // a failed thread does not leave the group: its replacement waits for the old member's session to end
-                "session.timeout.ms", 6000, "heartbeat.interval.ms", 2000);
-        try (StreamsRunner runner = StreamsRunner.start("runner", () -> topology(in, out), props, Duration.ofSeconds(60), Duration.ofSeconds(1));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                     new StringSerializer(), new StringSerializer())) {
+        // a failed thread does not leave the group: its replacement waits for the old member's session to end
+        App app = App.create("runner", Map.of("session.timeout.ms", 6000, "heartbeat.interval.ms", 2000));
+        String in = app.in();
+        String out = app.out();
+        try (StreamsRunner runner = StreamsRunner.start("runner", () -> topology(in, out), app.props(), Duration.ofSeconds(60), Duration.ofSeconds(1));
+             KafkaProducer<String, String> producer = producer()) {
             for (String value : List.of("before", "poison", "after")) {
                 producer.send(new ProducerRecord<>(in, value, value)).get();
             }
@@ -70,30 +63,23 @@ class StreamsRunnerIT {
     @Test
     void applicationThatStallsIsRestarted() throws Exception {
         String bootstrap = TestKafka.bootstrapServers();
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String in = "stall-in-" + suffix;
-        String out = "stall-out-" + suffix;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get();
-        }
-        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "application.id", "stall-" + suffix,
-                "processing.guarantee", "exactly_once_v2", "commit.interval.ms", 100,
-                "state.dir", TestKafka.workDir("stall-state-").toString(),
-                // the stuck thread's consumer leaves the group once it has not polled for this long
-                "max.poll.interval.ms", 10_000, "session.timeout.ms", 6000, "heartbeat.interval.ms", 2000);
-        try (StreamsRunner runner = StreamsRunner.start("stall", () -> stallingTopology(in, out), props, Duration.ofSeconds(60),
+        // the stuck thread's consumer leaves the group once it has not polled for this long
+        App app = App.create("stall", Map.of("max.poll.interval.ms", 10_000, "session.timeout.ms", 6000, "heartbeat.interval.ms", 2000));
+        String in = app.in();
+        String out = app.out();
+        try (StreamsRunner runner = StreamsRunner.start("stall", () -> stallingTopology(in, out), app.props(), Duration.ofSeconds(60),
                 Duration.ofSeconds(1), Duration.ofSeconds(5));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                     new StringSerializer(), new StringSerializer())) {
+             KafkaProducer<String, String> producer = producer()) {
             List<String> sent = new ArrayList<>(List.of("before", "stall"));
             for (String value : sent) {
                 producer.send(new ProducerRecord<>(in, value, value)).get();
             }
             Await.until("the first thread stuck", Duration.ofSeconds(60), Duration.ofMillis(100), STALLED::get);
-            for (int i = 1; i <= 5; i++) {
+            for (int i = 1; i <= 5; i++) { // new input, while the offsets do not move
                 Thread.sleep(1_000);
-                sent.add("after-" + i); // new input, while the offsets do not move
-                producer.send(new ProducerRecord<>(in, sent.get(sent.size() - 1), sent.get(sent.size() - 1))).get();
+                String value = "after-" + i;
+                sent.add(value);
+                producer.send(new ProducerRecord<>(in, value, value)).get();
             }
 
             // The first thread never gets past "stall": only a new client (in a fresh state directory, since the stuck
@@ -109,6 +95,25 @@ class StreamsRunnerIT {
         } finally {
             STALL_ENDS.countDown();
         }
+    }
+
+    /** An exactly-once application's input and output topics (created, one partition each) and settings. */
+    private record App(String in, String out, Map<String, Object> props) {
+        static App create(String name, Map<String, Object> groupSettings) throws Exception {
+            String suffix = UUID.randomUUID().toString().substring(0, 8);
+            App app = new App(name + "-in-" + suffix, name + "-out-" + suffix, new HashMap<>(groupSettings));
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(app.in, 1, (short) 1), new NewTopic(app.out, 1, (short) 1))).all().get();
+            }
+            app.props.putAll(Map.of("bootstrap.servers", TestKafka.bootstrapServers(), "application.id", name + "-" + suffix,
+                    "processing.guarantee", "exactly_once_v2", "commit.interval.ms", 100,
+                    "state.dir", TestKafka.workDir(name + "-state-").toString()));
+            return app;
+        }
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers()), new StringSerializer(), new StringSerializer());
     }
 
     /** in → out; the first thread to see "stall" blocks until the test ends. */
