@@ -75,8 +75,8 @@ class StreamsRunnerIT {
                 producer.send(new ProducerRecord<>(in, value, value)).get();
             }
             Await.until("the first thread stuck", Duration.ofSeconds(60), Duration.ofMillis(100), STALLED::get);
-            for (int i = 1; i <= 5; i++) { // new input, while the offsets do not move
-                Thread.sleep(1_000);
+            for (int i = 1; i <= 5; i++) {
+                Thread.sleep(1_000); // new input over several of the watch's looks (every 1.25 s), as in a live pipeline
                 String value = "after-" + i;
                 sent.add(value);
                 producer.send(new ProducerRecord<>(in, value, value)).get();
@@ -90,7 +90,7 @@ class StreamsRunnerIT {
             assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
 
             STALL_ENDS.countDown(); // the stuck thread goes on, into a transaction that can no longer commit
-            Thread.sleep(3_000);
+            Thread.sleep(3_000); // an absence has no event to wait for: give a wrong commit the time it would take
             assertThat(CommittedValues.of(bootstrap, out)).as("still each record once").containsExactlyElementsOf(sent);
         } finally {
             STALL_ENDS.countDown();
