@@ -1,31 +1,69 @@
 package dev.agenttelemetry.launcher.status;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
-/** How far a consumer group (a Streams application's id) is behind on one topic. */
+/** How far a consumer group (a Streams application's id) is behind on the topics it reads. */
 public final class ConsumerLag {
     private ConsumerLag() {
     }
 
+    /**
+     * Partition by partition, for every partition of the topics read.
+     *
+     * @param committed the group's committed offsets (partitions it has committed on only)
+     * @param from      where the group goes on from: its committed offset, else the partition's first offset
+     * @param ends      the partitions' end offsets
+     */
+    public record Positions(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> from, Map<TopicPartition, Long> ends) {
+    }
+
     /** Records of {@code topic} past the group's committed offsets, over the partitions it has committed on. */
     public static long of(Admin admin, String group, String topic) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().filter(tp -> tp.topic().equals(topic) && committed.get(tp) != null)
-                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-        long lag = 0;
-        for (var end : admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).entrySet()) {
-            lag += Math.max(0, end.getValue().offset() - committed.get(end.getKey()).offset());
+        Positions positions = read(admin, group, Set.of(topic), IsolationLevel.READ_UNCOMMITTED, 5);
+        return positions.committed().entrySet().stream()
+                .mapToLong(committed -> Math.max(0, positions.ends().get(committed.getKey()) - committed.getValue())).sum();
+    }
+
+    /** The group's positions on {@code topics}, with end offsets as a consumer with {@code isolation} sees them. */
+    public static Positions read(Admin admin, String group, Set<String> topics, IsolationLevel isolation, long timeoutSeconds)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetAndMetadata> groupOffsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(timeoutSeconds, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(timeoutSeconds, TimeUnit.SECONDS).values()) {
+            topic.partitions().forEach(p -> {
+                TopicPartition partition = new TopicPartition(topic.name(), p.partition());
+                latest.put(partition, OffsetSpec.latest());
+                OffsetAndMetadata offset = groupOffsets.get(partition);
+                if (offset == null) {
+                    earliest.put(partition, OffsetSpec.earliest());
+                } else {
+                    committed.put(partition, offset.offset());
+                }
+            });
         }
-        return lag;
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(timeoutSeconds, TimeUnit.SECONDS)
+                .forEach((partition, end) -> ends.put(partition, end.offset()));
+        Map<TopicPartition, Long> from = new HashMap<>(committed);
+        if (!earliest.isEmpty()) {
+            admin.listOffsets(earliest).all().get(timeoutSeconds, TimeUnit.SECONDS).forEach((partition, start) -> from.put(partition, start.offset()));
+        }
+        return new Positions(committed, from, ends);
     }
 }

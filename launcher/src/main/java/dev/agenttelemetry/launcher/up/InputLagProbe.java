@@ -1,12 +1,8 @@
 package dev.agenttelemetry.launcher.up;
 
+import dev.agenttelemetry.launcher.status.ConsumerLag;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -16,7 +12,6 @@ import org.apache.kafka.streams.TopologyDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -63,36 +58,14 @@ final class InputLagProbe implements AutoCloseable {
      */
     Optional<StallDetector.InputLag> read() {
         try {
-            Map<TopicPartition, OffsetAndMetadata> groupOffsets = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            Map<TopicPartition, Long> committed = new HashMap<>();
-            for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()) {
-                topic.partitions().forEach(p -> {
-                    TopicPartition partition = new TopicPartition(topic.name(), p.partition());
-                    latest.put(partition, OffsetSpec.latest());
-                    OffsetAndMetadata offset = groupOffsets.get(partition);
-                    if (offset == null) {
-                        earliest.put(partition, OffsetSpec.earliest()); // not committed yet: the application starts there
-                    } else {
-                        committed.put(partition, offset.offset());
-                    }
-                });
-            }
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest,
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Map<TopicPartition, Long> positions = new HashMap<>(committed);
-            if (!earliest.isEmpty()) {
-                admin.listOffsets(earliest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((p, info) -> positions.put(p, info.offset()));
-            }
+            ConsumerLag.Positions positions = ConsumerLag.read(admin, groupId, topics, IsolationLevel.READ_COMMITTED, TIMEOUT_SECONDS);
             long waiting = 0;
             long endSum = 0;
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
-                waiting += Math.max(0, end.getValue().offset() - positions.getOrDefault(end.getKey(), 0L) - 1);
-                endSum += end.getValue().offset();
+            for (Map.Entry<TopicPartition, Long> end : positions.ends().entrySet()) {
+                waiting += Math.max(0, end.getValue() - positions.from().get(end.getKey()) - 1);
+                endSum += end.getValue();
             }
-            return Optional.of(new StallDetector.InputLag(committed, waiting, endSum));
+            return Optional.of(new StallDetector.InputLag(positions.committed(), waiting, endSum));
         } catch (ExecutionException | TimeoutException e) {
             if (e.getCause() instanceof AuthorizationException) {
                 log.warn("cannot watch {} for stalls: {} (it needs DESCRIBE on its group and source topics)", groupId, e.getCause().getMessage());

@@ -40,7 +40,7 @@ public final class Pipeline implements AutoCloseable {
     /** Told about each component as it comes up, for progress output. */
     /** Setting: Streams applications {@code up} leaves out because they run in processes of their own. */
     public static final String WITHOUT = "up.without";
-    /** How long a Streams application may make no progress while records wait on its input before it is restarted (0: never). */
+    /** How long new records may wait on a Streams application's input, its offsets standing still, before it is restarted (0: never). */
     public static final String STALL_TIMEOUT = "streams.stall.timeout.ms";
     public static final String ENRICHER = "enricher";
     public static final String ANALYTICS = "analytics";
