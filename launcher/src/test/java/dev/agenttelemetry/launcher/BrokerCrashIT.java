@@ -40,7 +40,7 @@ class BrokerCrashIT {
         String bootstrap = kafka.bootstrapServers();
         int registryPort = FreePorts.loopback();
         Files.writeString(pipelineDir.resolve(PipelineSettings.CONFIG_FILE_NAME), String.join("\n", "collector.port=0",
-                "schema.registry.port=" + registryPort, "connect.rest.port=" + FreePorts.loopback(), "collector.ack.timeout.ms=300") + "\n");
+                "schema.registry.port=" + registryPort, "connect.rest.port=0", "collector.ack.timeout.ms=300") + "\n");
         TopicCatalog topics = TopicCatalog.of(TopicLayout.from(new ConfigReader(Map.of(), "test")),
                 new SchemaRegistryClient("http://127.0.0.1:" + registryPort));
 

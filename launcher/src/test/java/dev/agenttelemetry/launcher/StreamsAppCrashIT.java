@@ -47,7 +47,7 @@ class StreamsAppCrashIT {
         String registry = "http://127.0.0.1:" + registryPort;
         Files.writeString(pipelineDir.resolve(PipelineSettings.CONFIG_FILE_NAME), String.join("\n", "collector.port=0",
                 "broker.port=" + brokerPort, "broker.controller.port=" + FreePorts.loopback(), "schema.registry.port=" + registryPort,
-                "connect.rest.port=" + FreePorts.loopback()) + "\n");
+                "connect.rest.port=0") + "\n");
         TopicCatalog topics = TopicCatalog.of(TopicLayout.from(new ConfigReader(Map.of(), "test")), new SchemaRegistryClient(registry));
 
         Process pipeline = null;

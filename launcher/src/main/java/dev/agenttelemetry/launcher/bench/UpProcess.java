@@ -37,9 +37,13 @@ final class UpProcess implements AutoCloseable {
     static UpProcess start(Path dataDir, String jvmOptions, Map<String, String> extraSettings) throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Map<String, String> config = new LinkedHashMap<>();
-        for (String port : List.of("broker.port", "broker.controller.port", "schema.registry.port", "connect.rest.port", "collector.port")) {
+        // The broker and registry ports are read back from the settings, so they are named here; the collector
+        // and Connect take any free port (the ready line names the collector's), as a port picked early may be taken by then.
+        for (String port : List.of("broker.port", "broker.controller.port", "schema.registry.port")) {
             config.put(port, Integer.toString(FreePorts.loopback()));
         }
+        config.put("connect.rest.port", "0");
+        config.put("collector.port", "0");
         config.putAll(extraSettings);
         Files.writeString(dataDir.resolve(PipelineSettings.CONFIG_FILE_NAME),
                 config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));

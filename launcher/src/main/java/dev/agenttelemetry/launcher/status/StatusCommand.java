@@ -73,15 +73,19 @@ public final class StatusCommand implements Callable<Integer> {
             JsonNode subjects = JSON.readTree(body);
             return subjects.size() + " subjects at " + resolved.schemaRegistryUrl();
         }));
-        checks.add(http(http, "collector", collector + "/healthz", body -> "healthy at " + collector));
-        checks.add(http(http, "collector readiness", collector + "/readyz", body -> "Kafka reachable from the collector"));
+        if (anyFreePort(collector)) {
+            checks.add(portUnknown("collector", "collector.port", "--collector-url"));
+        } else {
+            checks.add(http(http, "collector", collector + "/healthz", body -> "healthy at " + collector));
+            checks.add(http(http, "collector readiness", collector + "/readyz", body -> "Kafka reachable from the collector"));
+        }
         if (kafkaUp) {
             String raw = resolved.settings().topics().raw().name();
             String events = resolved.settings().topics().events().name();
             streamsApp(resolved.kafka(), "enricher", config.string(EnricherConfig.APPLICATION_ID, EnricherConfig.DEFAULT_APPLICATION_ID), raw, checks);
             streamsApp(resolved.kafka(), "analytics", config.string(AnalyticsConfig.APPLICATION_ID, AnalyticsConfig.DEFAULT_APPLICATION_ID), events, checks);
         }
-        checks.add(http(http, "loki sink", connect + "/connectors/" + ConnectRunner.CONNECTOR_NAME + "/status", body -> {
+        checks.add(anyFreePort(connect) ? portUnknown("loki sink", "connect.rest.port", "--connect-url") : http(http, "loki sink", connect + "/connectors/" + ConnectRunner.CONNECTOR_NAME + "/status", body -> {
             JsonNode status = JSON.readTree(body);
             String tasks = "";
             boolean running = "RUNNING".equals(status.path("connector").path("state").asText());
@@ -132,6 +136,15 @@ public final class StatusCommand implements Callable<Integer> {
 
     private interface Body {
         String describe(String body) throws Exception;
+    }
+
+    private static boolean anyFreePort(String url) {
+        return URI.create(url).getPort() == 0;
+    }
+
+    private static Check portUnknown(String component, String portKey, String option) {
+        return new Check(component, false, "unknown", portKey + "=0 lets the server take any free port at start: pass " + option
+                + " with the URL it printed");
     }
 
     private static Check http(HttpClient http, String component, String url, Body describe) {

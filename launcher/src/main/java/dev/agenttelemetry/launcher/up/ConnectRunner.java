@@ -103,6 +103,11 @@ public final class ConnectRunner implements AutoCloseable {
         }
     }
 
+    /** The worker's REST API, on the port it bound (a configured port of 0 means any free one). */
+    public String restUrl() {
+        return connect.rest().serverUrl().toString().replaceAll("/$", "");
+    }
+
     @Override
     public void close() {
         connect.stop();

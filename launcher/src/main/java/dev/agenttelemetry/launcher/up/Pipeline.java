@@ -152,11 +152,11 @@ public final class Pipeline implements AutoCloseable {
 
         t = System.nanoTime();
         if (settings.lokiUrl().isPresent()) {
-            track(ConnectRunner.start(settings.kafkaAccess(bootstrapServers, AccessPlan.CONNECT), dataDir.resolve("connect"), settings.connectRestPort(),
-                    settings.lokiUrl().get(), schemaRegistryUrl,
+            ConnectRunner connect = track(ConnectRunner.start(settings.kafkaAccess(bootstrapServers, AccessPlan.CONNECT), dataDir.resolve("connect"),
+                    settings.connectRestPort(), settings.lokiUrl().get(), schemaRegistryUrl,
                     List.of(topics.events().name(), topics.alerts().name(), topics.sessions().name()),
                     settings.topics().dlq().name(), START_TIMEOUT));
-            progress.started("Loki sink", "Connect worker -> " + settings.lokiUrl().get(), since(t));
+            progress.started("Loki sink", "Connect worker " + connect.restUrl() + " -> " + settings.lokiUrl().get(), since(t));
         } else {
             progress.skipped("Loki sink", "off (set --loki-url to forward to Grafana Loki)");
         }

@@ -63,6 +63,16 @@ class StatusCommandIT {
                 assertThat(byComponent.get("enricher").path("ok").asBoolean()).isTrue();
                 assertThat(byComponent.get("enricher").path("detail").asText()).contains("group status-it-enricher", "1 instance", "lag 3 records on " + raw);
                 assertThat(byComponent.get("analytics").path("ok").asBoolean()).as("no analytics instance here").isFalse();
+
+                // Port 0 means "any free port": status cannot guess it and says which option names it.
+                java.nio.file.Files.writeString(dataDir.resolve("agent-telemetry.properties"), "collector.port=0\nconnect.rest.port=0\n");
+                Cli.Run anyPort = Cli.run("status", "--json", "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url",
+                        registry.url(), "--data-dir", dataDir.toString());
+                Map<String, JsonNode> anyPortChecks = new HashMap<>();
+                new ObjectMapper().readTree(anyPort.out()).forEach(check -> anyPortChecks.put(check.path("component").asText(), check));
+                assertThat(anyPortChecks.get("collector").path("detail").asText()).contains("collector.port=0", "--collector-url");
+                assertThat(anyPortChecks.get("loki sink").path("detail").asText()).contains("connect.rest.port=0", "--connect-url");
+                assertThat(anyPortChecks.get("loki sink").path("status").asText()).isEqualTo("unknown");
             }
         }
     }
