@@ -31,12 +31,13 @@ jvm="$(pgrep -P "$up" java || echo "$up")" # the script execs java; either way t
 echo "warm-up: ${warmup} s at $connections connections (the JIT compiler settles)"
 wrk -t1 -c"$connections" -d"${warmup}s" -s "$here/post.lua" "http://127.0.0.1:$port" > /dev/null
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
-# Per group of JVM threads (the name without its number): CPU ticks and context switches.
+# Per group of JVM threads (the name without its number): user and system CPU ticks, context switches. The fields
+# of /proc/<tid>/stat are counted after the name's closing parenthesis, as names hold spaces ("C2 CompilerThread0").
 threads() {
   for task in /proc/"$1"/task/*; do
     printf '%s %s %s\n' "$(sed 's/[-_ #]*[0-9]*$//; s/ /_/g' "$task/comm" 2> /dev/null)" \
-      "$(awk '{print $14 + $15}' "$task/stat" 2> /dev/null)" "$(awk '/ctxt_switches/ {s += $2} END {print s}' "$task/status" 2> /dev/null)"
-  done | awk 'NF == 3 {cpu[$1] += $2; switches[$1] += $3} END {for (g in cpu) print g, cpu[g], switches[g]}' | sort
+      "$(sed 's/^.*) //' "$task/stat" 2> /dev/null | awk '{print $12, $13}')" "$(awk '/ctxt_switches/ {s += $2} END {print s}' "$task/status" 2> /dev/null)"
+  done | awk 'NF == 4 {user[$1] += $2; kernel[$1] += $3; switches[$1] += $4} END {for (g in user) print g, user[g], kernel[g], switches[g]}' | sort
 }
 ticks="$(getconf CLK_TCK)"
 threads "$jvm" > "$work/threads.before"
@@ -49,7 +50,8 @@ requests="$(awk '/requests in/ {print $1}' "$work/wrk.out")"
 rate="$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")"
 awk -v r="$rate" -v c="$connections" '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "collector at saturation (wrk, %d connections): %.0f hooks/s, p50 %s, p99 %s\n", c, r, p50, p99}' "$work/wrk.out"
 grep 'non-2xx' "$work/wrk.out"
-awk -v n="$requests" -v j="$((after - before))" -v t="$ticks" '{printf "CPU per hook: pipeline JVM %.1f µs, wrk %.1f µs (2 cores give 66.7 µs per hook at 30k/s)\n", j / t / n * 1e6, ($1 + $2) / n * 1e6}' "$work/wrk.cpu"
-echo "by thread group (threads that exited during the run are not counted):"
+awk -v n="$requests" -v j="$((after - before))" -v t="$ticks" '{printf "CPU per hook: pipeline JVM %.1f µs, wrk %.1f µs (user %.1f, system %.1f; 2 cores give 66.7 µs per hook at 30k/s)\n", j / t / n * 1e6, ($1 + $2) / n * 1e6, $1 / n * 1e6, $2 / n * 1e6}' "$work/wrk.cpu"
+echo "by thread group (threads that exited during the run are not counted; system = the kernel's work for the thread):"
 join "$work/threads.before" "$work/threads.after" | awk -v n="$requests" -v t="$ticks" \
-  '{cpu = ($4 - $2) / t / n * 1e6; if (cpu >= 0.1) printf "  %-40s %5.1f µs, %4.2f context switches per hook\n", $1, cpu, ($5 - $3) / n}'
+  '{user = ($5 - $2) / t / n * 1e6; kernel = ($6 - $3) / t / n * 1e6
+    if (user + kernel >= 0.1) printf "  %-30s %5.1f µs (user %4.1f, system %4.1f), %4.2f context switches per hook\n", $1, user + kernel, user, kernel, ($7 - $4) / n}'

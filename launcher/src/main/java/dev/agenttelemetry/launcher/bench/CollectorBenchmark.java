@@ -86,7 +86,8 @@ public final class CollectorBenchmark implements Callable<Integer> {
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             List<byte[]> payloads = Payloads.generate(2_000, 50, 42);
             List<HookEnvelope> envelopes = envelopes(payloads);
-            out.println("Collector benchmark: embedded KRaft broker (1 node), acks=all, idempotent, snappy, HTTP over " + NettyTransport.name() + "; "
+            out.println("Collector benchmark: embedded KRaft broker (1 node), acks=all, idempotent, "
+                    + producerProperties.getOrDefault("compression.type", KafkaSender.DEFAULT_COMPRESSION) + ", HTTP over " + NettyTransport.name() + "; "
                     + Runtime.getRuntime().availableProcessors() + " cores shared by broker, collector and load generator");
             out.println("Payloads: " + Payloads.describe(payloads) + "; " + rate + " events/s fixed rate, " + connections
                     + " connections at saturation, " + durationSecs + " s per run");
