@@ -1,6 +1,7 @@
 package dev.agenttelemetry.launcher.bench;
 
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.collector.publish.KafkaSender;
 import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.config.StreamsDefaults;
@@ -69,8 +70,10 @@ public final class EnricherBenchmark implements Callable<Integer> {
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
             List<byte[]> payloads = Payloads.generate(2_000, 200, 11);
             BenchEnvironment.progress("loading " + events + " envelopes");
+            // Compressed as the collector writes the raw topic, so the applications decompress what they would in the pipeline.
             try (KafkaProducer<String, HookEnvelope> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "linger.ms", 20,
-                    "batch.size", 256 * 1024, "compression.type", "zstd"), topics.raw().keySerde().serializer(), topics.raw().valueSerde().serializer())) {
+                    "batch.size", 256 * 1024, "compression.type", KafkaSender.DEFAULT_COMPRESSION), topics.raw().keySerde().serializer(),
+                    topics.raw().valueSerde().serializer())) {
                 for (int i = 0; i < events; i++) {
                     String json = new String(payloads.get(i % payloads.size()), StandardCharsets.UTF_8);
                     String session = json.substring(json.indexOf("bench-session-"), json.indexOf('"', json.indexOf("bench-session-")));
