@@ -170,9 +170,11 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
         return latency;
     }
 
-    private static KafkaProducer<String, AgentEvent> producer(String kafka, TopicCatalog topics, int lingerMs) {
+    /** Writes events compressed as the enricher would, with the Streams producer's codec (`-S producer.compression.type`). */
+    private KafkaProducer<String, AgentEvent> producer(String kafka, TopicCatalog topics, int lingerMs) {
         return new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "linger.ms", lingerMs, "batch.size", 256 * 1024,
-                "compression.type", "zstd"), topics.events().keySerde().serializer(), topics.events().valueSerde().serializer());
+                "compression.type", streamsSettings.getOrDefault("producer.compression.type", StreamsDefaults.COMPRESSION)),
+                topics.events().keySerde().serializer(), topics.events().valueSerde().serializer());
     }
 
     /** An enriched event of a realistic mix: shell commands, file reads and edits, their results, prompts. */
