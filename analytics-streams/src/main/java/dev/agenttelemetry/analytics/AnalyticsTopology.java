@@ -8,6 +8,7 @@ import dev.agenttelemetry.analytics.risk.RiskScorer;
 import dev.agenttelemetry.analytics.rules.RuleBook;
 import dev.agenttelemetry.analytics.sessions.LatestWindowPublisher;
 import dev.agenttelemetry.analytics.sessions.SessionActivityAggregator;
+import dev.agenttelemetry.analytics.sessions.SessionWindowAggregator;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.SessionActivity;
@@ -23,9 +24,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
@@ -37,7 +36,7 @@ import java.time.Duration;
  *     -> rules (state per session: windows, thresholds, suppression)  -> alerts topic   (SecurityAlert)
  *     -> sweeper (wall clock: closing counts of suppressed alerts)      -> alerts topic
  *     -> 1-minute tumbling windows -> latest per second                 -> sessions topic (SessionActivity, window_kind=minute)
- *     -> session windows (inactivity gap) -> latest per second
+ *     -> session windows (inactivity gap; the latest per session) -> latest per second
  *        -> risk score vs user history                                  -> sessions topic (window_kind=session)
  * </pre>
  * Windows are published at most once per {@code publishInterval} (see {@link LatestWindowPublisher}).
@@ -46,7 +45,6 @@ public final class AnalyticsTopology {
     static final Duration ACTIVITY_WINDOW = Duration.ofMinutes(1);
     static final Duration ACTIVITY_GRACE = Duration.ofSeconds(30);
     private static final String MINUTE_STORE = "session-activity-per-minute";
-    private static final String SESSION_STORE = "session-activity-totals";
 
     private AnalyticsTopology() {
     }
@@ -56,6 +54,7 @@ public final class AnalyticsTopology {
         StreamsBuilder builder = new StreamsBuilder();
         RuleProcessor.stores().forEach(builder::addStateStore);
         builder.addStateStore(RiskScorer.store());
+        builder.addStateStore(SessionWindowAggregator.store(sessions.valueSerde()));
         RuleEngine engine = new RuleEngine(rules);
 
         KStream<String, AgentEvent> source = builder.stream(events.name(),
@@ -86,13 +85,10 @@ public final class AnalyticsTopology {
                 }, Named.as("with-minute-bounds"))
                 .to(sessions.name(), Produced.with(sessions.keySerde(), sessions.valueSerde()).withName("activity-per-minute-out"));
 
-        bySession.windowedBy(SessionWindows.ofInactivityGapAndGrace(sessionGap, ACTIVITY_GRACE))
-                .aggregate(SessionActivityAggregator::empty, SessionActivityAggregator::add, SessionActivityAggregator::merge,
-                        Named.as("activity-per-session"),
-                        Materialized.<String, SessionActivity, SessionStore<Bytes, byte[]>>as(SESSION_STORE)
-                                .withKeySerde(sessions.keySerde()).withValueSerde(sessions.valueSerde()))
-                .toStream(Named.as("activity-per-session-updates"))
-                .process(() -> LatestWindowPublisher.ofSessionWindows(publishInterval, SESSION_STORE), Named.as("publish-session-windows"), SESSION_STORE)
+        evaluated.process(() -> new SessionWindowAggregator(sessionGap, ACTIVITY_GRACE), Named.as("activity-per-session"),
+                        SessionWindowAggregator.STORE)
+                .process(() -> LatestWindowPublisher.ofSessionWindows(publishInterval), Named.as("publish-session-windows"),
+                        SessionWindowAggregator.STORE)
                 .process(RiskScorer::new, Named.as("score-session-risk"), RiskScorer.STORE)
                 .to(sessions.name(), Produced.with(sessions.keySerde(), sessions.valueSerde()).withName("activity-per-session-out"));
         return builder.build();

@@ -1,6 +1,7 @@
 package dev.agenttelemetry.analytics;
 
 import dev.agenttelemetry.analytics.rules.RuleBook;
+import dev.agenttelemetry.analytics.sessions.SessionWindowAggregator;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.ToolPairing;
@@ -15,11 +16,13 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
@@ -181,6 +184,46 @@ class AnalyticsTopologyTest {
         assertThat(last.getRiskFactors().get("unusual")).isZero(); // no history for this user yet
         assertThat(last.getRiskScore()).isBetween(0.25, 0.5);
         assertThat(last.getRiskCategory()).isEqualTo(Severity.medium);
+    }
+
+    private List<Object> sessionWindows() {
+        return sessions.readValuesToList().stream().filter(a -> a.getWindowKind().equals("session"))
+                .map(a -> (Object) org.assertj.core.groups.Tuple.tuple(a.getSessionId(), a.getWindowStart(), a.getWindowEnd(), a.getEventCount())).toList();
+    }
+
+    @Test
+    void anEventAfterTheInactivityGapStartsANewSessionWindowAndAnOutOfOrderOneExtendsItsWindow() {
+        send(Events.bash("e1", T0.plusSeconds(10), "ls"));
+        send(Events.bash("e2", T0, "ls")); // out of order, within the grace period
+        Instant afterGap = T0.plusSeconds(10).plus(Duration.ofMinutes(31));
+        send(Events.bash("e3", afterGap, "ls"));
+        assertThat(sessionWindows()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("s1", T0.plusSeconds(10), T0.plusSeconds(10), 1L),
+                org.assertj.core.groups.Tuple.tuple("s1", T0, T0.plusSeconds(10), 2L),
+                org.assertj.core.groups.Tuple.tuple("s1", afterGap, afterGap, 1L));
+    }
+
+    @Test
+    void anEventTooLateForItsSessionWindowIsLeftOutOfTheTotalsButStillEvaluated() {
+        send(Events.bash("e1", T0, "ls"));
+        send(Events.base("other", T0.plus(Duration.ofMinutes(10))).setSessionId("s2").setEventType(EventType.command_execution)
+                .setToolName("Bash").setCommand("ls").build()); // moves stream time on
+        sessions.readValuesToList();
+        send(Events.bash("late", T0.plusSeconds(1), "sudo rm -rf /")); // its window [T0, T0+1 s] closed 9.5 minutes ago
+        assertThat(sessionWindows()).isEmpty();
+        assertThat(alerts.readValuesToList()).isNotEmpty();
+    }
+
+    @Test
+    void aSessionWindowIsRetiredFromTheStoreOnceNoEventOnTimeCouldJoinIt() {
+        send(Events.bash("e1", T0, "ls"));
+        KeyValueStore<String, SessionActivity> store = driver.getKeyValueStore(SessionWindowAggregator.STORE);
+        assertThat(store.get("s1")).isNotNull();
+        send(Events.base("other", T0.plus(Duration.ofMinutes(30)).plusSeconds(20)).setSessionId("s2").build());
+        assertThat(store.get("s1")).isNotNull(); // an event at T0 + 30 min, 30 s of grace behind stream time, could still join it
+        send(Events.base("other-2", T0.plus(Duration.ofMinutes(32))).setSessionId("s2").build());
+        assertThat(store.get("s1")).isNull();
+        assertThat(store.get("s2")).isNotNull();
     }
 
     @Test

@@ -36,7 +36,7 @@ public final class RiskScorer implements Processor<Windowed<String>, SessionActi
     public void process(Record<Windowed<String>, SessionActivity> record) {
         SessionActivity activity = record.value();
         if (activity == null) {
-            return; // a session window merged into a larger one
+            return; // the old bounds of a session window that grew
         }
         String session = record.key().key();
         activity.setWindowKind("session");

@@ -7,7 +7,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
@@ -54,12 +54,12 @@ public final class LatestWindowPublisher implements Processor<Windowed<String>, 
         });
     }
 
-    /** For the session windows of the DSL-materialized session store {@code storeName}. */
-    public static LatestWindowPublisher ofSessionWindows(Duration interval, String storeName) {
+    /** For the session windows of {@link SessionWindowAggregator}'s store. */
+    public static LatestWindowPublisher ofSessionWindows(Duration interval) {
         return new LatestWindowPublisher(interval, (context, each) -> {
-            SessionStore<String, SessionActivity> store = context.getStateStore(storeName);
-            try (KeyValueIterator<Windowed<String>, SessionActivity> all = store.findSessions(null, null, 0, Long.MAX_VALUE)) {
-                all.forEachRemaining(window -> each.accept(window.key, window.value));
+            KeyValueStore<String, SessionActivity> store = context.getStateStore(SessionWindowAggregator.STORE);
+            try (KeyValueIterator<String, SessionActivity> all = store.all()) {
+                all.forEachRemaining(window -> each.accept(SessionWindowAggregator.windowOf(window.value), window.value));
             }
         });
     }
@@ -77,7 +77,7 @@ public final class LatestWindowPublisher implements Processor<Windowed<String>, 
         if (interval.isZero()) {
             context.forward(record);
         } else if (record.value() == null) {
-            latest.remove(record.key()); // a session window merged into a larger one: only the larger is published
+            latest.remove(record.key()); // the old bounds of a session window that grew: only the new ones are published
         } else {
             latest.put(record.key(), record);
         }

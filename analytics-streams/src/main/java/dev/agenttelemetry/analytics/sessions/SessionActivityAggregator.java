@@ -9,15 +9,12 @@ import dev.agenttelemetry.avro.ToolOutcome;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Folds a session's evaluated events into its {@link SessionActivity} for one window, merges session
- * windows, and derives the percentiles and shares. Tool calls, files and lines count PreToolUse events
- * (the post event of the same call would count it twice); durations and outcomes come from the later
- * event of each pair.
+ * Folds a session's evaluated events into its {@link SessionActivity} for one window and derives the
+ * percentiles and shares. Tool calls, files and lines count PreToolUse events (the post event of the same call
+ * would count it twice); durations and outcomes come from the later event of each pair.
  */
 public final class SessionActivityAggregator {
     static final int DURATION_BUCKETS = 32;
@@ -92,36 +89,6 @@ public final class SessionActivityAggregator {
         return finish(a);
     }
 
-    /** Two session windows that an event joined into one. */
-    public static SessionActivity merge(String sessionId, SessionActivity x, SessionActivity y) {
-        SessionActivity m = SessionActivity.newBuilder(x).build();
-        m.setSessionId(sessionId);
-        m.setEventCount(x.getEventCount() + y.getEventCount());
-        m.setEventsByType(sum(x.getEventsByType(), y.getEventsByType()));
-        m.setEventsByTool(sum(x.getEventsByTool(), y.getEventsByTool()));
-        m.setAlertsBySeverity(sum(x.getAlertsBySeverity(), y.getAlertsBySeverity()));
-        m.setProjectName(y.getProjectName() != null ? y.getProjectName() : x.getProjectName());
-        m.setUserId(y.getUserId() != null ? y.getUserId() : x.getUserId());
-        m.setFirstEventAt(x.getFirstEventAt().isBefore(y.getFirstEventAt()) ? x.getFirstEventAt() : y.getFirstEventAt());
-        m.setLastEventAt(x.getLastEventAt().isAfter(y.getLastEventAt()) ? x.getLastEventAt() : y.getLastEventAt());
-        m.setToolCalls(x.getToolCalls() + y.getToolCalls());
-        m.setFailures(x.getFailures() + y.getFailures());
-        m.setNoResults(x.getNoResults() + y.getNoResults());
-        m.setFilesRead(x.getFilesRead() + y.getFilesRead());
-        m.setFilesWritten(x.getFilesWritten() + y.getFilesWritten());
-        m.setLinesAdded(x.getLinesAdded() + y.getLinesAdded());
-        m.setLinesRemoved(x.getLinesRemoved() + y.getLinesRemoved());
-        m.setOutsideProjectEvents(x.getOutsideProjectEvents() + y.getOutsideProjectEvents());
-        m.setSubagentDelegations(x.getSubagentDelegations() + y.getSubagentDelegations());
-        m.setPrompts(x.getPrompts() + y.getPrompts());
-        List<Long> histogram = new ArrayList<>(x.getDurationHistogram());
-        for (int i = 0; i < y.getDurationHistogram().size() && i < histogram.size(); i++) {
-            histogram.set(i, histogram.get(i) + y.getDurationHistogram().get(i));
-        }
-        m.setDurationHistogram(histogram);
-        return finish(m);
-    }
-
     /** Derived figures: percentiles from the histogram, the delegation share. */
     static SessionActivity finish(SessionActivity a) {
         a.setDurationP50Ms(percentile(a.getDurationHistogram(), 0.50));
@@ -150,11 +117,5 @@ public final class SessionActivityAggregator {
             }
         }
         return 1L << (histogram.size() - 1);
-    }
-
-    private static Map<String, Long> sum(Map<String, Long> x, Map<String, Long> y) {
-        Map<String, Long> sum = new HashMap<>(x);
-        y.forEach((key, value) -> sum.merge(key, value, Long::sum));
-        return sum;
     }
 }

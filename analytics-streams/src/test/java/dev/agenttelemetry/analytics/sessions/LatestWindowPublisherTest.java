@@ -11,7 +11,7 @@ import org.apache.kafka.streams.kstream.internals.SessionWindow;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
@@ -46,6 +47,13 @@ class LatestWindowPublisherTest {
         return activity;
     }
 
+    private static SessionActivity activity(String session, long events, long windowStart, long windowEnd) {
+        SessionActivity activity = activity(session, events);
+        activity.setWindowStart(Instant.ofEpochMilli(windowStart));
+        activity.setWindowEnd(Instant.ofEpochMilli(windowEnd));
+        return activity;
+    }
+
     private static List<Object> publish(MockProcessorContext<Windowed<String>, SessionActivity> context, long wallClockMillis) {
         context.resetForwards();
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(wallClockMillis);
@@ -55,15 +63,14 @@ class LatestWindowPublisherTest {
     @Test
     void theFirstPublicationAfterAStartIncludesEverySessionWindowInTheStore() {
         MockProcessorContext<Windowed<String>, SessionActivity> context = context();
-        SessionStore<String, SessionActivity> store = Stores.sessionStoreBuilder(Stores.persistentSessionStore("totals", Duration.ofHours(1)),
-                Serdes.String(), serde).withLoggingDisabled().build();
+        KeyValueStore<String, SessionActivity> store = SessionWindowAggregator.store(serde).withCachingDisabled().withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         // windows updated before a restart, whose last updates the previous instance held unpublished
-        store.put(new Windowed<>("s1", new SessionWindow(1_000, 5_000)), activity("s1", 3));
-        store.put(new Windowed<>("s2", new SessionWindow(2_000, 2_000)), activity("s2", 1));
+        store.put("s1", activity("s1", 3, 1_000, 5_000));
+        store.put("s2", activity("s2", 1, 2_000, 2_000));
 
-        LatestWindowPublisher publisher = LatestWindowPublisher.ofSessionWindows(Duration.ofSeconds(1), "totals");
+        LatestWindowPublisher publisher = LatestWindowPublisher.ofSessionWindows(Duration.ofSeconds(1));
         publisher.init(context);
         publisher.process(new Record<>(new Windowed<>("s2", new SessionWindow(2_000, 2_000)), activity("s2", 2), 2_000));
         assertThat(context.forwarded()).isEmpty();
@@ -71,7 +78,7 @@ class LatestWindowPublisherTest {
         assertThat(publish(context, 10_000)).containsExactlyInAnyOrder(tuple("s1", 3L), tuple("s2", 2L)); // s2: its newer update
         assertThat(publish(context, 11_000)).isEmpty();
 
-        publisher.process(new Record<>(new Windowed<>("s1", new SessionWindow(1_000, 5_000)), null, 6_000)); // merged away
+        publisher.process(new Record<>(new Windowed<>("s1", new SessionWindow(1_000, 5_000)), null, 6_000)); // extended: its old bounds withdrawn
         publisher.process(new Record<>(new Windowed<>("s1", new SessionWindow(1_000, 6_000)), activity("s1", 4), 6_000));
         assertThat(publish(context, 12_000)).containsExactly(tuple("s1", 4L));
         store.close();
@@ -97,7 +104,7 @@ class LatestWindowPublisherTest {
     @Test
     void aZeroIntervalPassesEveryUpdateOnAtOnce() {
         MockProcessorContext<Windowed<String>, SessionActivity> context = context();
-        LatestWindowPublisher publisher = LatestWindowPublisher.ofSessionWindows(Duration.ZERO, "totals");
+        LatestWindowPublisher publisher = LatestWindowPublisher.ofSessionWindows(Duration.ZERO);
         publisher.init(context);
         publisher.process(new Record<>(new Windowed<>("s1", new SessionWindow(1_000, 1_000)), activity("s1", 1), 1_000));
         publisher.process(new Record<>(new Windowed<>("s1", new SessionWindow(1_000, 2_000)), activity("s1", 2), 2_000));
