@@ -156,8 +156,8 @@ public final class RuleEngine {
         RuleDefinition rule = violation.rule();
         Instant at = event.getReceivedAt();
         SessionRuleState.OpenAlert open = state.open.get(rule.id());
-        if (open != null && at.isBefore(open.alert.getFirstSeen().plus(rule.suppress()))) {
-            SecurityAlert alert = open.alert;
+        if (open != null && at.toEpochMilli() < open.firstSeenMillis + rule.suppress().toMillis()) {
+            SecurityAlert alert = open.alert();
             alert.setCount(alert.getCount() + 1);
             alert.setLastSeen(at.isAfter(alert.getLastSeen()) ? at : alert.getLastSeen());
             if (violation.severity().ordinal() > alert.getSeverity().ordinal()) {
@@ -170,8 +170,8 @@ public final class RuleEngine {
             }
             return;
         }
-        if (open != null && open.alert.getCount() > open.reported) {
-            out.add(SecurityAlert.newBuilder(open.alert).build()); // the closing count of the previous alert
+        if (open != null && open.alert().getCount() > open.reported) {
+            out.add(SecurityAlert.newBuilder(open.alert()).build()); // the closing count of the previous alert
         }
         SecurityAlert alert = newAlert(violation, event);
         state.open.put(rule.id(), new SessionRuleState.OpenAlert(alert, 1));
@@ -184,12 +184,12 @@ public final class RuleEngine {
      */
     public List<SecurityAlert> expire(SessionRuleState state, Instant now) {
         List<SecurityAlert> updates = new ArrayList<>();
-        Iterator<SessionRuleState.OpenAlert> it = state.open.values().iterator();
+        Iterator<Map.Entry<String, SessionRuleState.OpenAlert>> it = state.open.entrySet().iterator();
         while (it.hasNext()) {
-            SessionRuleState.OpenAlert open = it.next();
-            if (now.toEpochMilli() >= suppressionEndMillis(open)) {
-                if (open.alert.getCount() > open.reported) {
-                    updates.add(SecurityAlert.newBuilder(open.alert).build());
+            Map.Entry<String, SessionRuleState.OpenAlert> open = it.next();
+            if (now.toEpochMilli() >= suppressionEndMillis(open.getKey(), open.getValue())) {
+                if (open.getValue().alert().getCount() > open.getValue().reported) {
+                    updates.add(SecurityAlert.newBuilder(open.getValue().alert()).build());
                 }
                 it.remove();
             }
@@ -203,15 +203,15 @@ public final class RuleEngine {
      */
     public long nextSweepMillis(SessionRuleState state) {
         long next = state.lastEventMillis + retention.toMillis() + 1;
-        for (SessionRuleState.OpenAlert open : state.open.values()) {
-            next = Math.min(next, suppressionEndMillis(open));
+        for (Map.Entry<String, SessionRuleState.OpenAlert> open : state.open.entrySet()) {
+            next = Math.min(next, suppressionEndMillis(open.getKey(), open.getValue()));
         }
         return next;
     }
 
-    private long suppressionEndMillis(SessionRuleState.OpenAlert open) {
-        Duration suppress = suppressionByRule.getOrDefault(open.alert.getRuleId(), Duration.ZERO);
-        return open.alert.getFirstSeen().toEpochMilli() + suppress.toMillis();
+    private long suppressionEndMillis(String ruleId, SessionRuleState.OpenAlert open) {
+        Duration suppress = suppressionByRule.getOrDefault(ruleId, Duration.ZERO);
+        return open.firstSeenMillis + suppress.toMillis();
     }
 
     /** Whether an idle session's state can go: nothing open and idle for longer than any rule looks back. */

@@ -34,14 +34,47 @@ public final class SessionRuleState {
     final Deque<long[]> violations = new ArrayDeque<>();
     final Map<String, OpenAlert> open = new TreeMap<>();
 
-    /** An alert still inside its suppression window; {@code reported} is the count last emitted. */
+    /**
+     * An alert still inside its suppression window; {@code reported} is the count last emitted. Most events of a
+     * session leave its open alerts alone, so each stays in its stored form until a rule touches it.
+     */
     static final class OpenAlert {
-        SecurityAlert alert;
+        final long firstSeenMillis;
         int reported;
+        private byte[] stored;
+        private SecurityAlert alert;
 
         OpenAlert(SecurityAlert alert, int reported) {
             this.alert = alert;
+            this.firstSeenMillis = alert.getFirstSeen().toEpochMilli();
             this.reported = reported;
+        }
+
+        private OpenAlert(byte[] stored, long firstSeenMillis, int reported) {
+            this.stored = stored;
+            this.firstSeenMillis = firstSeenMillis;
+            this.reported = reported;
+        }
+
+        /** The alert, decoded on first use; changes to it are stored with the state. */
+        SecurityAlert alert() {
+            if (alert == null) {
+                alert = decode(stored);
+                stored = null;
+            }
+            return alert;
+        }
+
+        private ByteBuffer encoded() throws IOException {
+            return alert == null ? ByteBuffer.wrap(stored) : alert.toByteBuffer();
+        }
+    }
+
+    private static SecurityAlert decode(byte[] alert) {
+        try {
+            return SecurityAlert.fromByteBuffer(ByteBuffer.wrap(alert));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -61,8 +94,10 @@ public final class SessionRuleState {
         return userId;
     }
 
-    private static final int FORMAT = 3;
-    /** Format 2 had no sweep time: such a state is looked at by the next sweep, which rewrites it. */
+    private static final int FORMAT = 4;
+    /** Format 3 did not store open alerts' first-seen times apart from the alerts. */
+    private static final int FORMAT_WITHOUT_FIRST_SEEN = 3;
+    /** Format 2 had no sweep time either: such a state is looked at by the next sweep, which rewrites it. */
     private static final int FORMAT_WITHOUT_SWEEP_TIME = 2;
 
     /** @param sweepAtMillis when the sweeper next has work with this state (see {@link RuleEngine#nextSweepMillis}) */
@@ -94,7 +129,8 @@ public final class SessionRuleState {
             for (Map.Entry<String, OpenAlert> entry : open.entrySet()) {
                 out.writeUTF(entry.getKey());
                 out.writeInt(entry.getValue().reported);
-                ByteBuffer alert = entry.getValue().alert.toByteBuffer();
+                out.writeLong(entry.getValue().firstSeenMillis);
+                ByteBuffer alert = entry.getValue().encoded();
                 out.writeInt(alert.remaining());
                 out.write(alert.array(), alert.arrayOffset() + alert.position(), alert.remaining());
             }
@@ -106,14 +142,14 @@ public final class SessionRuleState {
 
     /** The sweep time a stored state was written with, read without decoding the rest. */
     public static long sweepAtMillis(byte[] data) {
-        return data[0] == FORMAT ? ByteBuffer.wrap(data, 1, Long.BYTES).getLong() : Long.MIN_VALUE;
+        return data[0] == FORMAT || data[0] == FORMAT_WITHOUT_FIRST_SEEN ? ByteBuffer.wrap(data, 1, Long.BYTES).getLong() : Long.MIN_VALUE;
     }
 
     public static SessionRuleState fromBytes(byte[] data) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
             int version = in.readByte();
-            if (version == FORMAT) {
+            if (version == FORMAT || version == FORMAT_WITHOUT_FIRST_SEEN) {
                 in.readLong(); // the sweep time
             } else if (version != FORMAT_WITHOUT_SWEEP_TIME) {
                 throw new IllegalStateException("unknown session rule state format " + version);
@@ -138,9 +174,10 @@ public final class SessionRuleState {
             for (int i = in.readInt(); i > 0; i--) {
                 String rule = in.readUTF();
                 int reported = in.readInt();
+                long firstSeenMillis = version == FORMAT ? in.readLong() : Long.MIN_VALUE;
                 byte[] alert = new byte[in.readInt()];
                 in.readFully(alert);
-                state.open.put(rule, new OpenAlert(SecurityAlert.fromByteBuffer(ByteBuffer.wrap(alert)), reported));
+                state.open.put(rule, version == FORMAT ? new OpenAlert(alert, firstSeenMillis, reported) : new OpenAlert(decode(alert), reported));
             }
             return state;
         } catch (IOException e) {

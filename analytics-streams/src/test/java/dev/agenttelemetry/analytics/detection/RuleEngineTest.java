@@ -6,6 +6,7 @@ import dev.agenttelemetry.analytics.rules.Violation;
 import dev.agenttelemetry.avro.SecurityAlert;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -83,12 +84,26 @@ class RuleEngineTest {
         byte[] stored = state.toBytes(engine.nextSweepMillis(state));
         // the sweep has nothing to do before the 10-minute suppression window of the first alert ends
         assertThat(SessionRuleState.sweepAtMillis(stored)).isEqualTo(T0.plusSeconds(600).toEpochMilli());
-        // a state stored by the previous version (format 2: no sweep time) is still read, and due at once
-        byte[] previousFormat = new byte[stored.length - Long.BYTES];
-        previousFormat[0] = 2;
-        System.arraycopy(stored, 1 + Long.BYTES, previousFormat, 1, stored.length - 1 - Long.BYTES);
-        assertThat(SessionRuleState.sweepAtMillis(previousFormat)).isEqualTo(Long.MIN_VALUE);
-        assertThat(SessionRuleState.fromBytes(previousFormat).toBytes(engine.nextSweepMillis(state))).isEqualTo(stored);
+        assertThat(SessionRuleState.fromBytes(stored).toBytes(engine.nextSweepMillis(state))).isEqualTo(stored);
+        // states stored by earlier versions are still read: format 3 had no separate first-seen time per open alert
+        // (the one open alert is last: rule, reported count, first seen, then the alert's length and bytes) ...
+        int firstSeenAt = stored.length - Long.BYTES - Integer.BYTES;
+        while (!(ByteBuffer.wrap(stored, firstSeenAt, Long.BYTES).getLong() == T0.toEpochMilli()
+                && ByteBuffer.wrap(stored, firstSeenAt + Long.BYTES, Integer.BYTES).getInt() == stored.length - firstSeenAt - Long.BYTES - Integer.BYTES)) {
+            firstSeenAt--;
+        }
+        byte[] format3 = new byte[stored.length - Long.BYTES];
+        System.arraycopy(stored, 0, format3, 0, firstSeenAt);
+        System.arraycopy(stored, firstSeenAt + Long.BYTES, format3, firstSeenAt, stored.length - firstSeenAt - Long.BYTES);
+        format3[0] = 3;
+        assertThat(SessionRuleState.sweepAtMillis(format3)).isEqualTo(SessionRuleState.sweepAtMillis(stored));
+        assertThat(SessionRuleState.fromBytes(format3).toBytes(engine.nextSweepMillis(state))).isEqualTo(stored);
+        // ... and format 2 no sweep time either: such a state is due at once
+        byte[] format2 = new byte[format3.length - Long.BYTES];
+        format2[0] = 2;
+        System.arraycopy(format3, 1 + Long.BYTES, format2, 1, format3.length - 1 - Long.BYTES);
+        assertThat(SessionRuleState.sweepAtMillis(format2)).isEqualTo(Long.MIN_VALUE);
+        assertThat(SessionRuleState.fromBytes(format2).toBytes(engine.nextSweepMillis(state))).isEqualTo(stored);
 
         SessionRuleState copy = SessionRuleState.fromBytes(stored);
         assertThat(copy.userId()).isEqualTo("u1");
