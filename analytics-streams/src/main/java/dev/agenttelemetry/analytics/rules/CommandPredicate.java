@@ -2,6 +2,7 @@ package dev.agenttelemetry.analytics.rules;
 
 import dev.agenttelemetry.shell.ShellCommand;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -39,7 +40,7 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
         if (!programs.isEmpty() && !programs.matches(program)) {
             return false;
         }
-        if (!under.isEmpty() && command.wrappers().stream().noneMatch(under::contains)) {
+        if (!under.isEmpty() && !anyIn(command.wrappers(), under)) {
             return false;
         }
         if (piped && !command.piped()) {
@@ -47,15 +48,15 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
         }
         List<String> positional = view.positional();
         Set<String> present = view.flags();
-        if (!subcommands.isEmpty() && positional.stream().limit(2).noneMatch(subcommands::contains)) {
+        if (!subcommands.isEmpty() && !anyIn(positional.subList(0, Math.min(2, positional.size())), subcommands)) {
             return false;
         }
         for (Set<String> group : flags) {
-            if (group.stream().noneMatch(present::contains)) {
+            if (!anyIn(group, present)) {
                 return false;
             }
         }
-        if (!args.isEmpty() && positional.stream().noneMatch(args::matches)) {
+        if (!args.isEmpty() && !anyMatches(positional, args)) {
             return false;
         }
         if (!target.isEmpty() && (positional.isEmpty() || !target.matches(positional.get(positional.size() - 1)))) {
@@ -72,6 +73,25 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
             return false;
         }
         return !remote || command.arguments().stream().anyMatch(word -> namesRemoteHost(program, word));
+    }
+
+    // Loops, not streams: every command predicate of every rule runs these on every command.
+    private static boolean anyIn(Collection<String> values, Set<String> wanted) {
+        for (String value : values) {
+            if (wanted.contains(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyMatches(List<String> values, Globs globs) {
+        for (String value : values) {
+            if (globs.matches(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean assigns(ShellCommand command, Assignment assignment) {

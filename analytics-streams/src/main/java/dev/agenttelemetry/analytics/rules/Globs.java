@@ -1,5 +1,7 @@
 package dev.agenttelemetry.analytics.rules;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -10,36 +12,81 @@ import java.util.stream.Collectors;
  * Shell-style patterns, matched as one: {@code *} any characters but {@code /}, {@code **} any characters,
  * {@code **}{@code /} any leading directories (also none), {@code ?} one character. An empty set matches
  * nothing (conditions check {@link #isEmpty()} first). A rule may list dozens of patterns and is tried against
- * every argument of every command, so patterns without wildcards (most program names) are looked up in a set,
- * and the others are compiled into a single regular expression.
+ * every path and every argument of every command, so the common shapes skip regular expressions: literals
+ * (most program names) are looked up in a set, {@code dir/**} is a prefix, {@code **}{@code /name} a suffix,
+ * and {@code **}{@code /*.pem} a pattern tried on the last path segment alone. Only the rest are compiled into
+ * a single regular expression (each {@code **}{@code /} in one costs a scan of the whole value).
  */
-record Globs(List<String> texts, Set<String> literals, Optional<Pattern> wildcards) {
+record Globs(List<String> texts, Set<String> literals, List<String> prefixes, List<String> suffixes, Optional<Pattern> lastSegment,
+             Optional<Pattern> wildcards) {
     static final Globs NONE = of(List.of());
+    private static final String ANY_DIRECTORIES = "**/";
 
     static Globs of(List<String> texts) {
-        Set<String> literals = texts.stream().filter(glob -> !hasWildcard(glob)).collect(Collectors.toUnmodifiableSet());
-        List<String> wildcards = texts.stream().filter(Globs::hasWildcard).toList();
-        return new Globs(List.copyOf(texts), literals, wildcards.isEmpty() ? Optional.empty()
-                : Optional.of(Pattern.compile(wildcards.stream().map(Globs::regex).collect(Collectors.joining("|")), Pattern.DOTALL)));
+        Set<String> literals = new HashSet<>();
+        List<String> prefixes = new ArrayList<>();
+        List<String> suffixes = new ArrayList<>();
+        List<String> lastSegment = new ArrayList<>();
+        List<String> wildcards = new ArrayList<>();
+        for (String glob : texts) {
+            String tail = glob.startsWith(ANY_DIRECTORIES) ? glob.substring(ANY_DIRECTORIES.length()) : null;
+            if (!hasWildcard(glob)) {
+                literals.add(glob);
+            } else if (glob.endsWith("/**") && !hasWildcard(glob.substring(0, glob.length() - 2))) {
+                prefixes.add(glob.substring(0, glob.length() - 2));
+            } else if (tail != null && !hasWildcard(tail)) {
+                literals.add(tail); // no leading directories
+                suffixes.add("/" + tail);
+            } else if (tail != null && tail.indexOf('/') < 0 && !tail.contains("**")) {
+                lastSegment.add(tail);
+            } else {
+                wildcards.add(glob);
+            }
+        }
+        return new Globs(List.copyOf(texts), Set.copyOf(literals), List.copyOf(prefixes), List.copyOf(suffixes),
+                compile(lastSegment), compile(wildcards));
     }
 
     boolean isEmpty() {
         return texts.isEmpty();
     }
 
+    // Loops, not streams: this runs for every path and argument of every event.
     boolean matches(String value) {
-        return literals.contains(value) || (wildcards.isPresent() && wildcards.get().matcher(value).matches());
+        if (literals.contains(value)) {
+            return true;
+        }
+        for (String prefix : prefixes) {
+            if (value.startsWith(prefix)) {
+                return true;
+            }
+        }
+        for (String suffix : suffixes) {
+            if (value.endsWith(suffix)) {
+                return true;
+            }
+        }
+        if (lastSegment.isPresent() && lastSegment.get().matcher(value.substring(value.lastIndexOf('/') + 1)).matches()) {
+            return true;
+        }
+        return wildcards.isPresent() && wildcards.get().matcher(value).matches();
     }
 
     private static boolean hasWildcard(String glob) {
         return glob.indexOf('*') >= 0 || glob.indexOf('?') >= 0;
     }
 
-    private static String regex(String glob) {
+    private static Optional<Pattern> compile(List<String> globs) {
+        return globs.isEmpty() ? Optional.empty()
+                : Optional.of(Pattern.compile(globs.stream().map(Globs::regex).collect(Collectors.joining("|")), Pattern.DOTALL));
+    }
+
+    /** The regular expression equivalent to one glob. */
+    static String regex(String glob) {
         StringBuilder regex = new StringBuilder("(?:");
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
-            if (c == '*' && glob.startsWith("**/", i)) {
+            if (c == '*' && glob.startsWith(ANY_DIRECTORIES, i)) {
                 regex.append("(?:.*/)?");
                 i += 2;
             } else if (c == '*' && glob.startsWith("**", i)) {
