@@ -9,7 +9,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,8 +105,7 @@ public final class SessionRuleState {
     /** @param sweepAtMillis when the sweeper next has work with this state (see {@link RuleEngine#nextSweepMillis}) */
     public byte[] toBytes(long sweepAtMillis) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            DataOutputStream out = new DataOutputStream(bytes);
+            Writer out = new Writer();
             out.writeByte(FORMAT);
             out.writeLong(sweepAtMillis);
             out.writeUTF(userId == null ? "" : userId);
@@ -118,7 +119,10 @@ public final class SessionRuleState {
             out.writeInt(matches.size());
             for (Map.Entry<String, Deque<Long>> entry : matches.entrySet()) {
                 out.writeUTF(entry.getKey());
-                writeTimes(out, entry.getValue());
+                out.writeInt(entry.getValue().size());
+                for (long time : entry.getValue()) {
+                    out.writeLong(time);
+                }
             }
             out.writeInt(violations.size());
             for (long[] violation : violations) {
@@ -132,9 +136,9 @@ public final class SessionRuleState {
                 out.writeLong(entry.getValue().firstSeenMillis);
                 ByteBuffer alert = entry.getValue().encoded();
                 out.writeInt(alert.remaining());
-                out.write(alert.array(), alert.arrayOffset() + alert.position(), alert.remaining());
+                out.write(alert);
             }
-            return bytes.toByteArray();
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,55 +150,100 @@ public final class SessionRuleState {
     }
 
     public static SessionRuleState fromBytes(byte[] data) {
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-            int version = in.readByte();
-            if (version == FORMAT || version == FORMAT_WITHOUT_FIRST_SEEN) {
-                in.readLong(); // the sweep time
-            } else if (version != FORMAT_WITHOUT_SWEEP_TIME) {
-                throw new IllegalStateException("unknown session rule state format " + version);
-            }
-            SessionRuleState state = new SessionRuleState();
-            String user = in.readUTF();
-            state.userId = user.isEmpty() ? null : user;
-            state.lastEventMillis = in.readLong();
-            state.peakToolCalls = in.readInt();
-            for (int i = in.readInt(); i > 0; i--) {
-                state.toolCallBuckets.add(new long[]{in.readLong(), in.readInt()});
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                Deque<Long> times = new ArrayDeque<>();
-                String rule = in.readUTF();
-                readTimes(in, times);
-                state.matches.put(rule, times);
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                state.violations.add(new long[]{in.readLong(), in.readByte()});
-            }
-            for (int i = in.readInt(); i > 0; i--) {
-                String rule = in.readUTF();
-                int reported = in.readInt();
-                long firstSeenMillis = version == FORMAT ? in.readLong() : Long.MIN_VALUE;
-                byte[] alert = new byte[in.readInt()];
-                in.readFully(alert);
-                state.open.put(rule, version == FORMAT ? new OpenAlert(alert, firstSeenMillis, reported) : new OpenAlert(decode(alert), reported));
-            }
-            return state;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ByteBuffer in = ByteBuffer.wrap(data);
+        int version = in.get();
+        if (version == FORMAT || version == FORMAT_WITHOUT_FIRST_SEEN) {
+            in.getLong(); // the sweep time
+        } else if (version != FORMAT_WITHOUT_SWEEP_TIME) {
+            throw new IllegalStateException("unknown session rule state format " + version);
         }
+        SessionRuleState state = new SessionRuleState();
+        String user = readUTF(in);
+        state.userId = user.isEmpty() ? null : user;
+        state.lastEventMillis = in.getLong();
+        state.peakToolCalls = in.getInt();
+        for (int i = in.getInt(); i > 0; i--) {
+            state.toolCallBuckets.add(new long[]{in.getLong(), in.getInt()});
+        }
+        for (int i = in.getInt(); i > 0; i--) {
+            Deque<Long> times = new ArrayDeque<>();
+            String rule = readUTF(in);
+            for (int j = in.getInt(); j > 0; j--) {
+                times.add(in.getLong());
+            }
+            state.matches.put(rule, times);
+        }
+        for (int i = in.getInt(); i > 0; i--) {
+            state.violations.add(new long[]{in.getLong(), in.get()});
+        }
+        for (int i = in.getInt(); i > 0; i--) {
+            String rule = readUTF(in);
+            int reported = in.getInt();
+            long firstSeenMillis = version == FORMAT ? in.getLong() : Long.MIN_VALUE;
+            byte[] alert = new byte[in.getInt()];
+            in.get(alert);
+            state.open.put(rule, version == FORMAT ? new OpenAlert(alert, firstSeenMillis, reported) : new OpenAlert(decode(alert), reported));
+        }
+        return state;
     }
 
-    private static void writeTimes(DataOutputStream out, Deque<Long> times) throws IOException {
-        out.writeInt(times.size());
-        for (long time : times) {
-            out.writeLong(time);
+    /** A string as {@link DataOutputStream#writeUTF} writes it (the stored format predates these buffers). */
+    private static String readUTF(ByteBuffer in) {
+        int length = Short.toUnsignedInt(in.getShort());
+        int start = in.position();
+        in.position(start + length);
+        for (int i = start; i < start + length; i++) {
+            if (in.get(i) <= 0) { // beyond ASCII (or the two-byte zero): modified UTF-8
+                try {
+                    return new DataInputStream(new ByteArrayInputStream(in.array(), start - 2, length + 2)).readUTF();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
+        return new String(in.array(), start, length, StandardCharsets.ISO_8859_1);
     }
 
-    private static void readTimes(DataInputStream in, Deque<Long> times) throws IOException {
-        for (int i = in.readInt(); i > 0; i--) {
-            times.add(in.readLong());
+    /** Big-endian fields in a growing array, laid out as {@link DataOutputStream} lays them out, without its locks. */
+    private static final class Writer {
+        private ByteBuffer buffer = ByteBuffer.allocate(256);
+
+        private ByteBuffer room(int bytes) {
+            if (buffer.remaining() < bytes) {
+                ByteBuffer larger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + bytes));
+                buffer = larger.put(buffer.flip());
+            }
+            return buffer;
+        }
+
+        void writeByte(int value) {
+            room(1).put((byte) value);
+        }
+
+        void writeInt(int value) {
+            room(Integer.BYTES).putInt(value);
+        }
+
+        void writeLong(long value) {
+            room(Long.BYTES).putLong(value);
+        }
+
+        void write(ByteBuffer bytes) {
+            room(bytes.remaining()).put(bytes);
+        }
+
+        void writeUTF(String value) throws IOException {
+            if (value.length() <= 0xFFFF && value.chars().allMatch(c -> c > 0 && c < 0x80)) { // ASCII: one byte a character in modified UTF-8 too
+                room(2 + value.length()).putShort((short) value.length()).put(value.getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            ByteArrayOutputStream modifiedUtf8 = new ByteArrayOutputStream(value.length() + 2);
+            new DataOutputStream(modifiedUtf8).writeUTF(value);
+            write(ByteBuffer.wrap(modifiedUtf8.toByteArray()));
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buffer.array(), buffer.position());
         }
     }
 }

@@ -75,6 +75,23 @@ class RuleEngineTest {
     }
 
     @Test
+    void userIdsBeyondAsciiAreStoredAsModifiedUtf8AndReadBack() throws Exception {
+        RuleEngine engine = new RuleEngine(RuleBook.defaults());
+        SessionRuleState state = new SessionRuleState();
+        String user = "jürgen-Ω-\u0000-😀";
+        engine.onEvent(Events.base("e1", T0).setUserId(user).setEventType(dev.agenttelemetry.avro.EventType.command_execution)
+                .setToolName("Bash").setCommand("sudo ls").build(), state, NO_BASELINE);
+        byte[] stored = state.toBytes(0);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        new java.io.DataOutputStream(expected).writeUTF(user);
+        assertThat(java.util.Arrays.copyOfRange(stored, 1 + Long.BYTES, 1 + Long.BYTES + expected.size())).isEqualTo(expected.toByteArray());
+        SessionRuleState copy = SessionRuleState.fromBytes(stored);
+        assertThat(copy.userId()).isEqualTo(user);
+        assertThat(copy.hasOpenAlerts()).isTrue();
+        assertThat(copy.toBytes(0)).isEqualTo(stored);
+    }
+
+    @Test
     void stateSurvivesTheStoreRoundTripIncludingOpenAlerts() throws Exception {
         RuleEngine engine = new RuleEngine(RuleBook.defaults());
         SessionRuleState state = new SessionRuleState();
