@@ -94,12 +94,12 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
                 }
                 producer.flush();
             }
-            double passRate = 0;
-            double analyticsRate = 0;
+            StreamsRun.Measured passThrough = null;
+            StreamsRun.Measured analytics = null;
             Histogram latency = null;
             AnalyticsConfig config = null;
             for (int round = 1; round <= rounds; round++) {
-                passRate = StreamsRun.measure("pass-through, round " + round, StreamsRun.passThrough(layout.events().name(), passThroughOut.name()),
+                passThrough = StreamsRun.measure("pass-through, round " + round, StreamsRun.passThrough(layout.events().name(), passThroughOut.name()),
                         StreamsDefaults.properties("bench-passthrough-" + round, KafkaAccess.plaintext(kafka), env.dir.resolve("state"), streamsSettings),
                         kafka, events);
                 Map<String, String> settings = new java.util.HashMap<>(Map.of("analytics.application.id", "bench-analytics-" + round));
@@ -107,8 +107,9 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
                 config = AnalyticsConfig.from(new ConfigReader(settings, "bench"), kafka, env.dir.resolve("state"));
                 try (StreamsRun run = StreamsRun.start("analytics, round " + round, AnalyticsTopology.build(topics.events(), topics.alerts(),
                         topics.sessions(), config.rules(), config.sessionGap(), config.publishInterval()), config.streamsProperties(), kafka)) {
-                    analyticsRate = run.throughput(events);
-                    BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, analytics %,.0f events/s", round, passRate, analyticsRate));
+                    analytics = run.throughput(events);
+                    BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, analytics %,.0f events/s", round,
+                            passThrough.recordsPerSecond(), analytics.recordsPerSecond()));
                     if (round == rounds) {
                         latency = alertLatency(kafka, topics, layout, payloads);
                     }
@@ -119,8 +120,8 @@ public final class AnalyticsBenchmark implements Callable<Integer> {
                     + " stream thread(s), "
                     + events + " events, " + config.rules().rules().size() + " rules, round " + rounds + " of " + rounds
                     + (streamsSettings.isEmpty() ? "" : ", Streams settings " + streamsSettings));
-            System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,
-                    "analytics", analyticsRate, 100 * analyticsRate / passRate);
+            System.out.printf("%-14s %s%n%-14s %s (%.0f %% of pass-through)%n", "pass-through", passThrough, "analytics", analytics,
+                    100 * analytics.recordsPerSecond() / passThrough.recordsPerSecond());
             System.out.printf("event -> alert at %,d events/s (1 in 20 alerting, %d alerts): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     rate, latency.getTotalCount(), latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
                     latency.getMaxValue() / 1000.0);

@@ -88,24 +88,25 @@ public final class EnricherBenchmark implements Callable<Integer> {
             streamsSettings.forEach((key, value) -> settings.put("enricher.streams." + key, value));
             EnricherConfig config = EnricherConfig.from(new ConfigReader(settings, "bench"), kafka, dir.resolve("state"), layout.dlq().name());
             Masker masker = Masker.create(config.masking());
-            double passRate = 0;
-            double enrichRate = 0;
+            StreamsRun.Measured passThrough = null;
+            StreamsRun.Measured enricher = null;
             for (int round = 1; round <= rounds; round++) {
-                passRate = StreamsRun.measure("pass-through, round " + round, StreamsRun.passThrough(layout.raw().name(), passThroughOut.name()),
+                passThrough = StreamsRun.measure("pass-through, round " + round, StreamsRun.passThrough(layout.raw().name(), passThroughOut.name()),
                         StreamsDefaults.properties("bench-passthrough-" + round, KafkaAccess.plaintext(kafka), dir.resolve("state"), streamsSettings),
                         kafka, events);
                 Map<String, Object> enricherProps = config.streamsProperties();
                 enricherProps.put("application.id", "bench-enricher-" + round);
-                enrichRate = StreamsRun.measure("enricher, round " + round, EnricherTopology.build(topics.raw(), topics.events(),
+                enricher = StreamsRun.measure("enricher, round " + round, EnricherTopology.build(topics.raw(), topics.events(),
                         config.eventEnricher(masker), config.chainTtl(), config.pairingGap()), enricherProps, kafka, events);
-                BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, enricher %,.0f events/s", round, passRate, enrichRate));
+                BenchEnvironment.progress(String.format("round %d: pass-through %,.0f events/s, enricher %,.0f events/s", round,
+                        passThrough.recordsPerSecond(), enricher.recordsPerSecond()));
             }
             System.out.println("Enricher benchmark: embedded KRaft broker, exactly_once_v2, "
                     + config.streamsProperties().getOrDefault("num.stream.threads", "1") + " stream thread(s), " + events + " envelopes ("
                     + Payloads.describe(payloads) + "), round " + rounds + " of " + rounds
                     + (streamsSettings.isEmpty() ? "" : ", Streams settings " + streamsSettings));
-            System.out.printf("%-14s %,12.0f events/s%n%-14s %,12.0f events/s (%.0f %% of pass-through)%n", "pass-through", passRate,
-                    "enricher", enrichRate, 100 * enrichRate / passRate);
+            System.out.printf("%-14s %s%n%-14s %s (%.0f %% of pass-through)%n", "pass-through", passThrough, "enricher", enricher,
+                    100 * enricher.recordsPerSecond() / passThrough.recordsPerSecond());
         }
         return 0;
     }

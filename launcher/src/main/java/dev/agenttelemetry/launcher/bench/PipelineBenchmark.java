@@ -403,7 +403,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         for (int round = 1; round <= 2; round++) {
             rate = StreamsRun.measure("pass-through over the raw topic, round " + round, StreamsRun.passThrough(raw.name(), out.name()),
                     StreamsDefaults.properties("bench-pipeline-passthrough-" + round, KafkaAccess.plaintext(kafka), dir.resolve("passthrough-state"), Map.of()),
-                    kafka, records);
+                    kafka, records).recordsPerSecond();
         }
         return rate;
     }

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -50,22 +51,51 @@ final class StreamsRun implements AutoCloseable {
         return builder.build();
     }
 
+    /**
+     * Throughput, and CPU per record: of the application's threads (stream threads and their producers' network
+     * threads), and of the rest of this process (the broker, garbage collection, JIT). On a shared VM whose speed
+     * varies by the hour, the application's CPU per record is the steadier figure.
+     */
+    record Measured(double recordsPerSecond, double appMicrosPerRecord, double restMicrosPerRecord, Map<String, Double> threadTime) {
+        @Override
+        public String toString() {
+            StringBuilder split = new StringBuilder();
+            threadTime.forEach((phase, ratio) -> split.append(split.isEmpty() ? "" : ", ").append(String.format("%s %.0f %%", phase, 100 * ratio)));
+            return String.format("%,12.0f events/s, CPU %.1f µs/event in the app's threads, %.1f µs/event elsewhere; stream thread time: %s",
+                    recordsPerSecond, appMicrosPerRecord, restMicrosPerRecord, split);
+        }
+    }
+
     /** Starts the application, times it over {@code expected} input records and closes it again. */
-    static double measure(String name, Topology topology, Map<String, Object> properties, String kafka, long expected) throws Exception {
+    static Measured measure(String name, Topology topology, Map<String, Object> properties, String kafka, long expected) throws Exception {
         try (StreamsRun run = start(name, topology, properties, kafka)) {
             return run.throughput(expected);
         }
     }
 
-    /** Records per second until the application's committed offsets cover {@code expected} input records. */
-    double throughput(long expected) throws Exception {
+    /** Until the application's committed offsets cover {@code expected} input records. */
+    Measured throughput(long expected) throws Exception {
         long start = System.nanoTime();
+        CpuMeter cpu = CpuMeter.start(thread -> thread.contains(applicationId));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             while (committed(admin) < expected) {
                 Thread.sleep(50); // polling committed offsets; Streams has no completion signal for a bounded input
             }
         }
-        return expected / ((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        CpuMeter.Split used = cpu.stop(0);
+        return new Measured(expected / seconds, used.underTestNanos() / 1e3 / expected, used.restNanos() / 1e3 / expected, threadTime());
+    }
+
+    /** How the stream threads spent their time (Kafka Streams' thread-level ratios, averaged over the threads). */
+    private Map<String, Double> threadTime() {
+        Map<String, Double> split = new java.util.LinkedHashMap<>();
+        for (String phase : List.of("process", "commit", "poll", "punctuate")) {
+            split.put(phase, streams.metrics().values().stream()
+                    .filter(metric -> metric.metricName().group().equals("stream-thread-metrics") && metric.metricName().name().equals(phase + "-ratio"))
+                    .mapToDouble(metric -> ((Number) metric.metricValue()).doubleValue()).filter(Double::isFinite).average().orElse(Double.NaN));
+        }
+        return split;
     }
 
     private long committed(Admin admin) throws Exception {
