@@ -11,6 +11,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
     private SchemaRegistry registry;
     private final Class<T> specificClass;
+    private final Schema readerSchema;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
     /** Generic records, for Kafka's reflective construction; {@link #configure} then needs {@code schema.registry.url}. */
@@ -34,8 +36,32 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
      * @param specificClass a generated record class, or null for generic records
      */
     public ConfluentAvroDeserializer(SchemaRegistry registry, Class<T> specificClass) {
+        this(registry, specificClass, null);
+    }
+
+    private ConfluentAvroDeserializer(SchemaRegistry registry, Class<T> specificClass, Schema readerSchema) {
         this.registry = registry;
         this.specificClass = specificClass;
+        this.readerSchema = readerSchema;
+    }
+
+    /**
+     * This deserializer, but leaving the generated class's last field out: Avro skips its bytes instead of decoding
+     * them, and the field stays null. For a reader that never looks at a large trailing field. Only the last field
+     * can go, because generated records set their fields by position.
+     */
+    public ConfluentAvroDeserializer<T> withoutLastField(String name) {
+        if (specificClass == null) {
+            throw new IllegalStateException("only a deserializer of a generated class can leave a field out");
+        }
+        Schema full = SpecificData.getForClass(specificClass).getSchema(specificClass);
+        List<Schema.Field> fields = full.getFields();
+        if (!fields.get(fields.size() - 1).name().equals(name)) {
+            throw new IllegalArgumentException(name + " is not the last field of " + full.getFullName() + ", so it cannot be left out");
+        }
+        Schema reader = Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false,
+                fields.subList(0, fields.size() - 1).stream().map(field -> new Schema.Field(field, field.schema())).toList());
+        return new ConfluentAvroDeserializer<>(registry, specificClass, reader);
     }
 
     @Override
@@ -66,6 +92,6 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
             return new GenericDatumReader<>(writer);
         }
         SpecificData model = SpecificData.getForClass(specificClass);
-        return new SpecificDatumReader<>(writer, model.getSchema(specificClass), model);
+        return new SpecificDatumReader<>(writer, readerSchema != null ? readerSchema : model.getSchema(specificClass), model);
     }
 }

@@ -151,6 +151,41 @@ class ConfluentWireFormatIT {
         }
     }
 
+    /** The analytics app reads events without their payload, including events written before the payload moved last. */
+    @Test
+    void aReaderCanLeaveTheLastFieldOutAndSkipItsBytes() throws Exception {
+        dev.agenttelemetry.avro.AgentEvent event = dev.agenttelemetry.avro.AgentEvent.newBuilder().setEventId("e1")
+                .setReceivedAt(java.time.Instant.ofEpochMilli(1_700_000_000_000L)).setSessionId("s1").setHookEventName("PreToolUse")
+                .setEventType(dev.agenttelemetry.avro.EventType.command_execution).setToolName("Bash").setCommand("ls")
+                .setPayload("{\"tool_input\":{\"command\":\"ls\"}}").setHash("h").setUserId("u").build();
+        var withoutPayload = new ConfluentAvroDeserializer<>(client, dev.agenttelemetry.avro.AgentEvent.class).withoutLastField("payload");
+
+        dev.agenttelemetry.avro.AgentEvent read = withoutPayload.deserialize("slim-events",
+                new ConfluentAvroSerializer<dev.agenttelemetry.avro.AgentEvent>(client, false).serialize("slim-events", event));
+        assertThat(read.getPayload()).isNull();
+        assertThat(read.getCommand()).isEqualTo("ls");
+        assertThat(read.getUserId()).isEqualTo("u");
+        assertThat(read.getHash()).isEqualTo("h");
+
+        // written by the previous release, whose payload sat between other fields
+        Schema.Parser parser = new Schema.Parser();
+        parser.addTypes(List.of(dev.agenttelemetry.avro.EventType.getClassSchema(), dev.agenttelemetry.avro.Severity.getClassSchema()));
+        Schema previous = parser.parse(getClass().getResourceAsStream("/previous/AgentEvent.avsc"));
+        GenericRecord old = new GenericData.Record(previous);
+        for (Schema.Field field : previous.getFields()) {
+            Object value = event.get(event.getSchema().getField(field.name()).pos());
+            old.put(field.name(), value instanceof java.time.Instant instant ? instant.toEpochMilli() : value);
+        }
+        dev.agenttelemetry.avro.AgentEvent oldRead = withoutPayload.deserialize("slim-previous",
+                new ConfluentAvroSerializer<GenericRecord>(client, false).serialize("slim-previous", old));
+        assertThat(oldRead.getPayload()).isNull();
+        assertThat(oldRead.getCommand()).isEqualTo("ls");
+        assertThat(oldRead.getHash()).isEqualTo("h");
+
+        assertThatThrownBy(() -> new ConfluentAvroDeserializer<>(client, dev.agenttelemetry.avro.AgentEvent.class).withoutLastField("command"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("command is not the last field");
+    }
+
     @Test
     void rejectsBytesThatAreNotInTheWireFormat() {
         var deserializer = new ConfluentAvroDeserializer<>(client, HookEnvelope.class);
