@@ -36,7 +36,7 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
 
     boolean matches(EventView.Command view) {
         ShellCommand command = view.command();
-        String program = command.program();
+        String program = view.program();
         if (!programs.isEmpty() && !programs.matches(program)) {
             return false;
         }
@@ -62,7 +62,7 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
         if (!target.isEmpty() && (positional.isEmpty() || !target.matches(positional.get(positional.size() - 1)))) {
             return false;
         }
-        if (argsRegex != null && command.arguments().stream().noneMatch(word -> argsRegex.matcher(word).find())) {
+        if (argsRegex != null && !anyFinds(command.arguments(), argsRegex)) {
             return false;
         }
         if (!redirects.isEmpty() && command.redirects().stream().noneMatch(redirect -> redirect.writes()
@@ -88,6 +88,15 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
     private static boolean anyMatches(List<String> values, Globs globs) {
         for (String value : values) {
             if (globs.matches(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyFinds(List<String> words, Pattern regex) {
+        for (String word : words) {
+            if (regex.matcher(word).find()) {
                 return true;
             }
         }

@@ -26,8 +26,8 @@ public final class EventView {
         return event;
     }
 
-    /** A parsed command with its arguments sorted into flags and positional arguments once, for every rule to use. */
-    record Command(ShellCommand command, List<String> positional, Set<String> flags) {
+    /** A parsed command with its program and its arguments sorted into flags and positional arguments once, for every rule to use. */
+    record Command(ShellCommand command, String program, List<String> positional, Set<String> flags) {
         static Command of(ShellCommand command) {
             List<String> positional = new ArrayList<>();
             Set<String> flags = new HashSet<>();
@@ -45,7 +45,7 @@ public final class EventView {
                     positional.add(home(word.startsWith("@") ? word.substring(1) : word)); // curl -d @file names a file
                 }
             }
-            return new Command(command, positional, flags);
+            return new Command(command, command.program(), positional, flags);
         }
     }
 

@@ -18,7 +18,9 @@ import org.apache.kafka.streams.state.Stores;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Session windows (an inactivity gap ends one) of each session's activity, keeping one window per session id:
@@ -31,6 +33,11 @@ import java.util.List;
  * no more than the grace lies within the gap of the session's latest window (or after it), never in an older
  * one. Events the DSL would drop as too late (their window ended before stream time minus grace) are dropped
  * here too. A window is retired once no event it could still take is on time.
+ * <p>
+ * The store holds each window serialized; decoding it again on every event cost as much as the aggregation, so
+ * the windows also stay here as objects. Every write goes to both, and the objects are dropped at each init,
+ * after which the store may have been restored from its changelog. The object a window's update is forwarded
+ * with is the live one: downstream sees it as of when it looks, which for a latest-value publisher is the point.
  */
 public final class SessionWindowAggregator implements Processor<String, Evaluated, Windowed<String>, SessionActivity> {
     public static final String STORE = "session-activity-by-session";
@@ -40,6 +47,7 @@ public final class SessionWindowAggregator implements Processor<String, Evaluate
     private final long graceMillis;
     private ProcessorContext<Windowed<String>, SessionActivity> context;
     private KeyValueStore<String, SessionActivity> windows;
+    private final Map<String, SessionActivity> live = new HashMap<>();
 
     public SessionWindowAggregator(Duration gap, Duration grace) {
         this.gapMillis = gap.toMillis();
@@ -55,6 +63,7 @@ public final class SessionWindowAggregator implements Processor<String, Evaluate
     public void init(ProcessorContext<Windowed<String>, SessionActivity> context) {
         this.context = context;
         this.windows = context.getStateStore(STORE);
+        this.live.clear();
         context.schedule(RETIRE_INTERVAL, PunctuationType.STREAM_TIME, this::retireClosedWindows);
     }
 
@@ -64,7 +73,10 @@ public final class SessionWindowAggregator implements Processor<String, Evaluate
             return;
         }
         long time = record.timestamp();
-        SessionActivity latest = windows.get(record.key());
+        SessionActivity latest = live.get(record.key());
+        if (latest == null) {
+            latest = windows.get(record.key());
+        }
         boolean joins = latest != null && time >= start(latest) - gapMillis && time <= end(latest) + gapMillis;
         long start = joins ? Math.min(start(latest), time) : time;
         long end = joins ? Math.max(end(latest), time) : time;
@@ -78,6 +90,7 @@ public final class SessionWindowAggregator implements Processor<String, Evaluate
         activity.setWindowStart(Instant.ofEpochMilli(start));
         activity.setWindowEnd(Instant.ofEpochMilli(end));
         windows.put(record.key(), activity);
+        live.put(record.key(), activity);
         context.forward(new Record<>(windowOf(activity), activity, time));
     }
 
@@ -95,7 +108,10 @@ public final class SessionWindowAggregator implements Processor<String, Evaluate
                 }
             });
         }
-        closed.forEach(windows::delete);
+        for (String session : closed) {
+            windows.delete(session);
+            live.remove(session);
+        }
     }
 
     private static long start(SessionActivity activity) {
