@@ -7,26 +7,20 @@ import dev.agenttelemetry.analytics.detection.SuppressionSweeper;
 import dev.agenttelemetry.analytics.risk.RiskScorer;
 import dev.agenttelemetry.analytics.rules.RuleBook;
 import dev.agenttelemetry.analytics.sessions.LatestWindowPublisher;
-import dev.agenttelemetry.analytics.sessions.SessionActivityAggregator;
+import dev.agenttelemetry.analytics.sessions.MinuteWindowAggregator;
 import dev.agenttelemetry.analytics.sessions.SessionWindowAggregator;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.SessionActivity;
 import dev.agenttelemetry.schemas.serde.AvroSerdes;
 import dev.agenttelemetry.schemas.topics.Topic;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
 
@@ -45,7 +39,6 @@ import java.time.Duration;
 public final class AnalyticsTopology {
     static final Duration ACTIVITY_WINDOW = Duration.ofMinutes(1);
     static final Duration ACTIVITY_GRACE = Duration.ofSeconds(30);
-    private static final String MINUTE_STORE = "session-activity-per-minute";
 
     private AnalyticsTopology() {
     }
@@ -55,6 +48,7 @@ public final class AnalyticsTopology {
         StreamsBuilder builder = new StreamsBuilder();
         RuleProcessor.stores().forEach(builder::addStateStore);
         builder.addStateStore(RiskScorer.store());
+        builder.addStateStore(MinuteWindowAggregator.store(sessions.valueSerde()));
         builder.addStateStore(SessionWindowAggregator.store(sessions.valueSerde()));
         RuleEngine engine = new RuleEngine(rules);
 
@@ -71,18 +65,12 @@ public final class AnalyticsTopology {
                         RuleProcessor.SESSION_STORE, RuleProcessor.BASELINE_STORE)
                 .to(alerts.name(), toAlerts.withName("closed-alerts"));
 
-        KGroupedStream<String, Evaluated> bySession = evaluated.groupByKey(Grouped.<String, Evaluated>as("by-session").withKeySerde(events.keySerde()));
-
-        bySession.windowedBy(TimeWindows.ofSizeAndGrace(ACTIVITY_WINDOW, ACTIVITY_GRACE))
-                .aggregate(SessionActivityAggregator::empty, SessionActivityAggregator::add, Named.as("activity-per-minute"),
-                        Materialized.<String, SessionActivity, WindowStore<Bytes, byte[]>>as(MINUTE_STORE)
-                                .withKeySerde(sessions.keySerde()).withValueSerde(sessions.valueSerde()))
-                .toStream(Named.as("activity-per-minute-updates"))
-                .process(() -> LatestWindowPublisher.ofTimeWindows(publishInterval, MINUTE_STORE), Named.as("publish-minute-windows"), MINUTE_STORE)
+        evaluated.process(() -> new MinuteWindowAggregator(ACTIVITY_WINDOW, ACTIVITY_GRACE), Named.as("activity-per-minute"),
+                        MinuteWindowAggregator.STORE)
+                .process(() -> LatestWindowPublisher.ofMinuteWindows(publishInterval), Named.as("publish-minute-windows"),
+                        MinuteWindowAggregator.STORE)
                 .map((window, activity) -> {
                     activity.setWindowKind("minute");
-                    activity.setWindowStart(window.window().startTime());
-                    activity.setWindowEnd(window.window().endTime());
                     return KeyValue.pair(window.key(), activity);
                 }, Named.as("with-minute-bounds"))
                 .to(sessions.name(), Produced.with(sessions.keySerde(), sessions.valueSerde()).withName("activity-per-minute-out"));

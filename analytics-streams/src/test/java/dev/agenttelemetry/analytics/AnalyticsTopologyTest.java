@@ -1,6 +1,7 @@
 package dev.agenttelemetry.analytics;
 
 import dev.agenttelemetry.analytics.rules.RuleBook;
+import dev.agenttelemetry.analytics.sessions.MinuteWindowAggregator;
 import dev.agenttelemetry.analytics.sessions.SessionWindowAggregator;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
@@ -153,6 +154,26 @@ class AnalyticsTopologyTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(T0, 1L), org.assertj.core.groups.Tuple.tuple(T0, 2L),
                         org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(60), 1L));
         assertThat(minutes.get(2).getWindowEnd()).isEqualTo(T0.plusSeconds(120));
+    }
+
+    @Test
+    void anEventLateByLessThanTheGraceJoinsItsMinuteAndOneLaterIsDroppedAndClosedMinutesAreRetired() {
+        send(Events.bash("e1", T0.plusSeconds(10), "ls"));
+        send(Events.bash("e2", T0.plusSeconds(70), "ls"));
+        send(Events.bash("e3", T0.plusSeconds(50), "ls")); // 20 s behind stream time: its minute is still open
+        send(Events.bash("e4", T0.plusSeconds(100), "ls"));
+        send(Events.bash("e5", T0.plusSeconds(55), "ls")); // its minute closed at T0 + 60 s + 30 s of grace
+        List<SessionActivity> minutes = sessions.readValuesToList().stream().filter(a -> a.getWindowKind().equals("minute")).toList();
+        assertThat(minutes).extracting(SessionActivity::getWindowStart, SessionActivity::getEventCount).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(T0, 1L), org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(60), 1L),
+                org.assertj.core.groups.Tuple.tuple(T0, 2L), org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(60), 2L));
+
+        KeyValueStore<String, SessionActivity> store = driver.getKeyValueStore(MinuteWindowAggregator.STORE);
+        assertThat(store.get("s1@" + T0.plusSeconds(60).toEpochMilli())).isNotNull();
+        send(Events.bash("e6", T0.plusSeconds(200), "ls"));
+        assertThat(store.get("s1@" + T0.toEpochMilli())).isNull();
+        assertThat(store.get("s1@" + T0.plusSeconds(60).toEpochMilli())).isNull();
+        assertThat(store.get("s1@" + T0.plusSeconds(180).toEpochMilli())).isNotNull();
     }
 
     @Test

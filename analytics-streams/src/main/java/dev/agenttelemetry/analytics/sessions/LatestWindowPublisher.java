@@ -8,19 +8,17 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedWindowStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Publishes each window's latest activity once per interval of wall-clock time instead of at every update.
- * The record caches of the windowed aggregations flush at every exactly-once commit (every 100 ms), so each
- * active session's windows would otherwise be published ten times a second, and each update scored, sent and
- * forwarded to Loki; live panels need no more than one a second.
+ * The window aggregators forward an update per event, so a busy session's windows would otherwise be published
+ * many times a second, and each update scored, sent and forwarded to Loki; live panels need no more than one a
+ * second.
  * <p>
  * The latest updates wait here, in memory. So that one held when the application stopped is not lost, the
  * first publication after a start (or a rebalance) also publishes every window the store holds: a window's
@@ -28,40 +26,27 @@ import java.util.function.BiConsumer;
  * at once.
  */
 public final class LatestWindowPublisher implements Processor<Windowed<String>, SessionActivity, Windowed<String>, SessionActivity> {
-    /** Reads every window a store holds. */
-    private interface StoredWindows {
-        void forEach(ProcessorContext<?, ?> context, BiConsumer<Windowed<String>, SessionActivity> window);
-    }
-
     private final Duration interval;
-    private final StoredWindows storedWindows;
+    private final String storeName;
+    private final Function<SessionActivity, Windowed<String>> windowOf;
     private final Map<Windowed<String>, Record<Windowed<String>, SessionActivity>> latest = new LinkedHashMap<>();
     private ProcessorContext<Windowed<String>, SessionActivity> context;
     private boolean publishStoredWindows = true;
 
-    private LatestWindowPublisher(Duration interval, StoredWindows storedWindows) {
+    private LatestWindowPublisher(Duration interval, String storeName, Function<SessionActivity, Windowed<String>> windowOf) {
         this.interval = interval;
-        this.storedWindows = storedWindows;
+        this.storeName = storeName;
+        this.windowOf = windowOf;
     }
 
-    /** For the tumbling windows of the DSL-materialized window store {@code storeName}. */
-    public static LatestWindowPublisher ofTimeWindows(Duration interval, String storeName) {
-        return new LatestWindowPublisher(interval, (context, each) -> {
-            TimestampedWindowStore<String, SessionActivity> store = context.getStateStore(storeName);
-            try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<SessionActivity>> all = store.all()) {
-                all.forEachRemaining(window -> each.accept(window.key, window.value.value()));
-            }
-        });
+    /** For the minute windows of {@link MinuteWindowAggregator}. */
+    public static LatestWindowPublisher ofMinuteWindows(Duration interval) {
+        return new LatestWindowPublisher(interval, MinuteWindowAggregator.STORE, MinuteWindowAggregator::windowOf);
     }
 
-    /** For the session windows of {@link SessionWindowAggregator}'s store. */
+    /** For the session windows of {@link SessionWindowAggregator}. */
     public static LatestWindowPublisher ofSessionWindows(Duration interval) {
-        return new LatestWindowPublisher(interval, (context, each) -> {
-            KeyValueStore<String, SessionActivity> store = context.getStateStore(SessionWindowAggregator.STORE);
-            try (KeyValueIterator<String, SessionActivity> all = store.all()) {
-                all.forEachRemaining(window -> each.accept(SessionWindowAggregator.windowOf(window.value), window.value));
-            }
-        });
+        return new LatestWindowPublisher(interval, SessionWindowAggregator.STORE, SessionWindowAggregator::windowOf);
     }
 
     @Override
@@ -86,7 +71,13 @@ public final class LatestWindowPublisher implements Processor<Windowed<String>, 
     private void publish(long wallClockMillis) {
         if (publishStoredWindows) {
             publishStoredWindows = false;
-            storedWindows.forEach(context, (window, activity) -> latest.putIfAbsent(window, new Record<>(window, activity, wallClockMillis)));
+            KeyValueStore<String, SessionActivity> store = context.getStateStore(storeName);
+            try (KeyValueIterator<String, SessionActivity> all = store.all()) {
+                all.forEachRemaining(window -> {
+                    Windowed<String> key = windowOf.apply(window.value);
+                    latest.putIfAbsent(key, new Record<>(key, window.value, wallClockMillis));
+                });
+            }
         }
         latest.values().forEach(context::forward);
         latest.clear();

@@ -5,16 +5,13 @@ import dev.agenttelemetry.schemas.registry.InMemorySchemaRegistry;
 import dev.agenttelemetry.schemas.topics.TopicCatalog;
 import dev.agenttelemetry.schemas.topics.TopicLayout;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.internals.SessionWindow;
+import org.apache.kafka.streams.kstream.internals.TimeWindow;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedWindowStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,16 +84,15 @@ class LatestWindowPublisherTest {
     @Test
     void theFirstPublicationAfterAStartIncludesEveryMinuteWindowInTheStore() {
         MockProcessorContext<Windowed<String>, SessionActivity> context = context();
-        TimestampedWindowStore<String, SessionActivity> store = Stores.timestampedWindowStoreBuilder(
-                Stores.persistentTimestampedWindowStore("minutes", Duration.ofMinutes(2), Duration.ofMinutes(1), false),
-                Serdes.String(), serde).withLoggingDisabled().build();
+        KeyValueStore<String, SessionActivity> store = MinuteWindowAggregator.store(serde).withCachingDisabled().withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        store.put("s1", ValueAndTimestamp.make(activity("s1", 5), 30_000), 0);
+        store.put("s1@0", activity("s1", 5, 0, 60_000));
 
-        LatestWindowPublisher publisher = LatestWindowPublisher.ofTimeWindows(Duration.ofSeconds(1), "minutes");
+        LatestWindowPublisher publisher = LatestWindowPublisher.ofMinuteWindows(Duration.ofSeconds(1));
         publisher.init(context);
         assertThat(publish(context, 40_000)).containsExactly(tuple("s1", 5L));
+        assertThat(context.forwarded().get(0).record().key().window()).isEqualTo(new TimeWindow(0, 60_000));
         assertThat(publish(context, 41_000)).isEmpty();
         store.close();
     }
