@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * and {@code **}{@code /*.pem} a pattern tried on the last path segment alone. Only the rest are compiled into
  * a single regular expression (each {@code **}{@code /} in one costs a scan of the whole value).
  */
-record Globs(List<String> texts, Set<String> literals, List<String> prefixes, List<String> suffixes, Optional<Pattern> lastSegment,
+record Globs(List<String> texts, Set<String> literals, String[] prefixes, String[] suffixes, Optional<Pattern> lastSegment,
              Optional<Pattern> wildcards) {
     static final Globs NONE = of(List.of());
     private static final String ANY_DIRECTORIES = "**/";
@@ -43,7 +43,7 @@ record Globs(List<String> texts, Set<String> literals, List<String> prefixes, Li
                 wildcards.add(glob);
             }
         }
-        return new Globs(List.copyOf(texts), Set.copyOf(literals), List.copyOf(prefixes), List.copyOf(suffixes),
+        return new Globs(List.copyOf(texts), Set.copyOf(literals), prefixes.toArray(String[]::new), suffixes.toArray(String[]::new),
                 compile(lastSegment), compile(wildcards));
     }
 
@@ -51,7 +51,7 @@ record Globs(List<String> texts, Set<String> literals, List<String> prefixes, Li
         return texts.isEmpty();
     }
 
-    // Loops, not streams: this runs for every path and argument of every event.
+    // Loops over arrays, not streams or iterators: this runs for every path and argument of every event.
     boolean matches(String value) {
         if (literals.contains(value)) {
             return true;
