@@ -119,18 +119,20 @@ final class HintAutomaton {
     /** Where each hint occurs in one text. */
     static final class Hits {
         private final int[] lengths;
+        private final boolean[] present; // per hint id: a rule's test is then a few lookups, not a pass over every occurrence
         private int[] ids = new int[16];
         private int[] starts = new int[16];
         private int size;
 
         private Hits(int[] lengths) {
             this.lengths = lengths;
+            this.present = new boolean[lengths.length];
         }
 
-        /** Whether any of the wanted hints occurs. */
-        boolean anyOf(boolean[] wanted) {
-            for (int i = 0; i < size; i++) {
-                if (wanted[ids[i]]) {
+        /** Whether any of the wanted hints (by id) occurs. */
+        boolean anyOf(int[] wanted) {
+            for (int id : wanted) {
+                if (present[id]) {
                     return true;
                 }
             }
@@ -144,6 +146,7 @@ final class HintAutomaton {
             }
             ids[size] = id;
             starts[size++] = start;
+            present[id] = true;
         }
 
         /**

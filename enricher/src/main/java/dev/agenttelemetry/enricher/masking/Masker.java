@@ -33,8 +33,9 @@ public final class Masker {
 
     private final List<MaskingRule> rules;
     private final HintAutomaton hints;
-    /** Per rule, which of {@link #hints}' literals it needs found. */
+    /** Per rule, which of {@link #hints}' literals it needs found: as flags by literal, and as the literals' ids. */
     private final boolean[][] hintsOfRule;
+    private final int[][] hintIdsOfRule;
     private final Set<String> fieldNames;
 
     private Masker(List<MaskingRule> rules, Set<String> fieldNames) {
@@ -43,9 +44,11 @@ public final class Masker {
         List<String> literals = rules.stream().flatMap(rule -> rule.candidates().hints().stream()).distinct().toList();
         this.hints = new HintAutomaton(literals);
         this.hintsOfRule = new boolean[rules.size()][literals.size()];
+        this.hintIdsOfRule = new int[rules.size()][];
         for (int r = 0; r < rules.size(); r++) {
-            for (String hint : rules.get(r).candidates().hints()) {
-                hintsOfRule[r][literals.indexOf(hint)] = true;
+            hintIdsOfRule[r] = rules.get(r).candidates().hints().stream().mapToInt(literals::indexOf).distinct().toArray();
+            for (int id : hintIdsOfRule[r]) {
+                hintsOfRule[r][id] = true;
             }
         }
     }
@@ -87,7 +90,7 @@ public final class Masker {
                 found = hints.scan(current);
             }
             boolean needsHints = !rule.candidates().hints().isEmpty();
-            if (needsHints && !found.anyOf(hintsOfRule[r])) {
+            if (needsHints && !found.anyOf(hintIdsOfRule[r])) {
                 continue;
             }
             int[] starts = rule.candidates().starts(current, needsHints ? found.of(hintsOfRule[r]) : NO_HINTS);
