@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 
 /**
@@ -37,6 +38,14 @@ public final class Masker {
     private final boolean[][] hintsOfRule;
     private final int[][] hintIdsOfRule;
     private final Set<String> fieldNames;
+    /**
+     * Short strings already found to hold nothing to mask. The same ones come in every event (JSON keys, tool
+     * and hook names, a session's id, cwd and transcript path), and scanning each again cost more than the long
+     * values. Only clean strings are kept, so no secret is held here; emptied when full.
+     */
+    private final Set<String> clean = ConcurrentHashMap.newKeySet();
+    private static final int CLEAN_MAX_LENGTH = 128;
+    private static final int CLEAN_MAX_ENTRIES = 8_192;
 
     private Masker(List<MaskingRule> rules, Set<String> fieldNames) {
         this.rules = rules;
@@ -79,6 +88,10 @@ public final class Masker {
      */
     public Result mask(String text) {
         if (text == null || text.isEmpty()) {
+            return new Result(text, 0);
+        }
+        boolean isShort = text.length() <= CLEAN_MAX_LENGTH;
+        if (isShort && clean.contains(text)) {
             return new Result(text, 0);
         }
         String current = text;
@@ -135,6 +148,12 @@ public final class Masker {
                 current = out.append(current, copied, current.length()).toString();
                 found = null;
             }
+        }
+        if (isShort && masked == 0) {
+            if (clean.size() >= CLEAN_MAX_ENTRIES) {
+                clean.clear();
+            }
+            clean.add(text);
         }
         return new Result(current, masked);
     }

@@ -97,6 +97,18 @@ class MaskerTest {
         assertThat(result.masked()).isEqualTo(2);
     }
 
+    /** Short strings found clean are remembered; one with something to mask is masked (and counted) every time. */
+    @Test
+    void aShortStringIsMaskedEveryTimeItComesAndACleanOneComesBackAsItWas() {
+        String secret = "token=ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+        for (int i = 0; i < 3; i++) {
+            assertThat(masker.mask("tool_name")).isEqualTo(new Masker.Result("tool_name", 0));
+            Masker.Result masked = masker.mask(secret);
+            assertThat(masked.text()).doesNotContain("a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8");
+            assertThat(masked.masked()).isEqualTo(1);
+        }
+    }
+
     @Test
     void rulesCanBeSwitchedOffAndAdded() {
         Masker custom = Masker.create(new Masker.Settings(Set.of("email", "home_dir"), Map.of("ticket", "TICKET-(\\d{4,})"), Set.of("note")));
