@@ -45,7 +45,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "N", defaultValue = "30000", description = "Envelopes to process (default: ${DEFAULT-VALUE}).")
     int events;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "Rounds of both runs; the last is reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "4", description = "Rounds of both runs; the last is reported (default: ${DEFAULT-VALUE}: the JIT compiler is still busy with the enricher in the second).")
     int rounds;
 
     @Option(names = "-S", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for both runs, e.g. -S producer.compression.type=lz4 (repeatable).")

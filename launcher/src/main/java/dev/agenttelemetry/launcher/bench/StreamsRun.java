@@ -9,6 +9,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
+import java.lang.management.ManagementFactory;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +58,14 @@ final class StreamsRun implements AutoCloseable {
      * threads), and of the rest of this process (the broker, garbage collection, JIT). On a shared VM whose speed
      * varies by the hour, the application's CPU per record is the steadier figure.
      */
-    record Measured(double recordsPerSecond, double appMicrosPerRecord, double restMicrosPerRecord, Map<String, Double> threadTime) {
+    record Measured(double recordsPerSecond, double appMicrosPerRecord, double restMicrosPerRecord, double jitMicrosPerRecord,
+                    Map<String, Double> threadTime) {
         @Override
         public String toString() {
             StringBuilder split = new StringBuilder();
             threadTime.forEach((phase, ratio) -> split.append(split.isEmpty() ? "" : ", ").append(String.format("%s %.0f %%", phase, 100 * ratio)));
-            return String.format("%,12.0f events/s, CPU %.1f µs/event in the app's threads, %.1f µs/event elsewhere; stream thread time: %s",
-                    recordsPerSecond, appMicrosPerRecord, restMicrosPerRecord, split);
+            return String.format("%,12.0f events/s, CPU %.1f µs/event in the app's threads, %.1f µs/event elsewhere (the JIT compiler %.1f);"
+                    + " stream thread time: %s", recordsPerSecond, appMicrosPerRecord, restMicrosPerRecord, jitMicrosPerRecord, split);
         }
     }
 
@@ -77,6 +80,7 @@ final class StreamsRun implements AutoCloseable {
     Measured throughput(long expected) throws Exception {
         long start = System.nanoTime();
         CpuMeter cpu = CpuMeter.start(thread -> thread.contains(applicationId));
+        long compilingMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             while (committed(admin) < expected) {
                 Thread.sleep(50); // polling committed offsets; Streams has no completion signal for a bounded input
@@ -84,7 +88,9 @@ final class StreamsRun implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         CpuMeter.Split used = cpu.stop(0);
-        return new Measured(expected / seconds, used.underTestNanos() / 1e3 / expected, used.restNanos() / 1e3 / expected, threadTime());
+        double jitMicros = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compilingMillis) * 1e3;
+        return new Measured(expected / seconds, used.underTestNanos() / 1e3 / expected, used.restNanos() / 1e3 / expected,
+                jitMicros / expected, threadTime());
     }
 
     /** How the stream threads spent their time (Kafka Streams' thread-level ratios, averaged over the threads). */
