@@ -72,7 +72,7 @@ public final class AnalyticsTopology {
                 .map((window, activity) -> {
                     activity.setWindowKind("minute");
                     return KeyValue.pair(window.key(), activity);
-                }, Named.as("with-minute-bounds"))
+                }, Named.as("as-minute-window"))
                 .to(sessions.name(), Produced.with(sessions.keySerde(), sessions.valueSerde()).withName("activity-per-minute-out"));
 
         evaluated.process(() -> new SessionWindowAggregator(sessionGap, ACTIVITY_GRACE), Named.as("activity-per-session"),

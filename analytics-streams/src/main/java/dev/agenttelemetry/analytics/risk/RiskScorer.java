@@ -39,9 +39,7 @@ public final class RiskScorer implements Processor<Windowed<String>, SessionActi
             return; // the old bounds of a session window that grew
         }
         String session = record.key().key();
-        activity.setWindowKind("session");
-        activity.setWindowStart(record.key().window().startTime());
-        activity.setWindowEnd(record.key().window().endTime());
+        activity.setWindowKind("session"); // its bounds are the window's already
         String user = activity.getUserId() == null ? "unknown" : activity.getUserId();
         byte[] stored = histories.get(user);
         UserHistory history = stored == null ? new UserHistory() : UserHistory.fromBytes(stored);
