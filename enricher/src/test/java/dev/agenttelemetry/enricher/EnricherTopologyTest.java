@@ -105,6 +105,18 @@ class EnricherTopologyTest {
     }
 
     @Test
+    void keepsTextOutsideAsciiAsItIsInThePayload() {
+        // The payload is parsed and written as UTF-8 bytes: accents, CJK and emoji (surrogate pairs) come out unescaped.
+        String payload = """
+                {"tool_name":"Bash","tool_use_id":"toolu_3","tool_input":{"command":"echo 'Grüße, 日本語 😀' && echo AKIA2OGYBAH6STMMNXNN 🚀"}}""";
+        raw.pipeInput("s1", hook("PreToolUse", "/home/alice/shop", payload));
+
+        AgentEvent event = events.readValue();
+        assertThat(event.getCommand()).isEqualTo("echo 'Grüße, 日本語 😀' && echo [MASKED:aws_access_key] 🚀");
+        assertThat(event.getPayload()).contains("\"command\":\"echo 'Grüße, 日本語 😀' && echo [MASKED:aws_access_key] 🚀\"");
+    }
+
+    @Test
     void keepsAPayloadThatIsNotJsonOnlyAsMaskedText() {
         raw.pipeInput("s1", hook("Mystery", null, "password=hunter22 not json"));
         AgentEvent event = events.readValue();
