@@ -12,8 +12,13 @@ public final class StreamsDefaults {
     private StreamsDefaults() {
     }
 
-    /** The codec of what the applications write: zstd keeps the long-lived events topic small. */
-    public static final String COMPRESSION = "zstd";
+    /**
+     * The codec of what the applications write. The producer compresses in the stream thread, and the enricher's
+     * thread is the pipeline's bottleneck: with lz4 it spends 15 % less CPU per event than with zstd (95.6 against
+     * 112.4 µs in {@code bench enricher}), for an events topic about half as large again (2.0:1 against 3.1:1 on
+     * the benchmark's payloads). Operators who prefer the smaller topic set {@code producer.compression.type=zstd}.
+     */
+    public static final String COMPRESSION = "lz4";
 
     public static Map<String, Object> properties(String applicationId, KafkaAccess kafka, Path stateDir,
                                                  Map<String, String> overrides) {
