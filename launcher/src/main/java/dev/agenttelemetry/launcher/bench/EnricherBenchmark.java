@@ -48,6 +48,9 @@ public final class EnricherBenchmark implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "4", description = "Rounds of both runs; the last is reported (default: ${DEFAULT-VALUE}: the JIT compiler is still busy with the enricher in the second).")
     int rounds;
 
+    @Option(names = "--payload-bytes", paramLabel = "N", description = "Every payload about this size instead of realistic sizes (median 2.2 KB, p99 64 KB), e.g. to compare with small-record figures.")
+    Integer payloadBytes;
+
     @Option(names = "-S", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for both runs, e.g. -S producer.compression.type=lz4 (repeatable).")
     Map<String, String> streamsSettings = new java.util.HashMap<>();
 
@@ -55,6 +58,10 @@ public final class EnricherBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rounds < 1) {
             spec.commandLine().getErr().println("error: --rounds must be at least 1");
+            return 2;
+        }
+        if (payloadBytes != null && payloadBytes < 1) {
+            spec.commandLine().getErr().println("error: --payload-bytes must be at least 1");
             return 2;
         }
         try (BenchEnvironment env = BenchEnvironment.start()) {
@@ -68,7 +75,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
                 TopicProvisioner.ensure(admin, List.of(layout.raw(), layout.events(), layout.dlq(), passThroughOut), Duration.ofSeconds(30));
             }
             TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
-            List<byte[]> payloads = Payloads.generate(2_000, 200, 11);
+            List<byte[]> payloads = payloadBytes == null ? Payloads.generate(2_000, 200, 11) : Payloads.ofSize(2_000, 200, 11, payloadBytes);
             BenchEnvironment.progress("loading " + events + " envelopes");
             // Compressed as the collector writes the raw topic, so the applications decompress what they would in the pipeline.
             try (KafkaProducer<String, HookEnvelope> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka, "linger.ms", 20,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.ToIntFunction;
 
 /**
  * Hook payloads shaped like real Claude Code traffic: PreToolUse/PostToolUse pairs whose sizes follow
@@ -23,15 +24,26 @@ public final class Payloads {
     }
 
     public static List<byte[]> generate(int count, int sessions, long seed) {
+        return generate(count, sessions, seed, random -> {
+            double bucket = random.nextDouble();
+            return bucket < 0.60 ? 600 + random.nextInt(1900)   // prompts, Bash, Grep, small results
+                    : bucket < 0.90 ? 2_500 + random.nextInt(5_500)     // typical tool results
+                    : bucket < 0.99 ? 8_000 + random.nextInt(25_000)    // file reads and edits
+                    : 33_000 + random.nextInt(170_000);                 // whole files in Write/Edit responses
+        });
+    }
+
+    /** The same traffic with every payload about {@code bytes} long (at least its ~380 bytes of head). */
+    public static List<byte[]> ofSize(int count, int sessions, long seed, int bytes) {
+        return generate(count, sessions, seed, random -> bytes);
+    }
+
+    private static List<byte[]> generate(int count, int sessions, long seed, ToIntFunction<Random> sizes) {
         Random random = new Random(seed);
         List<byte[]> payloads = new ArrayList<>(count);
         String session = null;
         for (int i = 0; i < count; i++) {
-            double bucket = random.nextDouble();
-            int size = bucket < 0.60 ? 600 + random.nextInt(1900)       // prompts, Bash, Grep, small results
-                    : bucket < 0.90 ? 2_500 + random.nextInt(5_500)    // typical tool results
-                    : bucket < 0.99 ? 8_000 + random.nextInt(25_000)   // file reads and edits
-                    : 33_000 + random.nextInt(170_000);                // whole files in Write/Edit responses
+            int size = sizes.applyAsInt(random);
             if (i % 2 == 0) {
                 session = "bench-session-" + random.nextInt(sessions); // a PostToolUse follows its PreToolUse in the same session
             }
