@@ -5,13 +5,37 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MaskerTest {
     private final Masker masker = Masker.withDefaultRules();
+
+    @Test
+    void everySpellingOfAKeyWordBeginsWithAStartTheKeyValueRuleIsTriedAt() {
+        List<String> spellings = new ArrayList<>(List.of("apikey", "secret", "token", "password", "passwd", "pwd", "passphrase",
+                "credential", "cred", "creds", "auth", "bearer", "cookie", "signature", "dsn"));
+        for (String separator : List.of("", "_", "-")) {
+            for (String word : List.of("api", "access", "private", "license")) {
+                spellings.add(word + separator + "key");
+            }
+            spellings.add("client" + separator + "secret");
+        }
+        Pattern keyWord = Pattern.compile("(?i)" + MaskingRules.KEY_WORDS);
+        for (String spelling : spellings) {
+            for (String written : List.of(spelling, spelling.toUpperCase(Locale.ROOT))) {
+                assertThat(keyWord.matcher(written).matches()).as(written).isTrue();
+                assertThat(MaskingRules.KEY_WORD_STARTS).as(written).anyMatch(start -> written.regionMatches(true, 0, start, 0, start.length()));
+                assertThat(masker.mask(written + " = \"Zq8Lm3Nw5Kx7Vb2Rt9\"").text()).as(written).doesNotContain("Zq8Lm3Nw5Kx7Vb2Rt9");
+            }
+        }
+    }
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
