@@ -20,9 +20,11 @@ final class HintAutomaton {
     private final int[] transitions;
     private final int[][] hintsEndingAt; // per state, the ids of the hints that end there
     private final int[] lengths;
+    private final int maxLength;
 
     HintAutomaton(List<String> hints) {
         lengths = hints.stream().mapToInt(String::length).toArray();
+        maxLength = Arrays.stream(lengths).max().orElse(0);
         int next = 1;
         for (String hint : hints) {
             if (hint.isEmpty()) {
@@ -99,44 +101,95 @@ final class HintAutomaton {
         return longer;
     }
 
-    /** Every occurrence of every hint in the text. */
+    /** Texts shorter than this are scanned in one lane: splitting them would gain little. */
+    private static final int TWO_LANES_FROM = 256;
+
+    /**
+     * Every occurrence of every hint in the text. A long text is scanned as two halves side by side: each step
+     * of the automaton waits for the previous step's table lookup, and two independent lanes let the processor
+     * do two lookups at a time. The first lane runs on past the middle by the longest hint's length less one, so
+     * it finds every occurrence that starts in the first half; the second finds those that start in the second.
+     */
     Hits scan(String text) {
+        int n = text.length();
+        if (n < TWO_LANES_FROM) {
+            return scanInOneLane(text);
+        }
         Hits hits = new Hits(lengths);
-        int row = 0;
-        for (int i = 0, n = text.length(); i < n; i++) {
+        int middle = n / 2;
+        int firstEnd = Math.min(n, middle + maxLength - 1); // the first lane's end: it reports starts before the middle
+        int rowA = 0;
+        int rowB = 0;
+        int a = 0;
+        int b = middle;
+        for (; a < firstEnd && b < n; a++, b++) {
+            char ca = text.charAt(a);
+            char cb = text.charAt(b);
+            rowA = transitions[rowA + (ca < 128 ? symbolOf[ca] : 0)];
+            rowB = transitions[rowB + (cb < 128 ? symbolOf[cb] : 0)];
+            if (rowA < 0) {
+                rowA = ~rowA;
+                report(rowA, a, middle, hits);
+            }
+            if (rowB < 0) {
+                rowB = ~rowB;
+                report(rowB, b, n, hits);
+            }
+        }
+        continueLane(text, a, firstEnd, middle, rowA, hits);
+        continueLane(text, b, n, n, rowB, hits);
+        return hits;
+    }
+
+    /** The plain scan, one character after the other (and what the two-lane scan is tested against). */
+    Hits scanInOneLane(String text) {
+        Hits hits = new Hits(lengths);
+        continueLane(text, 0, text.length(), text.length(), 0, hits);
+        return hits;
+    }
+
+    /** Scans {@code [from, to)} on from the state of {@code row}, reporting occurrences that start before {@code reportBefore}. */
+    private void continueLane(String text, int from, int to, int reportBefore, int row, Hits hits) {
+        for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             row = transitions[row + (c < 128 ? symbolOf[c] : 0)];
             if (row < 0) {
                 row = ~row;
-                for (int id : hintsEndingAt[row / symbols]) {
-                    hits.add(id, i + 1 - lengths[id]);
-                }
+                report(row, i, reportBefore, hits);
             }
         }
-        return hits;
+    }
+
+    /** Adds the hints that end at {@code end} (inclusive) in the state of this row, if they start before {@code startBefore}. */
+    private void report(int row, int end, int startBefore, Hits hits) {
+        for (int id : hintsEndingAt[row / symbols]) {
+            int start = end + 1 - lengths[id];
+            if (start < startBefore) {
+                hits.add(id, start);
+            }
+        }
     }
 
     /** Where each hint occurs in one text. */
     static final class Hits {
         private final int[] lengths;
-        private final boolean[] present; // per hint id: a rule's test is then a few lookups, not a pass over every occurrence
         private int[] ids = new int[16];
         private int[] starts = new int[16];
         private int size;
 
         private Hits(int[] lengths) {
             this.lengths = lengths;
-            this.present = new boolean[lengths.length];
         }
 
-        /** Whether any of the wanted hints (by id) occurs. */
-        boolean anyOf(int[] wanted) {
-            for (int id : wanted) {
-                if (present[id]) {
-                    return true;
+        /** Which rules have one of their hints here, given the rules (by index) of each hint id. */
+        boolean[] rulesHinted(int[][] rulesOfHint, int rules) {
+            boolean[] hinted = new boolean[rules];
+            for (int i = 0; i < size; i++) {
+                for (int rule : rulesOfHint[ids[i]]) {
+                    hinted[rule] = true;
                 }
             }
-            return false;
+            return hinted;
         }
 
         private void add(int id, int start) {
@@ -146,7 +199,6 @@ final class HintAutomaton {
             }
             ids[size] = id;
             starts[size++] = start;
-            present[id] = true;
         }
 
         /**

@@ -34,9 +34,10 @@ public final class Masker {
 
     private final List<MaskingRule> rules;
     private final HintAutomaton hints;
-    /** Per rule, which of {@link #hints}' literals it needs found: as flags by literal, and as the literals' ids. */
+    /** Per rule, which of {@link #hints}' literals it needs found, as flags by literal id. */
     private final boolean[][] hintsOfRule;
-    private final int[][] hintIdsOfRule;
+    /** Per literal id, the rules (by index) that need it: found hints then mark the rules worth trying at once. */
+    private final int[][] rulesOfHint;
     private final Set<String> fieldNames;
     /**
      * Short strings already found to hold nothing to mask. The same ones come in every event (JSON keys, tool
@@ -53,12 +54,15 @@ public final class Masker {
         List<String> literals = rules.stream().flatMap(rule -> rule.candidates().hints().stream()).distinct().toList();
         this.hints = new HintAutomaton(literals);
         this.hintsOfRule = new boolean[rules.size()][literals.size()];
-        this.hintIdsOfRule = new int[rules.size()][];
         for (int r = 0; r < rules.size(); r++) {
-            hintIdsOfRule[r] = rules.get(r).candidates().hints().stream().mapToInt(literals::indexOf).distinct().toArray();
-            for (int id : hintIdsOfRule[r]) {
-                hintsOfRule[r][id] = true;
+            for (String hint : rules.get(r).candidates().hints()) {
+                hintsOfRule[r][literals.indexOf(hint)] = true;
             }
+        }
+        this.rulesOfHint = new int[literals.size()][];
+        for (int id = 0; id < literals.size(); id++) {
+            int hint = id;
+            rulesOfHint[id] = java.util.stream.IntStream.range(0, rules.size()).filter(r -> hintsOfRule[r][hint]).toArray();
         }
     }
 
@@ -96,14 +100,16 @@ public final class Masker {
         }
         String current = text;
         HintAutomaton.Hits found = null; // of the current text; found again only after a rule changed it
+        boolean[] hinted = null; // by rule: whether one of its hints is in the current text
         int masked = 0;
         for (int r = 0; r < rules.size(); r++) {
             MaskingRule rule = rules.get(r);
             if (found == null) {
                 found = hints.scan(current);
+                hinted = found.rulesHinted(rulesOfHint, rules.size());
             }
             boolean needsHints = !rule.candidates().hints().isEmpty();
-            if (needsHints && !found.anyOf(hintIdsOfRule[r])) {
+            if (needsHints && !hinted[r]) {
                 continue;
             }
             int[] starts = rule.candidates().starts(current, needsHints ? found.of(hintsOfRule[r]) : NO_HINTS);
