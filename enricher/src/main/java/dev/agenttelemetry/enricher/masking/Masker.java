@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
+import java.util.stream.IntStream;
 
 /**
  * Replaces secrets and personal data in text with {@code [MASKED:<kind>]}, e.g. {@code [MASKED:aws_access_key]};
@@ -62,7 +63,7 @@ public final class Masker {
         this.rulesOfHint = new int[literals.size()][];
         for (int id = 0; id < literals.size(); id++) {
             int hint = id;
-            rulesOfHint[id] = java.util.stream.IntStream.range(0, rules.size()).filter(r -> hintsOfRule[r][hint]).toArray();
+            rulesOfHint[id] = IntStream.range(0, rules.size()).filter(r -> hintsOfRule[r][hint]).toArray();
         }
     }
 

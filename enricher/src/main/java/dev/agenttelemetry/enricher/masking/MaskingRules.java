@@ -24,10 +24,7 @@ final class MaskingRules {
     /** A lookbehind: not right after {@code public_key = "}, {@code publicToken: }, {@code credentialsId: '} or {@code <UserSecretsId>}. */
     private static final String NOT_AFTER_PUBLIC_OR_ID = "(?<!(?i:pub(?:lic)?[_\\-.]?(?:key|token)|id)(?:[\"'`]?[ \t]{0,3}[:=][ \t]{0,3}[\"'`]?|>))";
 
-    /**
-     * Each way a word of {@link #KEY_WORDS} can begin, so a pattern that starts with one is tried only where one
-     * does (one try each, instead of at every position up to 8 before any key hint).
-     */
+    /** Each way a word of {@link #KEY_WORDS} can begin: a pattern that starts with one can only match where one of these does. */
     static final String[] KEY_WORD_STARTS = {"apikey", "api_key", "api-key", "secret", "token", "pass", "pwd", "cred", "auth", "bearer",
             "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "clientsecret", "client_secret",
             "client-secret", "cookie", "signature", "licensekey", "license_key", "license-key", "dsn"};
