@@ -51,7 +51,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
     @Option(names = "--payload-bytes", paramLabel = "N", description = "Every payload about this size instead of realistic sizes (median 2.2 KB, p99 64 KB), e.g. to compare with small-record figures.")
     Integer payloadBytes;
 
-    @Option(names = "-S", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for both runs, e.g. -S producer.compression.type=lz4 (repeatable).")
+    @Option(names = "-S", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for both runs, e.g. -S producer.compression.type=zstd (repeatable).")
     Map<String, String> streamsSettings = new java.util.HashMap<>();
 
     @Override
