@@ -89,16 +89,23 @@ record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) 
                 while (to < limit && !Character.isWhitespace(text.charAt(to)) && "\"'`<>".indexOf(text.charAt(to)) < 0) {
                     to++;
                 }
-                for (int at = from; at < to; at++) {
-                    if (tokenChars.test(text.charAt(at)) && (at == 0 || !tokenChars.test(text.charAt(at - 1)))) {
+                // The length of the current run of token characters, counted without a branch per character (runs
+                // are short and end unpredictably); negative inside a run that began before the window, which
+                // holds no start.
+                int run = from > 0 && tokenChars.test(text.charAt(from - 1)) ? Integer.MIN_VALUE / 2 : 0;
+                for (int at = from; at < to || (run > 0 && at < text.length()); at++) {
+                    run = (run + 1) & -(tokenChars.test(text.charAt(at)) ? 1 : 0);
+                    if (run == minLength) { // a long enough run, begun inside the window: find its end
+                        int runStart = at + 1 - minLength;
                         int runEnd = at + 1;
                         while (runEnd < text.length() && tokenChars.test(text.charAt(runEnd))) {
                             runEnd++;
                         }
-                        if (runEnd - at >= minLength && runEnd <= to + 1) {
-                            starts.add(at);
+                        if (runEnd <= to + 1) {
+                            starts.add(runStart);
                         }
-                        at = runEnd - 1;
+                        at = runEnd;
+                        run = 0;
                     }
                 }
                 scanned = Math.max(scanned, to);
