@@ -147,17 +147,16 @@ final class MaskingRules {
      */
     static int[] cardNumberStarts(String text) {
         Candidates.Ints starts = new Candidates.Ints();
-        byte[] chars = Digits.latin1(text);
-        for (int i = Digits.next(chars, 0); i < chars.length; i = Digits.next(chars, i + 1)) {
-            if (i > 0 && (isDigit(chars[i - 1]) || chars[i - 1] == '-')) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!isDigit(text.charAt(i)) || (i > 0 && (isDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '-'))) {
                 continue;
             }
             int digits = 1;
-            for (int j = i + 1; j < chars.length && digits < 13; j++) {
-                byte c = chars[j];
+            for (int j = i + 1; j < text.length() && digits < 13; j++) {
+                char c = text.charAt(j);
                 if (isDigit(c)) {
                     digits++;
-                } else if (!((c == ' ' || c == '-') && isDigit(chars[j - 1]))) {
+                } else if (!((c == ' ' || c == '-') && isDigit(text.charAt(j - 1)))) {
                     break;
                 }
             }
@@ -202,13 +201,17 @@ final class MaskingRules {
     /** Where an IBAN may start: two capital letters then two digits, not inside a word. */
     static int[] ibanStarts(String text) {
         Candidates.Ints starts = new Candidates.Ints();
-        byte[] chars = Digits.latin1(text);
-        // j is where a candidate's second digit would be.
-        for (int j = Digits.next(chars, 3); j < chars.length; j = Digits.next(chars, j + 1)) {
+        // j is where a candidate's second digit would be; a non-digit there rules out the next start too.
+        for (int j = 3; j < text.length(); ) {
+            if (!isDigit(text.charAt(j))) {
+                j += 2;
+                continue;
+            }
             int i = j - 3;
-            if (isDigit(chars[j - 1]) && isUpper(chars[i + 1]) && isUpper(chars[i]) && (i == 0 || !isWordChar(chars[i - 1]))) {
+            if (isDigit(text.charAt(j - 1)) && isUpper(text.charAt(i + 1)) && isUpper(text.charAt(i)) && (i == 0 || !isWordChar(text.charAt(i - 1)))) {
                 starts.add(i);
             }
+            j++;
         }
         return starts.sorted();
     }
