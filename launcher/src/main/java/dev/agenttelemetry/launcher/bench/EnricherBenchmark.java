@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,7 +53,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
     Integer payloadBytes;
 
     @Option(names = "-S", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for both runs, e.g. -S producer.compression.type=zstd (repeatable).")
-    Map<String, String> streamsSettings = new java.util.HashMap<>();
+    Map<String, String> streamsSettings = new HashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -91,7 +92,7 @@ public final class EnricherBenchmark implements Callable<Integer> {
                 }
                 producer.flush();
             }
-            Map<String, String> settings = new java.util.HashMap<>();
+            Map<String, String> settings = new HashMap<>();
             streamsSettings.forEach((key, value) -> settings.put("enricher.streams." + key, value));
             EnricherConfig config = EnricherConfig.from(new ConfigReader(settings, "bench"), kafka, dir.resolve("state"), layout.dlq().name());
             Masker masker = Masker.create(config.masking());

@@ -10,8 +10,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
 import java.lang.management.ManagementFactory;
-
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -95,7 +95,7 @@ final class StreamsRun implements AutoCloseable {
 
     /** How the stream threads spent their time (Kafka Streams' thread-level ratios, averaged over the threads). */
     private Map<String, Double> threadTime() {
-        Map<String, Double> split = new java.util.LinkedHashMap<>();
+        Map<String, Double> split = new LinkedHashMap<>();
         for (String phase : List.of("process", "commit", "poll", "punctuate")) {
             split.put(phase, streams.metrics().values().stream()
                     .filter(metric -> metric.metricName().group().equals("stream-thread-metrics") && metric.metricName().name().equals(phase + "-ratio"))
