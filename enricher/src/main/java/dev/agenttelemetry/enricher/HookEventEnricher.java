@@ -24,10 +24,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /** Turns one raw hook envelope into a masked, classified {@link AgentEvent}. Pure: no I/O, no state. */
 public final class HookEventEnricher {
@@ -50,9 +52,9 @@ public final class HookEventEnricher {
     }
 
     public AgentEvent enrich(HookEnvelope envelope) {
-        MaskCounter counter = new MaskCounter();
         ObjectNode parsed = parse(envelope.getPayload());
         ObjectNode payload = parsed != null ? parsed : JSON.createObjectNode();
+        MaskCounter counter = new MaskCounter(ownIds(payload, envelope.getSessionId()));
         // What path context needs is read before masking rewrites the tree in place (it classifies the real paths);
         // the fields shown on the event are read from the masked tree afterwards, so no string is masked twice.
         String toolName = text(payload, "tool_name");
@@ -128,8 +130,31 @@ public final class HookEventEnricher {
         }
     }
 
+    /**
+     * The event's own ids: its session, tool use, agent, prompt and request ids (top-level fields named {@code *_id}
+     * or {@code *Id}). They are left unmasked wherever they appear in the payload: the audit trail joins on them.
+     */
+    public static Set<String> ownIds(JsonNode payload, String sessionId) {
+        Set<String> ids = new HashSet<>();
+        if (sessionId != null && !sessionId.isEmpty()) {
+            ids.add(sessionId);
+        }
+        payload.fields().forEachRemaining(field -> {
+            String name = field.getKey();
+            if ((name.endsWith("_id") || name.endsWith("Id")) && field.getValue().isTextual() && !field.getValue().asText().isEmpty()) {
+                ids.add(field.getValue().asText());
+            }
+        });
+        return ids;
+    }
+
     private final class MaskCounter {
+        final Set<String> keep;
         int total;
+
+        MaskCounter(Set<String> keep) {
+            this.keep = keep;
+        }
 
         boolean isSensitiveField(String name) {
             return masker.isSensitiveField(name);
@@ -139,7 +164,7 @@ public final class HookEventEnricher {
             if (text == null) {
                 return null;
             }
-            Masker.Result result = masker.mask(text);
+            Masker.Result result = masker.mask(text, keep, null);
             total += result.masked();
             return result.text();
         }

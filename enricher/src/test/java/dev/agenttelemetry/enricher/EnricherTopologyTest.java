@@ -117,6 +117,28 @@ class EnricherTopologyTest {
     }
 
     @Test
+    void leavesTheEventsOwnIdsUnmaskedWhereverTheyAppear() {
+        String stdout = "token refreshed for sess9Kq2vL9pXt2mWq3vL9pX by call7Zx4Lm2Np8Qr5Tv1Wy3B";
+        // without the event's ids to keep, both would go: they look like tokens next to the word "token"
+        assertThat(Masker.withDefaultRules().mask(stdout).text()).doesNotContain("sess9Kq2vL9pXt2mWq3vL9pX", "call7Zx4Lm2Np8Qr5Tv1Wy3B");
+        String payload = "{\"session_id\":\"sess9Kq2vL9pXt2mWq3vL9pX\",\"tool_name\":\"Bash\",\"tool_use_id\":\"call7Zx4Lm2Np8Qr5Tv1Wy3B\","
+                + "\"tool_response\":{\"stdout\":\"" + stdout + "\"}}";
+        raw.pipeInput("sess9Kq2vL9pXt2mWq3vL9pX", HookEnvelope.newBuilder(hook("PostToolUse", "/w", payload)).setSessionId("sess9Kq2vL9pXt2mWq3vL9pX").build());
+        AgentEvent event = events.readValue();
+        assertThat(event.getPayload()).contains(stdout);
+        assertThat(event.getToolUseId()).isEqualTo("call7Zx4Lm2Np8Qr5Tv1Wy3B");
+    }
+
+    @Test
+    void aMaskedValueLeavesNoTail() {
+        String payload = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"export DB_PASSWORD=\\\"ab12cd&ef#gh$ij34\\\" && ./migrate\"}}";
+        raw.pipeInput("s1", hook("PreToolUse", "/w", payload));
+        AgentEvent event = events.readValue();
+        assertThat(event.getPayload()).contains("[MASKED:password]", "&& ./migrate").doesNotContain("ab12cd", "ef#gh", "ij34");
+        assertThat(event.getCommand()).doesNotContain("ab12cd", "ef#gh", "ij34");
+    }
+
+    @Test
     void keepsAPayloadThatIsNotJsonOnlyAsMaskedText() {
         raw.pipeInput("s1", hook("Mystery", null, "password=hunter22 not json"));
         AgentEvent event = events.readValue();

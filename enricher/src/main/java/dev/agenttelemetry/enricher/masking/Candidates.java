@@ -2,7 +2,6 @@ package dev.agenttelemetry.enricher.masking;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 
@@ -15,23 +14,42 @@ import static dev.agenttelemetry.enricher.masking.HintAutomaton.Hits.start;
  * {@code ://}) found for all rules in one pass (see {@link HintAutomaton}), or where a cheap scan says so,
  * and are tried there alone.
  */
-record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) {
+record Candidates(List<String> hints, Finder finder) {
+    /**
+     * Where a rule's pattern may match. Scans of the whole text look at the text itself (for speed); the rest
+     * look at the view the patterns match on (see {@link Masker}), which has the text's positions.
+     */
+    @FunctionalInterface
+    interface Finder {
+        int[] starts(String text, CharSequence view, long[] hintOccurrences);
+    }
+
     /**
      * Positions to try the rule's pattern at, ascending (repeats allowed), given the occurrences of
      * {@link #hints()} (see {@link HintAutomaton.Hits#of}); {@code null} to search the whole text.
      */
+    int[] starts(String text, CharSequence view, long[] hintOccurrences) {
+        return finder.starts(text, view, hintOccurrences);
+    }
+
+    /** The same, where the text and its view are one. */
     int[] starts(String text, long[] hintOccurrences) {
-        return finder.apply(text, hintOccurrences);
+        return starts(text, text, hintOccurrences);
+    }
+
+    /** Whether the positions depend on the view (all but whole-text scans), so the view must be made first. */
+    boolean needsView() {
+        return !hints.isEmpty();
     }
 
     /** Anywhere: the pattern searches the whole text (users' own patterns). */
     static Candidates everywhere() {
-        return new Candidates(List.of(), (text, occurrences) -> null);
+        return new Candidates(List.of(), (text, view, occurrences) -> null);
     }
 
     /** From {@code back} characters before an occurrence of a hint up to the occurrence itself. */
     static Candidates atHints(int back, String... hints) {
-        return new Candidates(List.of(hints), (text, occurrences) -> {
+        return new Candidates(List.of(hints), (ignored, text, occurrences) -> {
             Ints starts = new Ints();
             for (long occurrence : occurrences) {
                 for (int at = Math.max(0, start(occurrence) - back); at <= start(occurrence); at++) {
@@ -48,7 +66,7 @@ record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) 
      * {@code @}.
      */
     static Candidates inRunBeforeHints(IntPredicate runChars, int maxBack, String... hints) {
-        return new Candidates(List.of(hints), (text, occurrences) -> {
+        return new Candidates(List.of(hints), (ignored, text, occurrences) -> {
             Ints starts = new Ints();
             for (long occurrence : occurrences) {
                 int hint = start(occurrence);
@@ -76,7 +94,7 @@ record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) 
      * {@code counts} accepts open a window.
      */
     static Candidates longTokensNearHints(IntPredicate tokenChars, int minLength, HintFilter counts, String... hints) {
-        return new Candidates(List.of(hints), (text, occurrences) -> {
+        return new Candidates(List.of(hints), (ignored, text, occurrences) -> {
             Ints starts = new Ints();
             int scanned = 0; // windows overlap: each character is looked at once
             for (long occurrence : occurrences) {
@@ -117,12 +135,12 @@ record Candidates(List<String> hints, BiFunction<String, long[], int[]> finder) 
     /** Whether the hint found at {@code [start, end)} of the text counts (e.g. is a word of its own). */
     @FunctionalInterface
     interface HintFilter {
-        boolean test(String text, int start, int end);
+        boolean test(CharSequence text, int start, int end);
     }
 
     /** Wherever a scan of the text says (for rules with no literal to look for, such as card numbers). */
     static Candidates scanned(Function<String, int[]> scan) {
-        return new Candidates(List.of(), (text, occurrences) -> scan.apply(text));
+        return new Candidates(List.of(), (text, view, occurrences) -> scan.apply(text));
     }
 
     /** A growable list of positions. */

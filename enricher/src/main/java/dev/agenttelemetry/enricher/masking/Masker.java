@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.stream.IntStream;
 
@@ -17,6 +18,13 @@ import java.util.stream.IntStream;
 public final class Masker {
     /** The masked text and how many values were replaced. */
     public record Result(String text, int masked) {
+    }
+
+    /**
+     * One value a rule replaced, for measurements: its kind, the text it replaced (the secret itself: never print
+     * it) and up to 40 characters before it, for a reader to see the key or word that made it a candidate.
+     */
+    public record Replaced(String kind, String original, String before) {
     }
 
     /**
@@ -92,14 +100,28 @@ public final class Masker {
      * keeps that provider's type hint and is not masked again by a broader rule.
      */
     public Result mask(String text) {
+        return mask(text, Set.of(), null);
+    }
+
+    /**
+     * {@link #mask(String)}, leaving the values in {@code keep} as they are wherever they appear (an event's own
+     * session and tool use ids: the audit trail needs them), and telling {@code replaced} (when not null) of
+     * each value replaced.
+     */
+    public Result mask(String text, Set<String> keep, Consumer<Replaced> replaced) {
         if (text == null || text.isEmpty()) {
             return new Result(text, 0);
         }
         boolean isShort = text.length() <= CLEAN_MAX_LENGTH;
+        boolean kept = false;
         if (isShort && clean.contains(text)) {
             return new Result(text, 0);
         }
         String current = text;
+        // Rules match on a view of the text with JSON's escapes read as spaces (see EscapeBlankedText), made when a
+        // rule is first tried (again after a rule changed the text). Hints are found in the text itself: blanking
+        // only removes letters, so the view's hints are among the text's, at the same places.
+        CharSequence view = null;
         HintAutomaton.Hits found = null; // of the current text; found again only after a rule changed it
         boolean[] hinted = null; // by rule: whether one of its hints is in the current text
         int masked = 0;
@@ -113,11 +135,17 @@ public final class Masker {
             if (needsHints && !hinted[r]) {
                 continue;
             }
-            int[] starts = rule.candidates().starts(current, needsHints ? found.of(hintsOfRule[r]) : NO_HINTS);
+            if (view == null && rule.candidates().needsView()) {
+                view = EscapeBlankedText.of(current);
+            }
+            int[] starts = rule.candidates().starts(current, view, needsHints ? found.of(hintsOfRule[r]) : NO_HINTS);
             if (starts != null && starts.length == 0) {
                 continue;
             }
-            Matcher m = rule.pattern().matcher(current).useTransparentBounds(true).useAnchoringBounds(false);
+            if (view == null) {
+                view = EscapeBlankedText.of(current);
+            }
+            Matcher m = rule.pattern().matcher(view).useTransparentBounds(true).useAnchoringBounds(false);
             StringBuilder out = null;
             int copied = 0; // end of the text already copied to out
             int next = 0; // where the next match may start: after the last one, masked or not
@@ -134,29 +162,40 @@ public final class Masker {
                     if (candidate == starts.length) {
                         break;
                     }
-                    m.region(starts[candidate++], current.length());
+                    m.region(starts[candidate++], view.length());
                     if (!m.lookingAt()) {
                         continue;
                     }
                 }
                 next = Math.max(m.end(), m.start() + 1);
-                String value = m.group(rule.group());
-                if (value == null || value.contains("[MASKED:") || !rule.check().test(value)) {
+                int group = rule.groupOf(m);
+                String value = group < 0 ? null : m.group(group);
+                if (value == null || value.contains("[MASKED:") || !rule.check().accepts(value, m, view)) {
                     continue;
+                }
+                if (!keep.isEmpty() && keep.contains(value)) {
+                    kept = true;
+                    continue;
+                }
+                int from = m.start(group);
+                int to = m.end(group);
+                if (replaced != null) {
+                    replaced.accept(new Replaced(rule.kind(), current.substring(from, to), current.substring(Math.max(0, from - 40), from)));
                 }
                 if (out == null) {
                     out = new StringBuilder(current.length());
                 }
-                out.append(current, copied, m.start(rule.group())).append(rule.replacement(m));
-                copied = m.end(rule.group());
+                out.append(current, copied, from).append(rule.replacement(m, group));
+                copied = to;
                 masked++;
             }
             if (out != null) {
                 current = out.append(current, copied, current.length()).toString();
+                view = null; // made again from the new text when a rule next needs it
                 found = null;
             }
         }
-        if (isShort && masked == 0) {
+        if (isShort && masked == 0 && !kept) {
             if (clean.size() >= CLEAN_MAX_ENTRIES) {
                 clean.clear();
             }

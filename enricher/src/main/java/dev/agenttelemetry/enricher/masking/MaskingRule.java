@@ -5,17 +5,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One kind of secret or personal data: where {@code pattern} matches, at one of the {@code candidates}, its
- * group {@code group} is replaced by {@code [MASKED:<kind>]} when {@code check} accepts it (by {@code ~} for
- * home-directory user names).
+ * One kind of secret or personal data: where {@code pattern} matches, at one of the {@code candidates}, the
+ * first of its {@code groups} that took part in the match is replaced by {@code [MASKED:<kind>]} when
+ * {@code check} accepts it (by {@code ~} for home-directory user names). A pattern has several groups when a
+ * value can be written several ways (double-quoted, single-quoted, bare), each ending where its syntax does.
  */
-record MaskingRule(String kind, Pattern pattern, int group, Predicate<String> check, Candidates candidates) {
+record MaskingRule(String kind, Pattern pattern, int[] groups, Judge check, Candidates candidates) {
     static final String HOME_DIR = "home_dir";
     private static final Pattern PASSWORD_KEY = Pattern.compile("(?i).*(?:pass|pwd).*", Pattern.DOTALL);
 
+    /** Whether a value found by the pattern is one to mask; {@code match} and {@code text} give its context (e.g. its key). */
+    @FunctionalInterface
+    interface Judge {
+        boolean accepts(String value, Matcher match, CharSequence text);
+
+        static Judge of(Predicate<String> valueCheck) {
+            return (value, match, text) -> valueCheck.test(value);
+        }
+    }
+
     /** The same rule, tried only where these say (see {@link Candidates}). */
     MaskingRule at(Candidates where) {
-        return new MaskingRule(kind, pattern, group, check, where);
+        return new MaskingRule(kind, pattern, groups, check, where);
     }
 
     /** The same rule, tried from {@code back} characters before an occurrence of a hint up to it. */
@@ -23,8 +34,18 @@ record MaskingRule(String kind, Pattern pattern, int group, Predicate<String> ch
         return at(Candidates.atHints(back, hints));
     }
 
+    /** The group that holds this match's value, or -1. */
+    int groupOf(Matcher match) {
+        for (int group : groups) {
+            if (match.start(group) >= 0) {
+                return group;
+            }
+        }
+        return -1;
+    }
+
     /** What replaces one match's group: "password" for a key = value whose key names a password. */
-    String replacement(Matcher match) {
+    String replacement(Matcher match, int group) {
         if (kind.equals(HOME_DIR)) {
             return "~";
         }
@@ -47,12 +68,17 @@ record MaskingRule(String kind, Pattern pattern, int group, Predicate<String> ch
     }
 
     static MaskingRule checked(String kind, String regex, Predicate<String> check, int group) {
-        return new MaskingRule(kind, Pattern.compile(regex), group, check, Candidates.everywhere());
+        return new MaskingRule(kind, Pattern.compile(regex), new int[] {group}, Judge.of(check), Candidates.everywhere());
+    }
+
+    /** A rule whose value is the first of several groups that matched, judged with its context. */
+    static MaskingRule judged(String kind, String regex, Judge judge, int... groups) {
+        return new MaskingRule(kind, Pattern.compile(regex), groups, judge, Candidates.everywhere());
     }
 
     /** A user's pattern, searched for everywhere: its first group is masked when it has one, else the whole match. */
     static MaskingRule custom(String kind, String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return new MaskingRule(kind, pattern, pattern.matcher("").groupCount() > 0 ? 1 : 0, value -> true, Candidates.everywhere());
+        return new MaskingRule(kind, pattern, new int[] {pattern.matcher("").groupCount() > 0 ? 1 : 0}, (value, match, text) -> true, Candidates.everywhere());
     }
 }

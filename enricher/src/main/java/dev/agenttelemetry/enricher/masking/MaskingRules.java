@@ -2,6 +2,8 @@ package dev.agenttelemetry.enricher.masking;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +20,7 @@ final class MaskingRules {
     static final String TOKEN = "[A-Za-z0-9_\\-+/=.~]";
 
     /** Words that make a nearby value a credential. */
-    static final String KEY_WORDS = "(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|passwd|pwd|passphrase|credential|creds?|auth|bearer"
+    static final String KEY_WORDS = "(?:api[_-]?key|apikey|secret|token(?!iz)|passw(?:or)?d|passwd|pwd|passphrase|credential|creds?(?![a-z])|auth(?!or|ent)|bearer"
             + "|access[_-]?key|private[_-]?key|client[_-]?secret|cookie|signature|license[_-]?key|dsn)(?!or)";
 
     /** A lookbehind: not right after {@code public_key = "}, {@code publicToken: }, {@code credentialsId: '} or {@code <UserSecretsId>}. */
@@ -39,6 +41,71 @@ final class MaskingRules {
         return MaskingRule.checked(kind, regex, MaskingRules::notFiller, 0);
     }
 
+    /**
+     * A value to its syntactic end: to the closing quote when quoted (groups 1-3 of this part: double, single,
+     * back quotes; to the end of the line when unclosed), else to whitespace or a delimiter (group 4), so that
+     * {@code &}, {@code #} and {@code $} inside a value never leave its tail in clear.
+     */
+    private static final String VALUE = "(?:\"([^\"\\r\\n]{1,512})\"?|'([^'\\r\\n]{1,512})'?|`([^`\\r\\n]{1,512})`?|([^\\s\"'`,;<>(){}\\[\\]]{1,512}))";
+    /** Where the key-value rule may start: a key word, or a provider's name. */
+    private static final String[] KEY_VALUE_STARTS = java.util.stream.Stream.concat(java.util.Arrays.stream(KEY_WORD_STARTS),
+            java.util.Arrays.stream(Providers.keyWords())).distinct().toArray(String[]::new);
+    private static final java.util.regex.Pattern GENERIC_KEY_WORD = java.util.regex.Pattern.compile("(?i)" + KEY_WORDS);
+
+    /**
+     * The value of a key: the key must name a secret, not something about one ({@code token_url}); a value that
+     * claims a provider's format must fit it; a key that names only a provider ({@code cloudflare: ...}) takes
+     * that provider's formats where documented; otherwise {@link ValueJudge#isSecretValue}.
+     */
+    static boolean isKeyedSecret(String value, Matcher match, CharSequence text) {
+        String key = match.group(1);
+        if (!ValueJudge.keyNamesSecret(key) || Providers.claimsButMisfits(value)) {
+            return false;
+        }
+        boolean quoted = match.groupCount() < 5 || match.start(5) < 0;
+        Providers provider = Providers.namedIn(key);
+        if (provider != null && !GENERIC_KEY_WORD.matcher(key).find()) {
+            return provider.format() != null ? provider.fits(value) : ValueJudge.isSecretValue(value, quoted) && value.length() >= 16;
+        }
+        return ValueJudge.isSecretValue(value, quoted);
+    }
+
+    /** Right after a key's assignment: {@code hubspotKey = "}, {@code "key": }. */
+    private static final Pattern ASSIGNED = Pattern.compile("(?i)key\\w{0,20}[\"'`]?[ \t]{0,3}(?:[:=]|:=|=>)[ \t]{0,3}[\"'`]?$");
+    /** The word a token stands in: its surroundings up to whitespace or a quote. */
+    private static final String WORD_DELIMITERS = " \t\r\n\"'`<>()[]{},;";
+
+    /**
+     * A random-looking token near a key word (the entropy rule): a UUID or a hex string counts only when assigned
+     * to a key ({@code hubspotKey = "<uuid>"}); in prose and tool output they are ids and hashes. A token that is
+     * part of a word claiming a provider's format it does not fit ({@code 6835:Ab...} for Telegram) is no secret.
+     */
+    static boolean isLooseSecret(String value, Matcher match, CharSequence text) {
+        int start = match.start(1);
+        int end = match.end(1);
+        if (!isHighEntropy(value) || ValueJudge.isKnownNonSecret(value)) {
+            return false;
+        }
+        int wordStart = start;
+        while (wordStart > 0 && WORD_DELIMITERS.indexOf(text.charAt(wordStart - 1)) < 0) {
+            wordStart--;
+        }
+        int wordEnd = end;
+        while (wordEnd < text.length() && WORD_DELIMITERS.indexOf(text.charAt(wordEnd)) < 0) {
+            wordEnd++;
+        }
+        if ((wordStart < start || wordEnd > end) && Providers.claimsButMisfits(text.subSequence(wordStart, wordEnd).toString())) {
+            return false;
+        }
+        boolean assigned = ASSIGNED.matcher(text.subSequence(Math.max(0, start - 32), start)).find();
+        return assigned || ValueJudge.isLooseToken(value);
+    }
+
+    /** A header's credential: not a scheme word alone ({@code `Bearer ${token}`}), a template or one of the non-secret shapes. */
+    static boolean isHeaderCredential(String value) {
+        return notPlaceholder(value) && !value.matches("(?i)bearer|basic|token|digest|bot|apikey") && !ValueJudge.isKnownNonSecret(value);
+    }
+
     static List<MaskingRule> defaults() {
         return List.of(
                 MaskingRule.checked("private_key", "-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----",
@@ -54,7 +121,7 @@ final class MaskingRules {
                         + "|\\bGR1348941[A-Za-z0-9_\\-]{20,}|_gitlab_session=[0-9a-z]{32}").at(0, "gl", "gr1348941", "_gitlab_session="),
                 token("slack_token", "\\bxox[abposer]-\\d+-[A-Za-z0-9\\-]{8,}|\\bxoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,}|\\bxoxe-\\d-[A-Za-z0-9]{100,}"
                         + "|\\bxapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,}").at(0, "xox", "xapp-", "hooks.slack.com"),
-                token("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}\\b|\\bya29\\.[0-9A-Za-z_\\-]{20,}").at(0, "aiza", "ya29."),
+                token("google_api_key", "\\bAIza[0-9A-Za-z_\\-]{35}(?![0-9A-Za-z_\\-])|\\bya29\\.[0-9A-Za-z_\\-]{20,}").at(0, "aiza", "ya29."),
                 token("stripe_key", "\\b(?:sk|rk|pk)_(?:test|live|prod)_[0-9A-Za-z]{10,}").at(1, "k_test_", "k_live_", "k_prod_"),
                 token("twilio_key", "\\bSK[0-9a-fA-F]{32}\\b").at(0, "sk"),
                 token("sendgrid_key", "\\bSG\\.[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}").at(0, "sg."),
@@ -82,34 +149,43 @@ final class MaskingRules {
                 // Formats with an exact length or alphabet: a longer, shorter or non-hex look-alike is not one of them.
                 token("vendor_token", "\\b(?:sntryu_[a-f0-9]{64}|cmVmd[A-Za-z0-9]{59}|sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40})\\b")
                         .at(0, "sntryu_", "cmvmd", "sgp_"),
+                token("cloudflare_origin_ca_key", "\\bv1\\.0-[0-9a-f]{24}-[0-9a-f]{146}\\b").at(0, "v1.0-"),
+                token("sonar_token", "\\bsq[pua]_[0-9a-f]{40}\\b").at(0, "sqp_", "squ_", "sqa_"),
                 token("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").at(0, "eyj"),
-                MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)\\s*[:=]\\s*"
-                        + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"']?([^\\s\"',;]{6,})", MaskingRules::notPlaceholder).at(2, "authorization", "api-key", "auth-token", "private-token"),
-                MaskingRule.checked("authorization", "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::notPlaceholder).at(0, "bearer", "basic"),
+                MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)[\"'`]?\\s*[:=]\\s*[\"'`]?"
+                        + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"'`]?([^\\s\"'`,;]{6,})", MaskingRules::isHeaderCredential)
+                        .at(2, "authorization", "api-key", "auth-token", "private-token"),
+                MaskingRule.checked("authorization", "(?i)\\bbearer\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::isHeaderCredential).at(0, "bearer"),
+                MaskingRule.checked("authorization", "(?i)\\bbasic\\s+([A-Za-z0-9+/]{8,}={0,2})(?![\\w\\-+/=.~])", ValueJudge::isBasicCredentials).at(0, "basic"),
                 MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{1,64}:([^/\\s@\"'\\[\\]]{1,128})@", MaskingRules::notPlaceholder)
                         .at(Candidates.inRunBeforeHints(MaskingRules::isSchemeChar, 64, "://")),
-                MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)\\s+[\"']?([^\\s:\"']{0,64}:[^\\s\"']*)", MaskingRules::isUserCredential).at(1, "-u ", "--user "),
+                // curl -u / --user: one shell word, quotes anywhere in it ('alice':"p4ss", "{id}":"{secret}")
+                MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)(?:\\s+|=)((?:\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s\"'])+)", MaskingRules::isUserCredential)
+                        .at(1, "-u ", "--user ", "--user="),
                 MaskingRule.checked("password", "(?i)--(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", MaskingRules::notPlaceholder).at(0, "--"),
                 MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", MaskingRules::notPlaceholder).at(0, "mysql", "mariadb"),
                 MaskingRule.checked("password", "(?i)key\\s*=\\s*\"[^\"]*(?:pass|secret|token|pwd)[^\"]*\"\\s+value\\s*=\\s*\"([^\"]{4,})\"",
                         MaskingRules::notPlaceholder).at(0, "key"),
                 MaskingRule.whole("azure_client_secret", "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}").at(4, "q~"),
                 // Kubernetes Secret manifests: every base64 value under data: is a secret, whatever its key.
-                MaskingRule.checked("kubernetes_secret", "[ \t]*['\"]?[\\w.\\-]+['\"]?:[ \t]*(?:\\|[-+]?[ \t]*\r?\n[ \t]*)?['\"]?"
+                MaskingRule.checked("kubernetes_secret", "[ \t]*['\"]?[\\w.\\-]+['\"]?:[ \t]*(?:[|>][-+]?[ \t]*\r?\n[ \t]*)?['\"]?"
                         + "([A-Za-z0-9+/]{12,}={0,2})['\"]?[ \t]*(?:\r?\n|$)", MaskingRules::notFiller)
                         .at(Candidates.scanned(MaskingRules::kubernetesSecretEntries)),
                 // key = value (shell, env files, YAML, JSON, code): the value of a key-like name.
-                MaskingRule.checked("secret", "(?i)(?<!pub(?:lic)?[_.\\-]?)" + KEY_WORDS + "[\\w.\\-]*(?<!id)[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
-                        + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:|,)[ \\t]*"
-                        + "(?:new\\s+\\w+\\(|\\w+\\(|&)?[\"'`]?(" + TOKEN + "[A-Za-z0-9_\\-+/=.~:@#$%^*!?]{5,})", MaskingRules::looksLikeSecretValue)
-                        .at(0, KEY_WORD_STARTS),
-                MaskingRule.checked("secret", "(?i)<([\\w.\\-]*?" + KEY_WORDS + "[\\w.\\-]*)(?<!id)>\\s*([A-Za-z0-9_\\-+/=.~:]{8,})", MaskingRules::looksLikeSecretValue, 2)
+                MaskingRule.judged("secret", "(?i)(?<!pub(?:lic)?[_.\\-]?)((?:" + KEY_WORDS + "|" + Providers.keyWordsRegex() + ")[\\w.\\-]*)"
+                        + "[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
+                        + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:|,(?=[ \\t]*[\"'`]))[ \\t]*" // a comma only before a quoted value: ("token", "...")
+                        + "(?:[|>][-+]?[ \\t]*\\r?\\n[ \\t]*)?" // YAML block and folded scalars
+                        + "(?:new\\s+\\w+\\(|\\w+\\(|&)?" + VALUE, MaskingRules::isKeyedSecret, 2, 3, 4, 5)
+                        .at(Candidates.atHints(0, KEY_VALUE_STARTS)),
+                MaskingRule.judged("secret", "(?i)<([\\w.\\-]*?" + KEY_WORDS + "[\\w.\\-]*)>\\s*([A-Za-z0-9_\\-+/=.~:]{8,})", MaskingRules::isKeyedSecret, 2)
                         .at(Candidates.inRunBeforeHints(c -> c == '<' || c == '.' || c == '-' || isWordChar(c), 64, KEY_HINTS)),
                 // A long random token on a line that talks about keys or tokens.
                 // (not the value of a public key or token, or of a name ending in "id": those are not secrets)
-                MaskingRule.checked("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])" + NOT_AFTER_PUBLIC_OR_ID + "(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
-                        MaskingRules::isHighEntropy).at(Candidates.longTokensNearHints(MaskingRules::isTokenChar, 20, MaskingRules::isKeyWord, KEY_HINTS)),
-                MaskingRule.checked("card_number", "(\\d(?<![\\d-]\\d)(?:[ -]?\\d){12,18})(?![\\d-])", MaskingRules::luhnValid)
+                MaskingRule.judged("high_entropy", "(?<![A-Za-z0-9_\\-+/=.~])" + NOT_AFTER_PUBLIC_OR_ID + "(" + TOKEN + "{20,})(?![A-Za-z0-9_\\-+/=.~])",
+                        MaskingRules::isLooseSecret, 1).at(Candidates.longTokensNearHints(MaskingRules::isTokenChar, 20, MaskingRules::isKeyWord, KEY_HINTS)),
+                // Not inside a hex string, a float or a word: 0x5f3a4111..., 19.6284231670014, id_4111...
+                MaskingRule.checked("card_number", "(\\d(?<![\\w.\\-]\\d)(?:[ -]?\\d){12,18})(?![\\w\\-]|\\.\\d)", MaskingRules::luhnValid)
                         .at(Candidates.scanned(MaskingRules::cardNumberStarts)),
                 MaskingRule.checked("iban", "([A-Z](?<![A-Za-z0-9_][A-Z])[A-Z]\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\\b", MaskingRules::ibanValid)
                         .at(Candidates.scanned(MaskingRules::ibanStarts)),
@@ -123,48 +199,79 @@ final class MaskingRules {
     private static final Pattern QUOTES_AROUND = Pattern.compile("^[\"'`(\\[]+|[\"'`),;\\]]+$");
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\"'`,;)]+$");
     private static final Pattern SHORT_WORD = Pattern.compile("[a-z]{1,8}");
-    private static final Pattern NOT_A_VALUE = Pattern.compile("true|false|null|none|undefined|required|optional|string|password|secret|token"
-            + "|changeme|example\\w*|placeholder|redacted|xxx+|\\*+|\\.\\.\\.");
-    /** Config keys, class names, constants. */
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z]+(?:[._\\-][a-z]+)*|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z_]+");
     private static final Pattern HOST_NAME = Pattern.compile("(?i)(?:[a-z0-9\\-]+\\.)+[a-z]{2,24}(?::\\d{1,5})?");
-    private static final Pattern ASSIGNMENT = Pattern.compile("[a-z]+=[a-z_]+");
-    private static final Pattern ARTIFACT_VERSION = Pattern.compile("[a-z]+(?:-[a-z]+)*-\\d+(?:\\.\\d+)+");
     /** Lower-case words and numbers joined by dashes, dots or underscores: names such as {@code deploy-key-2024}. */
     private static final Pattern SLUG = Pattern.compile("(?:[a-z]+|\\d+)(?:[-_.](?:[a-z]+|\\d+))+");
     /** An '=' that is not base64 padding. */
     private static final Pattern INNER_EQUALS = Pattern.compile("=+[^=]");
     /** Words of a name in code: {@code Pdf}, {@code pubkey}, {@code X509} (a capital with its number), numbers. */
     private static final Pattern WORD_RUN = Pattern.compile("[A-Z]?[a-z]+|[A-Z]+\\d*(?![a-z])|\\d+");
-    private static final Pattern LONG_NUMBER = Pattern.compile("\\d{15,}");
     private static final Pattern GIT_HASH = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
             + "|passwd|pwd|credentials?|user(?:name)?)[_\\-]?(?:here)?|changeme|example\\w*|placeholder|redacted|dummy|xxx+|\\*+|\\.{3}");
 
     /**
      * Where a card number may start: a digit not right after a digit or a dash (or after a space inside a run
-     * of digits), with at least 13 digits, single spaces or dashes between them, from there.
+     * of digits), with at least 13 digits, single spaces or dashes between them, from there. Such a number fills
+     * 13 or more characters of digits, spaces and dashes in a row, so one of every 13 characters is probed and
+     * only runs of them around a probe are looked at (the rest of the text, most of it, is skipped).
      */
     static int[] cardNumberStarts(String text) {
         Candidates.Ints starts = new Candidates.Ints();
-        for (int i = 0; i < text.length(); i++) {
-            if (!isDigit(text.charAt(i)) || (i > 0 && (isDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '-'))) {
-                continue;
-            }
-            int digits = 1;
-            for (int j = i + 1; j < text.length() && digits < 13; j++) {
-                char c = text.charAt(j);
-                if (isDigit(c)) {
-                    digits++;
-                } else if (!((c == ' ' || c == '-') && isDigit(text.charAt(j - 1)))) {
-                    break;
-                }
-            }
-            if (digits >= 13) {
+        forEachRun(text, 13, MaskingRules::isCardChar, i -> {
+            if (isCardNumberStart(text, i)) {
                 starts.add(i);
             }
-        }
+        });
         return starts.sorted();
+    }
+
+    static boolean isCardNumberStart(String text, int i) {
+        if (!isDigit(text.charAt(i)) || (i > 0 && (isWordChar(text.charAt(i - 1)) && !afterEscape(text, i) || text.charAt(i - 1) == '-' || text.charAt(i - 1) == '.'))) {
+            return false;
+        }
+        int digits = 1;
+        for (int j = i + 1; j < text.length() && digits < 13; j++) {
+            char c = text.charAt(j);
+            if (isDigit(c)) {
+                digits++;
+            } else if (!((c == ' ' || c == '-') && isDigit(text.charAt(j - 1)))) {
+                break;
+            }
+        }
+        return digits >= 13;
+    }
+
+    private static boolean isCardChar(int c) {
+        return isDigit(c) || c == ' ' || c == '-';
+    }
+
+    /**
+     * Calls {@code position} for every position of every run of at least {@code minRun} characters that {@code inRun}
+     * accepts, probing one character in {@code minRun}: a run that long holds a probe.
+     */
+    static void forEachRun(String text, int minRun, IntPredicate inRun, IntConsumer position) {
+        int n = text.length();
+        int done = 0; // the end of the last run looked at
+        for (int probe = minRun - 1; probe < n; probe += minRun) {
+            if (probe < done || !inRun.test(text.charAt(probe))) {
+                continue;
+            }
+            int from = probe;
+            while (from > done && inRun.test(text.charAt(from - 1))) {
+                from--;
+            }
+            int to = probe + 1;
+            while (to < n && inRun.test(text.charAt(to))) {
+                to++;
+            }
+            if (to - from >= minRun) {
+                for (int i = from; i < to; i++) {
+                    position.accept(i);
+                }
+            }
+            done = to;
+        }
     }
 
     private static final Pattern SECRET_KIND = Pattern.compile("(?im)^[ \t]*kind:[ \t]*['\"]?secret['\"]?[ \t]*$");
@@ -198,22 +305,28 @@ final class MaskingRules {
         return starts.sorted();
     }
 
-    /** Where an IBAN may start: two capital letters then two digits, not inside a word. */
+    /**
+     * Where an IBAN may start: two capital letters then two digits, not inside a word. The pattern needs 12 or more
+     * capitals, digits and spaces in a row, so only such runs are looked at (see {@link #forEachRun}).
+     */
     static int[] ibanStarts(String text) {
         Candidates.Ints starts = new Candidates.Ints();
-        // j is where a candidate's second digit would be; a non-digit there rules out the next start too.
-        for (int j = 3; j < text.length(); ) {
-            if (!isDigit(text.charAt(j))) {
-                j += 2;
-                continue;
-            }
-            int i = j - 3;
-            if (isDigit(text.charAt(j - 1)) && isUpper(text.charAt(i + 1)) && isUpper(text.charAt(i)) && (i == 0 || !isWordChar(text.charAt(i - 1)))) {
+        forEachRun(text, 12, c -> isUpper(c) || isDigit(c) || c == ' ', i -> {
+            if (isIbanStart(text, i)) {
                 starts.add(i);
             }
-            j++;
-        }
+        });
         return starts.sorted();
+    }
+
+    static boolean isIbanStart(String text, int i) {
+        return i + 3 < text.length() && isUpper(text.charAt(i)) && isUpper(text.charAt(i + 1)) && isDigit(text.charAt(i + 2)) && isDigit(text.charAt(i + 3))
+                && (i == 0 || !isWordChar(text.charAt(i - 1)) || afterEscape(text, i));
+    }
+
+    /** Right after an escape such as {@code \n}: the rules' view reads it as spaces (see {@link EscapeBlankedText}). */
+    private static boolean afterEscape(String text, int i) {
+        return i >= 2 && text.charAt(i - 2) == '\\';
     }
 
     private static final boolean[] TOKEN_CHARS = new boolean[128];
@@ -290,8 +403,8 @@ final class MaskingRules {
     }
 
     /** A key hint that is a key word: "key" going on as another word ({@code MaxKeyframeDistance}, {@code keyboard}) is none; "keys" and "apiKeyValue" are. */
-    static boolean isKeyWord(String text, int start, int end) {
-        if (end - start != 3 || end == text.length() || !text.regionMatches(true, start, "key", 0, 3)) {
+    static boolean isKeyWord(CharSequence text, int start, int end) {
+        if (end - start != 3 || end == text.length() || (text.charAt(start) | 0x20) != 'k') { // "key" is the only three-letter hint with a k
             return true;
         }
         char next = text.charAt(end);
@@ -304,10 +417,16 @@ final class MaskingRules {
     }
 
     /** {@code user:password} of {@code curl -u}: a password (or, with none, a user name that is a key), not {@code 1000:1000}. */
-    static boolean isUserCredential(String value) {
+    static boolean isUserCredential(String word) {
+        String value = word.replace("\"", "").replace("'", "");
         int colon = value.indexOf(':');
+        if (colon < 0 || value.chars().anyMatch(Character::isWhitespace)) {
+            return false;
+        }
         String secret = colon == value.length() - 1 ? value.substring(0, colon) : value.substring(colon + 1);
-        return notPlaceholder(secret) && !secret.chars().allMatch(MaskingRules::isDigit);
+        // a format field such as {secret} counts: the program fills it with the real one
+        String bare = secret.startsWith("{") && secret.endsWith("}") ? secret.substring(1, secret.length() - 1) + "1x" : secret;
+        return notPlaceholder(bare) && !secret.chars().allMatch(MaskingRules::isDigit);
     }
 
     /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
@@ -317,34 +436,6 @@ final class MaskingRules {
             return false;
         }
         return !PLACEHOLDER.matcher(v).matches() && !SHORT_WORD.matcher(v).matches() && v.chars().distinct().count() >= 3;
-    }
-
-    /** A value that is not code, a placeholder or a plain word. */
-    static boolean looksLikeSecretValue(String value) {
-        if (!notPlaceholder(value)) {
-            return false;
-        }
-        String v = TRAILING_PUNCTUATION.matcher(value).replaceAll("");
-        if (v.length() < 6 || v.startsWith("$") || v.startsWith("<") || v.startsWith("%") || v.startsWith("{")) {
-            return false;
-        }
-        String lower = v.toLowerCase();
-        if (NOT_A_VALUE.matcher(lower).matches()) {
-            return false;
-        }
-        boolean digit = v.chars().anyMatch(Character::isDigit);
-        boolean letter = v.chars().anyMatch(Character::isLetter);
-        boolean upper = v.chars().anyMatch(Character::isUpperCase);
-        boolean lowerCase = v.chars().anyMatch(Character::isLowerCase);
-        boolean symbol = v.chars().anyMatch(c -> "+/=_-.~:@#$%^*!?".indexOf(c) >= 0);
-        if (IDENTIFIER.matcher(v).matches()) {
-            return false; // identifiers: config keys, class names, constants
-        }
-        if (HOST_NAME.matcher(v).matches() || ASSIGNMENT.matcher(v).matches() || ARTIFACT_VERSION.matcher(v).matches() || !notFiller(v)) {
-            return false;
-        }
-        boolean longNumber = LONG_NUMBER.matcher(v).matches(); // numeric ids and secrets (Discord, Asana)
-        return (digit && letter) || longNumber || (upper && lowerCase && v.length() >= 10) || (symbol && letter && v.length() >= 12) || v.length() >= 20;
     }
 
     /** Shannon entropy of at least 3.5 bits per character, with letters and digits mixed. */

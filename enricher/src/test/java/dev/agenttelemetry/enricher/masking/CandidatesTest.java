@@ -89,4 +89,46 @@ class CandidatesTest {
         }
         return starts.sorted();
     }
+
+    @Test
+    void cardAndIbanScansProbingOneCharacterInARunFindWhatAPlainScanFinds() {
+        Random random = new Random(5);
+        String alphabet = "0123456789 -ABCDEZaz.\\n\n";
+        int cards = 0;
+        for (int round = 0; round < 5_000; round++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(200);
+            while (text.length() < length) {
+                int run = random.nextInt(4) == 0 ? 10 + random.nextInt(20) : 1 + random.nextInt(4);
+                String chars = random.nextBoolean() ? "0123456789 -" : "AB0123456789 ";
+                for (int i = 0; i < run; i++) {
+                    text.append(chars.charAt(random.nextInt(chars.length())));
+                }
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String t = text.toString();
+            List<Integer> plainCards = new java.util.ArrayList<>();
+            List<Integer> plainIbans = new java.util.ArrayList<>();
+            for (int i = 0; i < t.length(); i++) {
+                if (MaskingRules.isCardNumberStart(t, i)) {
+                    plainCards.add(i);
+                }
+                if (MaskingRules.isIbanStart(t, i) && ibanRunFrom(t, i) >= 12) { // the pattern needs 12 such characters
+                    plainIbans.add(i);
+                }
+            }
+            cards += plainCards.size();
+            assertThat(java.util.Arrays.stream(MaskingRules.cardNumberStarts(t)).boxed().toList()).as(t).containsExactlyElementsOf(plainCards);
+            assertThat(java.util.Arrays.stream(MaskingRules.ibanStarts(t)).boxed().toList()).as(t).containsAll(plainIbans);
+        }
+        assertThat(cards).isGreaterThan(1_000);
+    }
+
+    private static int ibanRunFrom(String text, int from) {
+        int to = from;
+        while (to < text.length() && (Character.isDigit(text.charAt(to)) || text.charAt(to) == ' ' || text.charAt(to) >= 'A' && text.charAt(to) <= 'Z')) {
+            to++;
+        }
+        return to - from;
+    }
 }

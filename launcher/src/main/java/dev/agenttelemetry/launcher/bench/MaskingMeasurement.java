@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,41 +49,35 @@ public final class MaskingMeasurement implements Callable<Integer> {
         PrintStream out = System.out;
         Path secretsFile = corpora.resolve("secrets.jsonl");
         Path benignFile = corpora.resolve("benign-commands.jsonl");
+        Path hooksFile = corpora.resolve("real-hooks.jsonl");
         if (!Files.isRegularFile(secretsFile) || !Files.isRegularFile(benignFile)) {
             System.err.println("error: no secrets.jsonl and benign-commands.jsonl in " + corpora.toAbsolutePath() + " (use --corpora DIR)");
             return 2;
         }
         Masker masker = Masker.withDefaultRules();
-        int secrets = 0;
-        int secretsMasked = 0;
-        int real = 0;
-        int realMasked = 0;
-        int lookAlikes = 0;
-        int lookAlikesChanged = 0;
+        Map<Half, SecretScore> scores = new EnumMap<>(Half.class);
         Map<String, Integer> missedByRule = new TreeMap<>();
         Map<String, String> missedExample = new TreeMap<>();
         List<String> changedLookAlikes = new ArrayList<>();
         for (String line : Files.readAllLines(secretsFile, StandardCharsets.UTF_8)) {
             JsonNode row = JSON.readTree(line);
             String text = row.path("text").asText();
+            String rule = row.path("rule_id").asText();
+            Half half = Half.of(family(rule));
+            SecretScore score = scores.computeIfAbsent(half, h -> new SecretScore());
             String masked = masker.mask(text).text();
             if (row.path("is_secret").asBoolean()) {
                 boolean gone = secretOf(text).map(secret -> !masked.contains(secret)).orElse(!masked.equals(text));
-                secrets++;
-                secretsMasked += gone ? 1 : 0;
-                if (!row.path("generated").asBoolean()) {
-                    real++;
-                    realMasked += gone ? 1 : 0;
-                }
-                if (!gone) {
-                    missedByRule.merge(row.path("rule_id").asText(), 1, Integer::sum);
-                    missedExample.putIfAbsent(row.path("rule_id").asText(), text);
+                score.secret(gone, row.path("generated").asBoolean());
+                if (!gone && half == Half.TUNING) {
+                    missedByRule.merge(rule, 1, Integer::sum);
+                    missedExample.putIfAbsent(rule, text);
                 }
             } else {
-                lookAlikes++;
-                if (!masked.equals(text)) {
-                    lookAlikesChanged++;
-                    changedLookAlikes.add(row.path("rule_id").asText() + "  " + masked.replace("\n", "\\n"));
+                boolean changed = !masked.equals(text);
+                score.lookAlike(changed);
+                if (changed && half == Half.TUNING) {
+                    changedLookAlikes.add(rule + "  " + masked.replace("\n", "\\n"));
                 }
             }
         }
@@ -90,11 +85,9 @@ public final class MaskingMeasurement implements Callable<Integer> {
         int commands = 0;
         int commandsChanged = 0;
         List<String> changedExamples = new ArrayList<>();
-        List<String> payloads = new ArrayList<>();
         for (String line : Files.readAllLines(benignFile, StandardCharsets.UTF_8)) {
             String command = JSON.readTree(line).path("text").asText();
             commands++;
-            payloads.add(command);
             String masked = withoutPersonalData.mask(command).text();
             if (!masked.equals(command)) {
                 commandsChanged++;
@@ -103,23 +96,82 @@ public final class MaskingMeasurement implements Callable<Integer> {
                 }
             }
         }
-        out.printf("Secrets (gitleaks test cases, is_secret=true): %d of %d masked = %.1f %% recall (target >= 99 %%)%n",
-                secretsMasked, secrets, 100.0 * secretsMasked / secrets);
-        out.printf("  of which not generated (real test cases): %d of %d = %.1f %%%n", realMasked, real, 100.0 * realMasked / real);
-        out.printf("Look-alikes (is_secret=false) changed: %d of %d = %.1f %% (target <= 10 %%)%n",
-                lookAlikesChanged, lookAlikes, 100.0 * lookAlikesChanged / lookAlikes);
+        out.println("Secrets (gitleaks test cases), rule families split in two by name (" + Half.TUNING.label + " / " + Half.HELD_OUT.label + "):");
+        SecretScore all = new SecretScore();
+        for (Half half : Half.values()) {
+            SecretScore score = scores.getOrDefault(half, new SecretScore());
+            score.print(out, "  " + half.label);
+            all.add(score);
+        }
+        all.print(out, "  all");
+        out.println("  (targets: literal recall >= 99 %, recall >= 99.5 %, look-alikes changed <= 10 %)");
         out.printf("Everyday commands (tldr) changed for anything but an email or a home path: %d of %d = %.2f %% (target <= 1 %%)%n",
                 commandsChanged, commands, 100.0 * commandsChanged / commands);
         changedExamples.forEach(e -> out.println("  changed: " + e));
+        if (Files.isRegularFile(hooksFile)) {
+            new RealPayloads(masker).measure(hooksFile, out, showMisses);
+            PlantedSecrets.measure(secretsFile, hooksFile, masker, out);
+        } else {
+            out.println("Real hook payloads: no real-hooks.jsonl in " + corpora.toAbsolutePath() + ", skipped");
+        }
         out.printf("Masker speed: %,.0f median-size (2 KB) payloads/s on one thread%n", speed(masker));
         if (showMisses > 0) {
-            out.println("Missed, by rule:");
+            out.println("Missed in the " + Half.TUNING.label + " half, by rule:");
             missedByRule.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(showMisses)
                     .forEach(e -> out.println("  " + e.getValue() + "  " + e.getKey() + "  e.g. " + missedExample.get(e.getKey()).replace("\n", "\\n")));
-            out.println("Look-alikes changed (rule the corpus names, then the masked text):");
+            out.println("Look-alikes changed in the " + Half.TUNING.label + " half (rule the corpus names, then the masked text):");
             changedLookAlikes.stream().sorted().limit(showMisses).forEach(c -> out.println("  " + c));
         }
         return 0;
+    }
+
+    /** A gitleaks rule's family: its provider, the rule id's first word ({@code gitlab-pat} -> {@code gitlab}). */
+    static String family(String ruleId) {
+        int dash = ruleId.indexOf('-');
+        return dash < 0 ? ruleId : ruleId.substring(0, dash);
+    }
+
+    /** Recall and look-alikes changed, on one half of the secrets corpus. */
+    private static final class SecretScore {
+        int secrets;
+        int masked;
+        int literal;
+        int literalMasked;
+        int lookAlikes;
+        int lookAlikesChanged;
+
+        void secret(boolean gone, boolean generated) {
+            secrets++;
+            masked += gone ? 1 : 0;
+            if (!generated) {
+                literal++;
+                literalMasked += gone ? 1 : 0;
+            }
+        }
+
+        void lookAlike(boolean changed) {
+            lookAlikes++;
+            lookAlikesChanged += changed ? 1 : 0;
+        }
+
+        void add(SecretScore other) {
+            secrets += other.secrets;
+            masked += other.masked;
+            literal += other.literal;
+            literalMasked += other.literalMasked;
+            lookAlikes += other.lookAlikes;
+            lookAlikesChanged += other.lookAlikesChanged;
+        }
+
+        void print(PrintStream out, String label) {
+            out.printf("%-12s literal recall %d/%d = %.1f %%, recall %d/%d = %.1f %%, look-alikes changed %d/%d = %.1f %%%n", label,
+                    literalMasked, literal, percent(literalMasked, literal), masked, secrets, percent(masked, secrets),
+                    lookAlikesChanged, lookAlikes, percent(lookAlikesChanged, lookAlikes));
+        }
+    }
+
+    static double percent(int part, int whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
     }
 
     static java.util.Optional<String> secretOf(String text) {

@@ -1,0 +1,81 @@
+package dev.agenttelemetry.enricher.masking;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Providers coding agents hand credentials to, with the token formats their own documentation gives: a provider's
+ * name makes a key a credential's key ({@code cloudflare: ...}, {@code SONAR_LOGIN := ...}), and a value that
+ * claims a provider's format ({@code sqp_...}, {@code 123456:AA...}) but does not fit it is a truncated or
+ * made-up example, not that provider's token.
+ *
+ * @param keyWord   lower-case word that names the provider in a key
+ * @param claims    what a value that presents itself as this provider's token looks like (null: no telling prefix)
+ * @param format    the provider's token formats (null: not documented; the generic judge decides)
+ */
+record Providers(String keyWord, Pattern claims, Pattern format) {
+    static final List<Providers> CATALOGUE = List.of(
+            // Cloudflare: Global API Key (37 hex), API tokens (40 characters), Origin CA keys (v1.0-<24 hex>-<146 hex>).
+            provider("cloudflare", "v1\\.0-.*", "[0-9a-f]{37}|[A-Za-z0-9_\\-]{40}|v1\\.0-[0-9a-f]{24}-[0-9a-f]{146}"),
+            // Sourcegraph access tokens: sgp_ with an optional instance part, then 40 hex; older tokens 40 hex.
+            provider("sourcegraph", "sgp_.*", "(?:sgp_(?:[0-9a-fA-F]{16}_|local_)?)?[0-9a-fA-F]{40}"),
+            // SonarQube / SonarCloud: sqp_ (project), squ_ (user), sqa_ (global analysis) tokens, 40 hex; older ones 40 hex.
+            provider("sonar", "sq[pua]_.*", "(?:sq[pua]_)?[0-9a-f]{40}"),
+            // Telegram bot tokens: the bot's numeric id, a colon, 35 characters.
+            provider("telegram", "\\d+:[A-Za-z0-9_\\-]+", "\\d{5,16}:[A-Za-z0-9_\\-]{35}"),
+            // Mailgun: private API keys key-<32 hex> and <32 hex>-<8 hex>-<8 hex>.
+            provider("mailgun", "key-.*", "key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}"),
+            // Heroku: API keys are UUIDs; newer ones HRKU-.
+            provider("heroku", "HRKU-.*", "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|HRKU-[A-Za-z0-9_\\-]{20,}"),
+            // Slack: xox<type>- tokens, with the team and user numbers before the secret part.
+            provider("slack", "xox[a-z]-.*", "xox[abposer]-\\d+-[A-Za-z0-9\\-]{8,}.*"),
+            // Postman API keys: PMAK-<24 hex>-<34 hex>.
+            provider("postman", "PMAK-.*", "PMAK-[0-9a-f]{24}-[0-9a-f]{34}"),
+            // New Relic: NRAK- user keys, NRII- insert keys, NRJS- browser keys.
+            provider("newrelic", "NR(?:AK|II|JS)-.*", "NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\\-]{32}|NRJS-[0-9a-f]{19}"),
+            // Datadog: API keys 32 hex, application keys 40 hex.
+            provider("datadog", null, "[0-9a-f]{32}|[0-9a-f]{40}"),
+            // Twilio: API key SIDs SK<32 hex>, account SIDs AC<32 hex>, auth tokens 32 hex.
+            provider("twilio", null, "(?:SK|AC)?[0-9a-fA-F]{32}"),
+            provider("algolia", null, "[0-9a-f]{32}"));
+
+    private static Providers provider(String keyWord, String claims, String format) {
+        return new Providers(keyWord, claims == null ? null : Pattern.compile(claims), format == null ? null : Pattern.compile(format));
+    }
+
+    /** The provider names as they can begin a key, for the key-value rule's pattern. */
+    static String keyWordsRegex() {
+        return String.join("|", CATALOGUE.stream().map(Providers::keyWord).toList());
+    }
+
+    static String[] keyWords() {
+        return CATALOGUE.stream().map(Providers::keyWord).toArray(String[]::new);
+    }
+
+    /** The provider a key names, if any. */
+    static Providers namedIn(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        for (Providers provider : CATALOGUE) {
+            if (lower.contains(provider.keyWord)) {
+                return provider;
+            }
+        }
+        return null;
+    }
+
+    /** A value that presents itself as some provider's token but does not fit that provider's format. */
+    static boolean claimsButMisfits(String value) {
+        for (Providers provider : CATALOGUE) {
+            if (provider.claims != null && provider.claims.matcher(value).matches() && !provider.format.matcher(value).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a value fits this provider's documented formats; true when none is documented. */
+    boolean fits(String value) {
+        return format == null || format.matcher(value).matches();
+    }
+}

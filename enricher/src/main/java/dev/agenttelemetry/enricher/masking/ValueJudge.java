@@ -1,0 +1,137 @@
+package dev.agenttelemetry.enricher.masking;
+
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides whether a value found in a secret's place (after a key word, a flag, a header) is one, by its shape:
+ * a provider's format decides where the value has one (see {@link Providers}); otherwise length, alphabet mix
+ * and randomness against the shapes that are no secret: code references and expressions, identifiers, file
+ * names, paths and URLs, UUIDs, hashes, Claude's own ids, words, numbers, placeholders and templates.
+ */
+final class ValueJudge {
+    private ValueJudge() {
+    }
+
+    /** Claude's own ids (tool uses, requests, messages): the audit trail joins on them. */
+    private static final Pattern CLAUDE_ID = Pattern.compile("(?:toolu|srvtoolu|req|msg|msgbatch)_[A-Za-z0-9]{16,}");
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+|[0-9A-F]+");
+    /**
+     * A reference in code: {@code process.env.API_KEY}, {@code this._token}, {@code U6A.SENSITIVE_STRING},
+     * {@code self.config["token"]}, {@code getToken()}; its last name has no digits inside (a random token's does).
+     */
+    private static final Pattern CODE_REFERENCE = Pattern.compile(
+            "[A-Za-z_$][\\w$]*(?:(?:\\.|\\?\\.|->|::)[A-Za-z_$][\\w$]*)*(?:\\.|\\?\\.|->|::)[A-Za-z_$][A-Za-z_$]*\\d{0,3}(?:\\(.*|\\[.*)?"
+                    + "|(?:this|self)\\.[\\w$.]+|[A-Za-z_$][\\w$]*\\(.*");
+    private static final Pattern URL = Pattern.compile("(?i)[a-z][a-z0-9+.\\-]*://[^\\s@]*");
+    private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:[\\w.\\-@]+/)*[\\w.\\-@]*|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
+    private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
+            + "|env|txt|properties|xml|csv|log|sh|py|js|ts|rb|go|java|gpg|asc|pub|db|sqlite)");
+    private static final Pattern NUMBER = Pattern.compile("[-+]?\\d{1,14}(?:[.,:]\\d+)*(?:[eE][-+]?\\d+)?");
+    private static final Pattern VERSION = Pattern.compile("v?\\d+(?:\\.\\d+){1,3}(?:[-+][\\w.]+)?");
+    /** Config keys, class names, constants: {@code db.password.file}, {@code SecretName}, {@code API_KEY}, {@code my-secret-name}. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z]+(?:[._\\-][a-z]+)*|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z][A-Z_]*|[a-z]+(?:[A-Z][a-z]+)+");
+    private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some|a|an)?[_\\- ]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
+            + "|passwd|pwd|credentials?|user(?:name)?|value)[_\\-]?(?:here)?|changeme|example\\w*|placeholder|redacted|dummy|sample|test|xxx+|\\*+|\\.{3}|•+"
+            + "|true|false|null|nil|none|undefined|required|optional|string|str|bytes|int|number|boolean|object|any|secret|token|password");
+    private static final Pattern HOST_NAME = Pattern.compile("(?i)(?:[a-z0-9\\-]+\\.)+[a-z]{2,24}(?::\\d{1,5})?");
+
+    /**
+     * The last word of a key that names what the value is about rather than the secret itself: {@code token_url},
+     * {@code TokenFile}, {@code secret_length}, {@code password_hint}, {@code api_key_id}.
+     */
+    private static final Set<String> NOT_A_SECRET_KEY_ENDING = Set.of("id", "ids", "name", "names", "type", "types", "kind", "method", "url", "uri", "urls",
+            "endpoint", "path", "file", "filename", "dir", "directory", "location", "length", "len", "size", "count", "mode", "provider", "header",
+            "headers", "enabled", "disabled", "format", "version", "prefix", "suffix", "expiry", "expires", "expiration", "ttl", "timeout", "scope",
+            "scopes", "store", "manager", "ref", "field", "service", "host", "domain", "policy", "algorithm", "algo", "label", "description",
+            "hint", "regex", "pattern", "env", "var", "variable", "placeholder", "template", "source", "limit", "index", "key_id", "lifetime",
+            "usage", "rotation", "status", "state", "error", "message", "required", "exists", "valid", "present", "set", "hash", "digest");
+
+    /** Whether a key ({@code db_password}, {@code apiKey}, {@code TokenFile}) names a secret rather than something about one. */
+    static boolean keyNamesSecret(String key) {
+        if (key == null) {
+            return true;
+        }
+        String last = lastWord(key);
+        return !NOT_A_SECRET_KEY_ENDING.contains(last);
+    }
+
+    /** The key's last word, lower-case: split at {@code _ - .} and where a lower-case letter meets a capital. */
+    static String lastWord(String key) {
+        int end = key.length();
+        while (end > 0 && !Character.isLetterOrDigit(key.charAt(end - 1))) {
+            end--;
+        }
+        int start = end;
+        while (start > 0) {
+            char c = key.charAt(start - 1);
+            if (!Character.isLetterOrDigit(c)) {
+                break;
+            }
+            start--;
+            if (Character.isUpperCase(c) && start > 0 && Character.isLowerCase(key.charAt(start - 1)) && start < end - 1) {
+                break; // "TokenFile": the capital begins the last word
+            }
+        }
+        return key.substring(start, end).toLowerCase(Locale.ROOT);
+    }
+
+    /** One of the shapes that are never a secret, whatever the key says. */
+    static boolean isKnownNonSecret(String value) {
+        return CLAUDE_ID.matcher(value).matches() || isTemplate(value) || URL.matcher(value).matches() && !value.contains("@")
+                || PATH.matcher(value).matches() || FILE_NAME.matcher(value).matches() || NUMBER.matcher(value).matches()
+                || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
+                || HOST_NAME.matcher(value).matches() || !MaskingRules.notFiller(value);
+    }
+
+    /** A variable, a template expression or an angle-bracketed hint: {@code $TOKEN}, {@code ${token}}, {@code {{ .Values.x }}}, {@code <your-key>}, {@code %s}. */
+    static boolean isTemplate(String value) {
+        return value.isEmpty() || "$<{%[(".indexOf(value.charAt(0)) >= 0 || value.contains("${") || value.contains("$(") || value.contains("{{")
+                || value.endsWith(">") || value.endsWith("}") && value.contains("{");
+    }
+
+    /** A reference in code rather than a literal: only a value written bare (not in quotes) can be one. */
+    static boolean isCodeReference(String value) {
+        return CODE_REFERENCE.matcher(value).matches();
+    }
+
+    /**
+     * The value of a key that names a secret ({@code password = ...}, {@code "apiKey": ...}): a literal that is
+     * not one of the non-secret shapes, long and mixed enough to be a credential rather than a word.
+     */
+    static boolean isSecretValue(String value, boolean quoted) {
+        String v = value.strip();
+        if (v.length() < 6 || v.chars().anyMatch(Character::isWhitespace) || isKnownNonSecret(v) || !quoted && isCodeReference(v)) {
+            return false;
+        }
+        boolean digit = v.chars().anyMatch(Character::isDigit);
+        boolean letter = v.chars().anyMatch(Character::isLetter);
+        boolean upper = v.chars().anyMatch(Character::isUpperCase);
+        boolean lower = v.chars().anyMatch(Character::isLowerCase);
+        boolean symbol = v.chars().anyMatch(c -> "+/=_-.~:@#$%^*!?&".indexOf(c) >= 0);
+        boolean longNumber = v.length() >= 15 && v.chars().allMatch(Character::isDigit); // numeric secrets (Discord, Asana)
+        return (digit && letter) || longNumber || (upper && lower && v.length() >= 10) || (symbol && letter && v.length() >= 12) || v.length() >= 20;
+    }
+
+    /**
+     * A token standing near a key word with no assignment (the entropy rule): stricter, as prose and tool output
+     * hold many long strings: hashes, UUIDs and ids are left alone here.
+     */
+    static boolean isLooseToken(String value) {
+        return !isKnownNonSecret(value) && !UUID.matcher(value).matches() && !HEX.matcher(value).matches() && !isCodeReference(value);
+    }
+
+    /** HTTP Basic credentials: base64 of {@code user:password} (RFC 7617), not a word after "Basic". */
+    static boolean isBasicCredentials(String value) {
+        try {
+            byte[] decoded = Base64.getDecoder().decode(value);
+            String text = new String(decoded, java.nio.charset.StandardCharsets.UTF_8);
+            return text.indexOf(':') > 0 && text.chars().allMatch(c -> c >= 32 && c != 0xFFFD);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

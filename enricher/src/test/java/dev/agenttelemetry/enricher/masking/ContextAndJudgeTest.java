@@ -1,0 +1,152 @@
+package dev.agenttelemetry.enricher.masking;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The masker's two halves: context finds a value in a secret's place (a key, a flag, a header, a provider's
+ * name), the value judge decides by its shape. One case per class of miss and of false mask; every value here
+ * is made up.
+ */
+class ContextAndJudgeTest {
+    private final Masker masker = Masker.withDefaultRules();
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+            // a provider's name as the key, with a bare value in the provider's format
+            "cloudflare: \"06b40928b5b7a767c76fb008f86bebb2737f6\" | 06b40928b5b7a767c76fb008f86bebb2737f6",
+            "sourcegraph: a6f0fb23c6f5da2cec255404e4fb440034d66086 | a6f0fb23c6f5da2cec255404e4fb440034d66086",
+            "SONAR_LOGIN := \"sqp_97a8d41bed440e50454f31af3176813e02ea68ef\" | 97a8d41bed440e50454f31af3176813e02ea68ef",
+            "<sonarToken>sqp_97a8d41bed440e50454f31af3176813e02ea68ef</sonarToken> | 97a8d41bed440e50454f31af3176813e02ea68ef",
+            // Cloudflare origin CA keys
+            "CF_ORIGIN_CA=v1.0-a4c123b1612dd272d1371c17-149d439536b3216fdaeeb975729fae923d5a4fd12aabfe228f219e9cb0eb53f16947ccf25ec84d8dbc74254770f58904dba41ecccc3fc1626e53a13043b026c48bbf33feff9243a8f5 | a4c123b1612dd272d1371c17",
+            // a Google API key whose last character is a dash
+            "maps.init('AIzafhZ5R1Py4oJe2JbmPTuSgR7cMy_UcU3zr1-'); | AIzafhZ5R1Py4oJe2JbmPTuSgR7cMy_UcU3zr1",
+            // curl --user with quotes around either part
+            "curl --user alice:'p4ssW0rd!x' https://api.example.com | p4ssW0rd!x",
+            "curl --user \"ci-bot\":\"Zt7pQ2mW9xVb\" https://api.example.com | Zt7pQ2mW9xVb",
+            "curl --user \"{id}\":\"{secret}\" https://api.example.com | {secret}",
+            // padded assignments (HCL, aligned YAML)
+            "  password       = \"Zq8!Lm3Nw5Kx\" | Zq8!Lm3Nw5Kx",
+            "db_password:        Wq3#vL9pXt2m | Wq3#vL9pXt2m",
+            // a value starting with a symbol, quoted
+            "api_secret = \"!Kp2@Lx9$Rm4\" | Kp2@Lx9$Rm4",
+            // a card number standing alone (the same digits inside a float or a hex string are left, below)
+            "paid with 4539148803436467 yesterday | 4539148803436467",
+            // HTTP Basic credentials: base64 of user:password
+            "Authorization header was Basic Y2ktYm90Olp0N3BRMm1XOXg= | Y2ktYm90Olp0N3BRMm1XOXg=",
+    })
+    void masksAValueThatContextAndShapeMakeASecret(String text, String secret) {
+        String masked = masker.mask(text.replace("\\n", "\n")).text();
+        assertThat(masked).doesNotContain(secret).contains("[MASKED:");
+    }
+
+    @Test
+    void masksAValueUnderAYamlFoldedOrBlockScalarAndInsideEscapedJson() {
+        assertThat(masker.mask("client_secret: >\n  Gh7Kl2Mn9Pq4Rs6Tv8Wx\n").text()).doesNotContain("Gh7Kl2Mn9Pq4Rs6Tv8Wx");
+        assertThat(masker.mask("client_secret: |-\n  Gh7Kl2Mn9Pq4Rs6Tv8Wx\n").text()).doesNotContain("Gh7Kl2Mn9Pq4Rs6Tv8Wx");
+        assertThat(masker.mask("{\\\"api_key\\\": \\\"Tq9Lm2Xw7Rp4Vz8Kc3\\\"}").text()).isEqualTo("{\\\"api_key\\\": \\\"[MASKED:secret]\\\"}");
+    }
+
+    @Test
+    void masksTheDockerConfigOfAKubernetesSecretUnderAFoldedScalar() {
+        String manifest = "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: >\n"
+                + "    eyJhdXRocyI6eyJyZWdpc3RyeS5leGFtcGxlLmNvbSI6eyJhdXRoIjoiZFhObGNqcHdZWE56In19fQ==\n";
+        assertThat(masker.mask(manifest).text()).doesNotContain("eyJhdXRocyI6").contains("[MASKED:");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            // code references under a key-like name
+            "const apiKey = process.env.API_KEY",
+            "return {accessToken: this._token, user}",
+            "clientSecret: U6A.SENSITIVE_STRING,",
+            "token = os.getenv(\"GITHUB_TOKEN\")",
+            "r.creditScore = computeScore(x9, y7)",
+            // a word after "basic"; the scheme word of a template
+            "echo \"Basic connectivity check done\"",
+            "headers: { Authorization: `Bearer ${token}` }",
+            // floats and hex strings that hold a Luhn-valid run
+            "\"durationSeconds\": 19.4539148803436467",
+            "commit 9f3e4539148803436467a7 merged",
+            // file names, URLs and identifiers under key-like names
+            "TokenFile=\"server.cer\"",
+            "access_token_url='https://auth.example.com/oauth/token'",
+            "secret_length = X25519.secret_length",
+            "password_hint: \"the usual one with a 7\"",
+            // prose with a key word and a comma
+            "Secure login with email/password, Multi-Factor sign-in",
+            // a value that claims a provider's format and does not fit it
+            "\"token1\": \"xoxp-1234567890\"",
+            "telegram_bot_token = \"6835:Kq2vL9pXt2mWq3vL9pXt2mWq3vL9pXt2m\"",
+    })
+    void leavesWhatIsNoSecret(String text) {
+        assertThat(masker.mask(text).text()).isEqualTo(text);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "toolu_01Qx7bF2kLm9Np4Rt6Vw8YzA",
+            "req_011CQx7bF2kLm9Np4Rt6Vw8Yz",
+            "msg_01Qx7bF2kLm9Np4Rt6Vw8YzAc",
+            "3f2b8c1e-9d4a-4e7b-8a6c-5d1e0f2a3b4c",
+            "9c4e7a1b2d3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b",
+    })
+    void leavesClaudesIdsUuidsAndHashesInProseAndToolOutput(String id) {
+        for (String text : List.of("the token request " + id + " returned", "{\"requestId\":\"" + id + "\",\"output_tokens\":12}",
+                "[{\"type\":\"tool_result\",\"tool_use_id\":\\\"" + id + "\\\",\"content\":\"secret rotated\"}]")) {
+            assertThat(masker.mask(text).text()).as(text).contains(id);
+        }
+    }
+
+    @Test
+    void masksAUuidAssignedToAKey() {
+        assertThat(masker.mask("const hubspotKey = \"3f2b8c1e-9d4a-4e7b-8a6c-5d1e0f2a3b4c\"").text()).doesNotContain("3f2b8c1e");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "password=\"ab12cd&ef#gh$ij34\" | ef#gh$ij34",
+            "export API_TOKEN=Tq9Lm2Xw&7Rp4#Vz8$Kc3 | 7Rp4#Vz8$Kc3",
+            "secret: 'Xw7&Rp4#tail9' | tail9",
+    })
+    void aMaskCoversTheWholeValue(String text, String tail) {
+        assertThat(masker.mask(text).text()).contains("[MASKED:").doesNotContain(tail);
+    }
+
+    @Test
+    void leavesTheValuesItIsToldToKeepAndReportsEachValueItReplaces() {
+        String text = "api_key=Tq9Lm2Xw7Rp4Vz8Kc3 session=Tq9Lm2Xw7Rp4Vz8Kc4";
+        List<Masker.Replaced> replaced = new ArrayList<>();
+        Masker.Result kept = masker.mask("api_key=Tq9Lm2Xw7Rp4Vz8Kc3", Set.of("Tq9Lm2Xw7Rp4Vz8Kc3"), replaced::add);
+        assertThat(kept.text()).isEqualTo("api_key=Tq9Lm2Xw7Rp4Vz8Kc3");
+        assertThat(replaced).isEmpty();
+        masker.mask(text, Set.of(), replaced::add);
+        assertThat(replaced).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo("secret");
+            assertThat(r.original()).isEqualTo("Tq9Lm2Xw7Rp4Vz8Kc3");
+            assertThat(r.before()).endsWith("api_key=");
+        });
+        // a text kept whole once is masked again when nothing asks to keep it
+        assertThat(masker.mask("api_key=Tq9Lm2Xw7Rp4Vz8Kc3").text()).isEqualTo("api_key=[MASKED:secret]");
+    }
+
+    @Test
+    void readsEscapesAsSpacesOfTheSameLength() {
+        String text = "a\\nb\\\"c\\u00e9d\\\\e";
+        CharSequence view = EscapeBlankedText.of(text);
+        assertThat(view.toString()).hasSameSizeAs(text).isEqualTo("a  b  c      d  e");
+        assertThat(view.subSequence(1, 5).toString()).isEqualTo("  b ");
+        assertThat(EscapeBlankedText.of("no escapes")).isEqualTo("no escapes");
+        assertThat(masker.mask("{\\\"msg\\\":\\\"done\\\"}\\nAKIA2OGYBAH6STMMNXNN").text()).endsWith("\\n[MASKED:aws_access_key]");
+        assertThat(masker.mask("card:\\n4539 1488 0343 6467").text()).isEqualTo("card:\\n[MASKED:card_number]");
+    }
+}
