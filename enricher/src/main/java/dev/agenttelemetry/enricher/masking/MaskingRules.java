@@ -20,7 +20,7 @@ final class MaskingRules {
     static final String TOKEN = "[A-Za-z0-9_\\-+/=.~]";
 
     /** Words that make a nearby value a credential. */
-    static final String KEY_WORDS = "(?:api[_-]?key|apikey|secret|token(?!iz)|passw(?:or)?d|passwd|pwd|passphrase|credential|creds?(?![a-z])|auth(?!or|ent)|bearer"
+    static final String KEY_WORDS = "(?:api[_-]?key|apikey|secret|token(?!iz)|passw(?:or)?d|passwd|(?<![a-z])pass(?![a-z])|pwd|passphrase|credential|creds?(?![a-z])|auth(?!or|ent)|bearer"
             + "|access[_-]?key|private[_-]?key|client[_-]?secret|cookie|signature|license[_-]?key|dsn)(?!or)";
 
     /** A lookbehind: not right after {@code public_key = "}, {@code publicToken: }, {@code credentialsId: '} or {@code <UserSecretsId>}. */
@@ -94,7 +94,7 @@ final class MaskingRules {
         while (wordEnd < text.length() && WORD_DELIMITERS.indexOf(text.charAt(wordEnd)) < 0) {
             wordEnd++;
         }
-        if ((wordStart < start || wordEnd > end) && Providers.claimsButMisfits(text.subSequence(wordStart, wordEnd).toString())) {
+        if (Providers.claimsButMisfits(text.subSequence(wordStart, wordEnd).toString())) {
             return false;
         }
         boolean assigned = ASSIGNED.matcher(text.subSequence(Math.max(0, start - 32), start)).find();
@@ -150,19 +150,23 @@ final class MaskingRules {
                 token("vendor_token", "\\b(?:sntryu_[a-f0-9]{64}|cmVmd[A-Za-z0-9]{59}|sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40})\\b")
                         .at(0, "sntryu_", "cmvmd", "sgp_"),
                 token("cloudflare_origin_ca_key", "\\bv1\\.0-[0-9a-f]{24}-[0-9a-f]{146}\\b").at(0, "v1.0-"),
-                token("sonar_token", "\\bsq[pua]_[0-9a-f]{40}\\b").at(0, "sqp_", "squ_", "sqa_"),
+                token("sonar_token", "\\bsq[pua]_[A-Za-z0-9]{40}\\b").at(0, "sqp_", "squ_", "sqa_"),
                 token("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").at(0, "eyj"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)[\"'`]?\\s*[:=]\\s*[\"'`]?"
                         + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"'`]?([^\\s\"'`,;]{6,})", MaskingRules::isHeaderCredential)
                         .at(2, "authorization", "api-key", "auth-token", "private-token"),
                 MaskingRule.checked("authorization", "(?i)\\bbearer\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::isHeaderCredential).at(0, "bearer"),
                 MaskingRule.checked("authorization", "(?i)\\bbasic\\s+([A-Za-z0-9+/]{8,}={0,2})(?![\\w\\-+/=.~])", ValueJudge::isBasicCredentials).at(0, "basic"),
-                MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{1,64}:([^/\\s@\"'\\[\\]]{1,128})@", MaskingRules::notPlaceholder)
+                MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{0,64}:([^/\\s@\"'\\[\\]]{1,128})@", MaskingRules::notPlaceholder)
                         .at(Candidates.inRunBeforeHints(MaskingRules::isSchemeChar, 64, "://")),
                 // curl -u / --user: one shell word, quotes anywhere in it ('alice':"p4ss", "{id}":"{secret}")
                 MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)(?:\\s+|=)((?:\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s\"'])+)", MaskingRules::isUserCredential)
                         .at(1, "-u ", "--user ", "--user="),
-                MaskingRule.checked("password", "(?i)--(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", MaskingRules::notPlaceholder).at(0, "--"),
+                MaskingRule.checked("password", "(?i)--[\\w-]*?(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", MaskingRules::notPlaceholder).at(0, "--"),
+                // -p of the tools where it is the password (elsewhere it is a port, a path or a profile)
+                MaskingRule.checked("password", "(?i)\\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|oras)\\s+login|helm\\s+registry\\s+login|redis-cli)\\b"
+                        + "[^|;&\\n]*?\\s(?:-p|-a|--password|--pass)(?:\\s+|=)[\"']?([^\\s\"']+)", MaskingRules::notPlaceholder)
+                        .at(0, "sshpass", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "helm", "redis-cli"),
                 MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", MaskingRules::notPlaceholder).at(0, "mysql", "mariadb"),
                 MaskingRule.checked("password", "(?i)key\\s*=\\s*\"[^\"]*(?:pass|secret|token|pwd)[^\"]*\"\\s+value\\s*=\\s*\"([^\"]{4,})\"",
                         MaskingRules::notPlaceholder).at(0, "key"),

@@ -20,20 +20,23 @@ record Providers(String keyWord, Pattern claims, Pattern format) {
             provider("cloudflare", "v1\\.0-.*", "[0-9a-f]{37}|[A-Za-z0-9_\\-]{40}|v1\\.0-[0-9a-f]{24}-[0-9a-f]{146}"),
             // Sourcegraph access tokens: sgp_ with an optional instance part, then 40 hex; older tokens 40 hex.
             provider("sourcegraph", "sgp_.*", "(?:sgp_(?:[0-9a-fA-F]{16}_|local_)?)?[0-9a-fA-F]{40}"),
-            // SonarQube / SonarCloud: sqp_ (project), squ_ (user), sqa_ (global analysis) tokens, 40 hex; older ones 40 hex.
-            provider("sonar", "sq[pua]_.*", "(?:sq[pua]_)?[0-9a-f]{40}"),
+            // SonarQube / SonarCloud: sqp_ (project), squ_ (user), sqa_ (global analysis) tokens, then 40 characters; older ones 40.
+            provider("sonar", "sq[pua]_.*", "(?:sq[pua]_)?[A-Za-z0-9]{40}"),
             // Telegram bot tokens: the bot's numeric id, a colon, 35 characters.
             provider("telegram", "\\d+:[A-Za-z0-9_\\-]+", "\\d{5,16}:[A-Za-z0-9_\\-]{35}"),
             // Mailgun: private API keys key-<32 hex> and <32 hex>-<8 hex>-<8 hex>.
             provider("mailgun", "key-.*", "key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}"),
             // Heroku: API keys are UUIDs; newer ones HRKU-.
             provider("heroku", "HRKU-.*", "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|HRKU-[A-Za-z0-9_\\-]{20,}"),
-            // Slack: xox<type>- tokens, with the team and user numbers before the secret part.
-            provider("slack", "xox[a-z]-.*", "xox[abposer]-\\d+-[A-Za-z0-9\\-]{8,}.*"),
+            // Slack: xox<type>- tokens with the team and user numbers before the secret part, refresh and configuration
+            // tokens (xoxe-, xoxe.xoxp-), app-level tokens (xapp-).
+            provider("slack", "xox[a-z]-.*", "xox[abposer]-\\d+-[A-Za-z0-9\\-]{8,}.*|xoxe-\\d-[A-Za-z0-9]{100,}|xapp-\\d-.*"),
+            // Amazon Bedrock short-term API keys: bedrock-api-key- then, in base64, a presigned request to bedrock.amazonaws.com.
+            provider("bedrock", "bedrock-api-key-.*", "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%]*"),
             // Postman API keys: PMAK-<24 hex>-<34 hex>.
             provider("postman", "PMAK-.*", "PMAK-[0-9a-f]{24}-[0-9a-f]{34}"),
             // New Relic: NRAK- user keys, NRII- insert keys, NRJS- browser keys.
-            provider("newrelic", "NR(?:AK|II|JS)-.*", "NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\\-]{32}|NRJS-[0-9a-f]{19}"),
+            provider("newrelic", null, "NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\\-]{32}|NRJS-[0-9a-f]{19}"),
             // Datadog: API keys 32 hex, application keys 40 hex.
             provider("datadog", null, "[0-9a-f]{32}|[0-9a-f]{40}"),
             // Twilio: API key SIDs SK<32 hex>, account SIDs AC<32 hex>, auth tokens 32 hex.
