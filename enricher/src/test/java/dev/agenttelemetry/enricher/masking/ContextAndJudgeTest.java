@@ -39,6 +39,15 @@ class ContextAndJudgeTest {
             "db_password:        Wq3#vL9pXt2m | Wq3#vL9pXt2m",
             // a value starting with a symbol, quoted
             "api_secret = \"!Kp2@Lx9$Rm4\" | Kp2@Lx9$Rm4",
+            // flags and shell variables that name a password, -p of the tools where it is one, a URL with no user
+            "DB_PASS=Wq3vL9pXt2m ./migrate | Wq3vL9pXt2m",
+            "deploy --db-password Wq3vL9pXt2m | Wq3vL9pXt2m",
+            "docker login -u bob -p Wq3vL9pXt2m registry.example.com | Wq3vL9pXt2m",
+            "sshpass -p 'Wq3vL9pXt2m' ssh bob@host | Wq3vL9pXt2m",
+            "redis-cli -h cache -a Wq3vL9pXt2m ping | Wq3vL9pXt2m",
+            "REDIS_URL=redis://:Wq3vL9pXt2m@localhost:6379 | Wq3vL9pXt2m",
+            // an Amazon Bedrock short-term key: a presigned request to bedrock.amazonaws.com in base64
+            "AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249Q2FsbFdpdGhCZWFyZXJUb2tlbg== | YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb24",
             // a card number standing alone (the same digits inside a float or a hex string are left, below)
             "paid with 4539148803436467 yesterday | 4539148803436467",
             // HTTP Basic credentials: base64 of user:password
@@ -82,6 +91,11 @@ class ContextAndJudgeTest {
             "access_token_url='https://auth.example.com/oauth/token'",
             "secret_length = X25519.secret_length",
             "password_hint: \"the usual one with a 7\"",
+            // -p as a port, a bypass that is no pass
+            "psql -h db -p 5432 -U app",
+            "bypass=Wq3vL9pXt2m",
+            // a Bedrock key prefix over some other host
+            "bedrock-api-key-YmVkcm9jay5leGFtcGxlLmNvbQ==",
             // prose with a key word and a comma
             "Secure login with email/password, Multi-Factor sign-in",
             // a value that claims a provider's format and does not fit it
