@@ -21,14 +21,14 @@ record Candidates(List<String> hints, Finder finder) {
      */
     @FunctionalInterface
     interface Finder {
-        int[] starts(String text, CharSequence view, long[] hintOccurrences);
+        int[] starts(String text, String view, long[] hintOccurrences);
     }
 
     /**
      * Positions to try the rule's pattern at, ascending (repeats allowed), given the occurrences of
      * {@link #hints()} (see {@link HintAutomaton.Hits#of}); {@code null} to search the whole text.
      */
-    int[] starts(String text, CharSequence view, long[] hintOccurrences) {
+    int[] starts(String text, String view, long[] hintOccurrences) {
         return finder.starts(text, view, hintOccurrences);
     }
 
@@ -135,7 +135,7 @@ record Candidates(List<String> hints, Finder finder) {
     /** Whether the hint found at {@code [start, end)} of the text counts (e.g. is a word of its own). */
     @FunctionalInterface
     interface HintFilter {
-        boolean test(CharSequence text, int start, int end);
+        boolean test(String text, int start, int end);
     }
 
     /** Wherever a scan of the text says (for rules with no literal to look for, such as card numbers). */

@@ -4,37 +4,40 @@ package dev.agenttelemetry.enricher.masking;
  * A text as the rules see it: JSON's escapes ({@code \n}, {@code \"}, {@code \\}, {@code \u00e9}) read as as many
  * spaces. In a JSON text held in a string (a transcript in a tool's output, a payload line given to
  * {@code agent-telemetry mask}) an escape's letter would otherwise glue itself to the next token ({@code \nAKIA...})
- * and {@code \"token\": \"...\"} would hide the value's quotes. The text keeps its length, so positions found here
- * hold in it; one bit per character marks the blanked ones, so making a view costs no copy of the text.
+ * and {@code \"token\": \"...\"} would hide the value's quotes. The view keeps the text's length, so positions found
+ * in it hold in the text.
  */
-final class EscapeBlankedText implements CharSequence {
-    private final String text;
-    private final long[] blanked;
-
-    private EscapeBlankedText(String text, long[] blanked) {
-        this.text = text;
-        this.blanked = blanked;
+final class EscapeBlankedText {
+    private EscapeBlankedText() {
     }
 
-    /** The text itself when it holds no escape, else its view. */
-    static CharSequence of(String text) {
-        long[] blanked = null;
+    /** The text itself when it holds no escape, else a copy with its escapes blanked (a byte copy for Latin-1 text). */
+    static String of(String text) {
+        StringBuilder view = null;
         for (int i = text.indexOf('\\'); i >= 0 && i < text.length() - 1; i = text.indexOf('\\', i)) {
-            char next = text.charAt(i + 1);
-            int length = "nrtbf\"\\/".indexOf(next) >= 0 ? 2 : next == 'u' && i + 5 < text.length() && isHex(text, i + 2) ? 6 : 0;
+            int length = escapeLength(text, i);
             if (length == 0) {
                 i++;
                 continue;
             }
-            if (blanked == null) {
-                blanked = new long[(text.length() + 63) >>> 6];
+            if (view == null) {
+                view = new StringBuilder(text);
             }
             for (int j = i; j < i + length; j++) {
-                blanked[j >>> 6] |= 1L << j;
+                view.setCharAt(j, ' ');
             }
-            i += length;
+            i += length; // an escaped backslash (\\) is passed over with its escape
         }
-        return blanked == null ? text : new EscapeBlankedText(text, blanked);
+        return view == null ? text : view.toString();
+    }
+
+    /** The length of the escape that begins at this backslash: 2 ({@code \n}, {@code \"}, ...), 6 ({@code \u00e9}), or 0. */
+    private static int escapeLength(String text, int backslash) {
+        char next = text.charAt(backslash + 1);
+        if ("nrtbf\"\\/".indexOf(next) >= 0) {
+            return 2;
+        }
+        return next == 'u' && backslash + 5 < text.length() && isHex(text, backslash + 2) ? 6 : 0;
     }
 
     private static boolean isHex(String text, int from) {
@@ -44,29 +47,5 @@ final class EscapeBlankedText implements CharSequence {
             }
         }
         return true;
-    }
-
-    @Override
-    public int length() {
-        return text.length();
-    }
-
-    @Override
-    public char charAt(int index) {
-        return (blanked[index >>> 6] & 1L << index) != 0 ? ' ' : text.charAt(index);
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-        char[] chars = new char[end - start];
-        for (int i = start; i < end; i++) {
-            chars[i - start] = charAt(i);
-        }
-        return new String(chars);
-    }
-
-    @Override
-    public String toString() {
-        return subSequence(0, length()).toString();
     }
 }

@@ -121,7 +121,7 @@ public final class Masker {
         // Rules match on a view of the text with JSON's escapes read as spaces (see EscapeBlankedText), made when a
         // rule is first tried (again after a rule changed the text). Hints are found in the text itself: blanking
         // only removes letters, so the view's hints are among the text's, at the same places.
-        CharSequence view = null;
+        String view = null;
         HintAutomaton.Hits found = null; // of the current text; found again only after a rule changed it
         boolean[] hinted = null; // by rule: whether one of its hints is in the current text
         int masked = 0;

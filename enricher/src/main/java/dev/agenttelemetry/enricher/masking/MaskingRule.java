@@ -17,7 +17,7 @@ record MaskingRule(String kind, Pattern pattern, int[] groups, Judge check, Cand
     /** Whether a value found by the pattern is one to mask; {@code match} and {@code text} give its context (e.g. its key). */
     @FunctionalInterface
     interface Judge {
-        boolean accepts(String value, Matcher match, CharSequence text);
+        boolean accepts(String value, Matcher match, String text);
 
         static Judge of(Predicate<String> valueCheck) {
             return (value, match, text) -> valueCheck.test(value);

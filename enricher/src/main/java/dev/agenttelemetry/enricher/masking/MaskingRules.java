@@ -2,8 +2,6 @@ package dev.agenttelemetry.enricher.masking;
 
 import java.math.BigInteger;
 import java.util.List;
-import java.util.function.IntConsumer;
-import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,7 +55,7 @@ final class MaskingRules {
      * claims a provider's format must fit it; a key that names only a provider ({@code cloudflare: ...}) takes
      * that provider's formats where documented; otherwise {@link ValueJudge#isSecretValue}.
      */
-    static boolean isKeyedSecret(String value, Matcher match, CharSequence text) {
+    static boolean isKeyedSecret(String value, Matcher match, String text) {
         String key = match.group(1);
         if (!ValueJudge.keyNamesSecret(key) || Providers.claimsButMisfits(value)) {
             return false;
@@ -80,7 +78,7 @@ final class MaskingRules {
      * to a key ({@code hubspotKey = "<uuid>"}); in prose and tool output they are ids and hashes. A token that is
      * part of a word claiming a provider's format it does not fit ({@code 6835:Ab...} for Telegram) is no secret.
      */
-    static boolean isLooseSecret(String value, Matcher match, CharSequence text) {
+    static boolean isLooseSecret(String value, Matcher match, String text) {
         int start = match.start(1);
         int end = match.end(1);
         if (!isHighEntropy(value) || ValueJudge.isKnownNonSecret(value)) {
@@ -94,10 +92,10 @@ final class MaskingRules {
         while (wordEnd < text.length() && WORD_DELIMITERS.indexOf(text.charAt(wordEnd)) < 0) {
             wordEnd++;
         }
-        if (Providers.claimsButMisfits(text.subSequence(wordStart, wordEnd).toString())) {
+        if (Providers.claimsButMisfits(text.substring(wordStart, wordEnd))) {
             return false;
         }
-        boolean assigned = ASSIGNED.matcher(text.subSequence(Math.max(0, start - 32), start)).find();
+        boolean assigned = ASSIGNED.matcher(text.substring(Math.max(0, start - 32), start)).find();
         return assigned || ValueJudge.isLooseToken(value);
     }
 
@@ -166,7 +164,7 @@ final class MaskingRules {
                 // -p of the tools where it is the password (elsewhere it is a port, a path or a profile)
                 MaskingRule.checked("password", "(?i)\\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|oras)\\s+login|helm\\s+registry\\s+login|redis-cli)\\b"
                         + "[^|;&\\n]*?\\s(?:-p|-a|--password|--pass)(?:\\s+|=)[\"']?([^\\s\"']+)", MaskingRules::notPlaceholder)
-                        .at(0, "sshpass", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "helm", "redis-cli"),
+                        .at(Candidates.inRunBeforeHints(c -> c == ' ' || isWordChar(c) || c == '-', 40, "sshpass", "login", "redis-cli")),
                 MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", MaskingRules::notPlaceholder).at(0, "mysql", "mariadb"),
                 MaskingRule.checked("password", "(?i)key\\s*=\\s*\"[^\"]*(?:pass|secret|token|pwd)[^\"]*\"\\s+value\\s*=\\s*\"([^\"]{4,})\"",
                         MaskingRules::notPlaceholder).at(0, "key"),
@@ -222,11 +220,14 @@ final class MaskingRules {
      */
     static int[] cardNumberStarts(String text) {
         Candidates.Ints starts = new Candidates.Ints();
-        forEachRun(text, 13, MaskingRules::isCardChar, i -> {
-            if (isCardNumberStart(text, i)) {
-                starts.add(i);
+        int[] runs = runs(text, 13, CARD_CHARS);
+        for (int r = 0; r < runs.length; r += 2) {
+            for (int i = runs[r]; i < runs[r + 1]; i++) {
+                if (isCardNumberStart(text, i)) {
+                    starts.add(i);
+                }
             }
-        });
+        }
         return starts.sorted();
     }
 
@@ -246,36 +247,46 @@ final class MaskingRules {
         return digits >= 13;
     }
 
-    private static boolean isCardChar(int c) {
-        return isDigit(c) || c == ' ' || c == '-';
+    private static final boolean[] CARD_CHARS = table("0123456789 -");
+    private static final boolean[] IBAN_CHARS = table("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ");
+
+    private static boolean[] table(String chars) {
+        boolean[] table = new boolean[128];
+        chars.chars().forEach(c -> table[c] = true);
+        return table;
     }
 
     /**
-     * Calls {@code position} for every position of every run of at least {@code minRun} characters that {@code inRun}
-     * accepts, probing one character in {@code minRun}: a run that long holds a probe.
+     * The runs of at least {@code minRun} characters of {@code table} in the text, as {@code [from, to)} pairs, found
+     * by probing one character in {@code minRun}: a run that long holds a probe, and most text is skipped.
      */
-    static void forEachRun(String text, int minRun, IntPredicate inRun, IntConsumer position) {
+    static int[] runs(String text, int minRun, boolean[] table) {
+        Candidates.Ints runs = new Candidates.Ints();
         int n = text.length();
         int done = 0; // the end of the last run looked at
         for (int probe = minRun - 1; probe < n; probe += minRun) {
-            if (probe < done || !inRun.test(text.charAt(probe))) {
+            if (probe < done || !in(table, text.charAt(probe))) {
                 continue;
             }
             int from = probe;
-            while (from > done && inRun.test(text.charAt(from - 1))) {
+            while (from > done && in(table, text.charAt(from - 1))) {
                 from--;
             }
             int to = probe + 1;
-            while (to < n && inRun.test(text.charAt(to))) {
+            while (to < n && in(table, text.charAt(to))) {
                 to++;
             }
             if (to - from >= minRun) {
-                for (int i = from; i < to; i++) {
-                    position.accept(i);
-                }
+                runs.add(from);
+                runs.add(to);
             }
             done = to;
         }
+        return runs.sorted();
+    }
+
+    private static boolean in(boolean[] table, char c) {
+        return c < 128 && table[c];
     }
 
     private static final Pattern SECRET_KIND = Pattern.compile("(?im)^[ \t]*kind:[ \t]*['\"]?secret['\"]?[ \t]*$");
@@ -311,15 +322,18 @@ final class MaskingRules {
 
     /**
      * Where an IBAN may start: two capital letters then two digits, not inside a word. The pattern needs 12 or more
-     * capitals, digits and spaces in a row, so only such runs are looked at (see {@link #forEachRun}).
+     * capitals, digits and spaces in a row, so only such runs are looked at (see {@link #runs}).
      */
     static int[] ibanStarts(String text) {
         Candidates.Ints starts = new Candidates.Ints();
-        forEachRun(text, 12, c -> isUpper(c) || isDigit(c) || c == ' ', i -> {
-            if (isIbanStart(text, i)) {
-                starts.add(i);
+        int[] runs = runs(text, 12, IBAN_CHARS);
+        for (int r = 0; r < runs.length; r += 2) {
+            for (int i = runs[r]; i < runs[r + 1] - 3; i++) {
+                if (isIbanStart(text, i)) {
+                    starts.add(i);
+                }
             }
-        });
+        }
         return starts.sorted();
     }
 
@@ -407,8 +421,8 @@ final class MaskingRules {
     }
 
     /** A key hint that is a key word: "key" going on as another word ({@code MaxKeyframeDistance}, {@code keyboard}) is none; "keys" and "apiKeyValue" are. */
-    static boolean isKeyWord(CharSequence text, int start, int end) {
-        if (end - start != 3 || end == text.length() || (text.charAt(start) | 0x20) != 'k') { // "key" is the only three-letter hint with a k
+    static boolean isKeyWord(String text, int start, int end) {
+        if (end - start != 3 || end == text.length() || !text.regionMatches(true, start, "key", 0, 3)) {
             return true;
         }
         char next = text.charAt(end);

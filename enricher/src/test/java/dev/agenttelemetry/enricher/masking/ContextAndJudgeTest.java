@@ -156,10 +156,9 @@ class ContextAndJudgeTest {
     @Test
     void readsEscapesAsSpacesOfTheSameLength() {
         String text = "a\\nb\\\"c\\u00e9d\\\\e";
-        CharSequence view = EscapeBlankedText.of(text);
-        assertThat(view.toString()).hasSameSizeAs(text).isEqualTo("a  b  c      d  e");
-        assertThat(view.subSequence(1, 5).toString()).isEqualTo("  b ");
-        assertThat(EscapeBlankedText.of("no escapes")).isEqualTo("no escapes");
+        assertThat(EscapeBlankedText.of(text)).hasSameSizeAs(text).isEqualTo("a  b  c      d  e");
+        assertThat(EscapeBlankedText.of("an escaped backslash \\\\n before n")).isEqualTo("an escaped backslash   n before n");
+        assertThat(EscapeBlankedText.of("no escapes, a lone \\x")).isEqualTo("no escapes, a lone \\x");
         assertThat(masker.mask("{\\\"msg\\\":\\\"done\\\"}\\nAKIA2OGYBAH6STMMNXNN").text()).endsWith("\\n[MASKED:aws_access_key]");
         assertThat(masker.mask("card:\\n4539 1488 0343 6467").text()).isEqualTo("card:\\n[MASKED:card_number]");
     }
