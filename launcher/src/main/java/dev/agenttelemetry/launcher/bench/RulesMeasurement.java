@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +49,18 @@ public final class RulesMeasurement implements Callable<Integer> {
     @Option(names = "--rules", paramLabel = "FILE", description = "A rule file instead of the shipped rules.")
     Path rules;
 
-    @Option(names = "--show-misses", paramLabel = "N", defaultValue = "0", description = "Print up to N missed direct attacks and N alerting everyday commands.")
+    @Option(names = "--show-misses", paramLabel = "N", defaultValue = "0",
+            description = "Print up to N missed attacks of the tuning half, N alerting everyday commands and N alerting real commands.")
     int showMisses;
+
+    @Option(names = "--by-technique", description = "Print recall per ATT&CK technique.")
+    boolean byTechniqueListed;
+
+    /** The half of the attack corpus a technique falls in, by its parent technique (T1059.004 goes with T1059). */
+    static Half halfOf(String technique) {
+        int dot = technique.indexOf('.');
+        return Half.of(dot < 0 ? technique : technique.substring(0, dot));
+    }
 
     private record Tally(int[] counts) {
         Tally() {
@@ -69,6 +80,8 @@ public final class RulesMeasurement implements Callable<Integer> {
         OfflineEvents events = new OfflineEvents();
         PrintStream out = System.out;
         Map<String, Tally> byCategory = new TreeMap<>();
+        Map<Half, Tally> byHalf = new EnumMap<>(Half.class);
+        Map<String, Tally> byTechnique = new TreeMap<>();
         List<String> misses = new ArrayList<>();
         int n = 0;
         for (String line : Files.readAllLines(attacksFile, StandardCharsets.UTF_8)) {
@@ -80,14 +93,18 @@ public final class RulesMeasurement implements Callable<Integer> {
             Set<String> categories = new HashSet<>();
             row.path("categories").forEach(c -> categories.add(c.asText()));
             categories.add(row.path("category").asText());
+            String technique = row.path("technique").asText();
+            Half half = halfOf(technique);
             List<Violation> fired = evaluate(engine, events, row.path("command").asText(), "attack-" + n++);
             boolean hit = fired.stream().anyMatch(v -> categories.contains(v.rule().category()));
-            Tally tally = byCategory.computeIfAbsent(row.path("category").asText(), c -> new Tally());
             int offset = strength.equals("direct") ? 0 : 2;
-            tally.counts[offset]++;
-            tally.counts[offset + 1] += hit ? 1 : 0;
-            if (!hit && strength.equals("direct")) {
-                misses.add(row.path("category").asText() + " " + row.path("technique").asText() + ": "
+            for (Tally tally : List.of(byCategory.computeIfAbsent(row.path("category").asText(), c -> new Tally()),
+                    byHalf.computeIfAbsent(half, h -> new Tally()), byTechnique.computeIfAbsent(technique, t -> new Tally()))) {
+                tally.counts[offset]++;
+                tally.counts[offset + 1] += hit ? 1 : 0;
+            }
+            if (!hit && half == Half.TUNING) {
+                misses.add(strength + " " + row.path("category").asText() + " " + technique + ": "
                         + abbreviate(row.path("command").asText()) + (fired.isEmpty() ? "" : "  [fired: " + ids(fired) + "]"));
             }
         }
@@ -121,15 +138,58 @@ public final class RulesMeasurement implements Callable<Integer> {
         });
         out.printf("%-26s %14s %14s%n", "all", ratio(total[1], total[0]), ratio(total[3], total[2]));
         out.println();
+        out.println("ATT&CK techniques split in two by parent technique id (rules are shaped on the tuning half only):");
+        for (Half half : Half.values()) {
+            Tally tally = byHalf.getOrDefault(half, new Tally());
+            out.printf("%-26s %14s %14s%n", half.label, ratio(tally.counts[1], tally.counts[0]), ratio(tally.counts[3], tally.counts[2]));
+        }
+        out.println();
+        if (byTechniqueListed) {
+            out.printf("%-26s %14s %14s%n", "technique", "direct", "indirect");
+            byTechnique.forEach((technique, tally) -> out.printf("%-26s %14s %14s%n", technique + " (" + halfOf(technique).label + ")",
+                    ratio(tally.counts[1], tally.counts[0]), ratio(tally.counts[3], tally.counts[2])));
+            out.println();
+        }
         out.printf("everyday commands raising medium or above: %d of %d (%.2f %%); low-severity notices only: %d (%.2f %%)%n",
                 benignAlerting, benign, 100.0 * benignAlerting / benign, benignLow, 100.0 * benignLow / benign);
         benignByRule.forEach((rule, count) -> out.printf("  %-26s %d%n", rule, count));
+        List<String> noisyReal = new ArrayList<>();
+        Path hooksFile = corpora.resolve("real-hooks.jsonl");
+        if (Files.isRegularFile(hooksFile)) {
+            Map<Half, int[]> real = new EnumMap<>(Half.class); // per half: {commands, medium or above, any alert}
+            for (String line : Files.readAllLines(hooksFile, StandardCharsets.UTF_8)) {
+                JsonNode row = JSON.readTree(line);
+                JsonNode payload = row.path("payload");
+                if (!payload.path("hook_event_name").asText().equals("PreToolUse") || !payload.path("tool_name").asText().equals("Bash")
+                        || !payload.path("tool_input").path("command").isTextual()) {
+                    continue;
+                }
+                String command = payload.path("tool_input").path("command").asText();
+                List<Violation> fired = evaluate(engine, events, command, "real-" + benign++);
+                boolean medium = fired.stream().anyMatch(v -> v.severity().ordinal() >= Severity.medium.ordinal());
+                int[] counts = real.computeIfAbsent(Half.of(row.path("repo").asText()), h -> new int[3]);
+                counts[0]++;
+                counts[1] += medium ? 1 : 0;
+                counts[2] += fired.isEmpty() ? 0 : 1;
+                if (medium) {
+                    noisyReal.add(ids(fired) + "  (" + command.length() + " characters; real commands are not printed)");
+                }
+            }
+            out.println("real Bash commands of Claude Code sessions (real-hooks.jsonl, PreToolUse), repositories split in two by name:");
+            for (Half half : Half.values()) {
+                int[] counts = real.getOrDefault(half, new int[3]);
+                out.printf("  %-9s %d commands; medium or above %d (%.1f %%, target <= 5 %%); any alert %d (%.1f %%)%n", half.label, counts[0],
+                        counts[1], MaskingMeasurement.percent(counts[1], counts[0]), counts[2], MaskingMeasurement.percent(counts[2], counts[0]));
+            }
+        }
         if (showMisses > 0) {
             out.println();
-            out.println("Missed direct attacks:");
+            out.println("Missed attacks of the tuning half:");
             misses.stream().limit(showMisses).forEach(m -> out.println("  " + m));
             out.println("Everyday commands that alert:");
             noisy.stream().limit(showMisses).forEach(m -> out.println("  " + m));
+            out.println("Real commands that alert at medium or above (the rules that fired):");
+            noisyReal.stream().limit(showMisses).forEach(m -> out.println("  " + m));
         }
         return 0;
     }
