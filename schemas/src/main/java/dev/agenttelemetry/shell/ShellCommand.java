@@ -13,9 +13,12 @@ public record ShellCommand(List<String> words, List<String> assignments, List<Re
 
     /** A redirection such as {@code >> ~/.bashrc} ({@code >>}, target {@code ~/.bashrc}). */
     public record Redirect(String operator, String target) {
-        /** Whether this redirection writes to its target ({@code >}, {@code >>}, {@code &>}, {@code >|}; not {@code 2>&1}). */
+        /**
+         * Whether this redirection writes to its target ({@code >}, {@code >>}, {@code &>}, {@code >|}, {@code <>},
+         * {@code >& file}; not {@code 2>&1}, which duplicates a descriptor).
+         */
         public boolean writes() {
-            return operator.contains(">") && !operator.endsWith("&");
+            return operator.contains(">") && !(operator.endsWith("&") && (target.equals("-") || target.chars().allMatch(Character::isDigit)));
         }
     }
 

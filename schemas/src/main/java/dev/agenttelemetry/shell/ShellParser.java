@@ -68,11 +68,11 @@ public final class ShellParser {
      * A call in interpreter code that hands a string to a shell or runs it as a program: {@code os.system("...")},
      * {@code subprocess.run("...", shell=True)}, {@code system('...')}, {@code exec("...")}, {@code execSync(...)},
      * {@code IO.popen}, {@code shell_exec}, {@code Runtime.getRuntime().exec}, {@code io.popen}, {@code os.execute},
-     * {@code do shell script "..."}; group 2 is the string, group 3 a list of strings ({@code ["rm", "-rf", "x"]}).
+     * {@code do shell script "..."}, {@code tell application "Terminal" to do script "..."}; group 2 is the string, group 3 a list of strings ({@code ["rm", "-rf", "x"]}).
      */
     private static final Pattern RUNS_A_COMMAND = Pattern.compile("(?:\\bos\\.(?:system|popen|exec\\w*|spawn\\w*)|\\bsubprocess\\.\\w+|\\bcommands\\.getoutput"
             + "|\\b(?:system|exec|execSync|execFileSync|spawn|spawnSync|popen|shell_exec|passthru|proc_open|pcntl_exec|execute)"
-            + "|\\bIO\\.popen|\\bOpen3\\.\\w+|\\bKernel\\.\\w+|Runtime\\.getRuntime\\(\\)\\.exec|\\bdo shell script)"
+            + "|\\bIO\\.popen|\\bOpen3\\.\\w+|\\bKernel\\.\\w+|Runtime\\.getRuntime\\(\\)\\.exec|\\bdo (?:shell )?script)"
             + "\\s*\\(?\\s*(?:(['\"])((?:\\\\.|(?!\\1).)*)\\1|\\[((?:\\s*(?:'[^']*'|\"[^\"]*\")\\s*,?)+)\\])", Pattern.DOTALL);
     /** Backticks and {@code qx(...)} / {@code %x(...)} in Perl and Ruby: the text between is a shell command. */
     private static final Pattern BACKTICKS_IN_CODE = Pattern.compile("`([^`]+)`|\\b(?:qx|%x)[({]([^)}]+)[)}]");

@@ -444,7 +444,7 @@ final class MaskingRules {
         String secret = colon == value.length() - 1 ? value.substring(0, colon) : value.substring(colon + 1);
         // a format field such as {secret} counts: the program fills it with the real one
         String bare = secret.startsWith("{") && secret.endsWith("}") ? secret.substring(1, secret.length() - 1) + "1x" : secret;
-        return notPlaceholder(bare) && !secret.chars().allMatch(MaskingRules::isDigit);
+        return notPlaceholder(bare) && !secret.chars().allMatch(MaskingRules::isDigit) && !ValueJudge.isPathOrUrl(secret); // socat -u file:/etc/x
     }
 
     /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */

@@ -87,6 +87,11 @@ final class ValueJudge {
                 || HOST_NAME.matcher(value).matches() || !MaskingRules.notFiller(value);
     }
 
+    /** A path or a URL without user info: {@code /etc/hosts}, {@code ./certs}, {@code https://example.com/x}. */
+    static boolean isPathOrUrl(String value) {
+        return PATH.matcher(value).matches() || URL.matcher(value).matches() && !value.contains("@");
+    }
+
     /** A variable, a template expression or an angle-bracketed hint: {@code $TOKEN}, {@code ${token}}, {@code {{ .Values.x }}}, {@code <your-key>}, {@code %s}. */
     static boolean isTemplate(String value) {
         return value.isEmpty() || "$<{%[(".indexOf(value.charAt(0)) >= 0 || value.contains("${") || value.contains("$(") || value.contains("{{")

@@ -24,7 +24,7 @@ class RulesCommandTest {
         Files.writeString(defaults, Cli.run("rules", "defaults").out());
         Cli.Run valid = Cli.run("rules", "validate", defaults.toString());
         assertThat(valid.exitCode()).isZero();
-        assertThat(valid.out()).contains("valid, 9 rules", "destructive_command", "high_frequency");
+        assertThat(valid.out()).contains("valid, 18 rules", "destructive_command", "high_frequency");
 
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "rules:\n  - id: x\n    title: X\n    severity: urgent\n    match:\n      - tool: [Bash]\n");
@@ -73,5 +73,33 @@ class RulesCommandTest {
         Cli.Run text = Cli.run("rules", "test", "--events", events.toString());
         assertThat(text.out()).contains("line 1: -", "line 2: destructive_command (critical): cd / && sudo rm -rf --no-preserve-root *",
                 "4 inputs, 2 raised at least one rule, 1 unreadable");
+    }
+
+    /** A file of made-up commands, one or more per family of attack, each naming the rule it must raise ("expect"). */
+    @Test
+    void testRaisesTheExpectedRuleOnEveryLineOfTheAttackFamiliesFile() throws Exception {
+        Path file = Path.of(getClass().getResource("/rules/attack-families.jsonl").toURI());
+        List<JsonNode> inputs = Files.readAllLines(file).stream().map(line -> {
+            try {
+                return JSON.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError(line, e);
+            }
+        }).toList();
+        Cli.Run run = Cli.run("rules", "test", "--events", file.toString(), "--json");
+        assertThat(run.exitCode()).isZero();
+        List<JsonNode> results = run.out().lines().map(line -> {
+            try {
+                return JSON.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError(line, e);
+            }
+        }).filter(result -> result.has("line")).toList();
+        assertThat(results).hasSameSizeAs(inputs).hasSizeGreaterThan(70);
+        for (JsonNode result : results) {
+            JsonNode input = inputs.get(result.path("line").asInt() - 1);
+            assertThat(result.path("rules").findValuesAsText("id")).as(input.path("tool_input").path("command").asText())
+                    .contains(input.path("expect").asText());
+        }
     }
 }
