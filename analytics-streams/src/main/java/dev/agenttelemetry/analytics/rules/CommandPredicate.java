@@ -65,14 +65,13 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
         if (argsRegex != null && !anyFinds(command.arguments(), argsRegex)) {
             return false;
         }
-        if (!redirects.isEmpty() && command.redirects().stream().noneMatch(redirect -> redirect.writes()
-                && redirects.matches(EventView.home(redirect.target())))) {
+        if (!redirects.isEmpty() && !writesTo(command, redirects)) {
             return false;
         }
-        if (!assignments.isEmpty() && assignments.stream().noneMatch(assignment -> assigns(command, assignment))) {
+        if (!assignments.isEmpty() && !assignsAny(command, assignments)) {
             return false;
         }
-        return !remote || command.arguments().stream().anyMatch(word -> namesRemoteHost(program, word));
+        return !remote || namesRemoteHost(program, command.arguments());
     }
 
     // Loops, not streams: every command predicate of every rule runs these on every command.
@@ -103,11 +102,43 @@ record CommandPredicate(Globs programs, Set<String> subcommands, List<Set<String
         return false;
     }
 
-    private static boolean assigns(ShellCommand command, Assignment assignment) {
-        if (command.assignments().stream().anyMatch(assignment::matches)) {
-            return true;
+    private static boolean writesTo(ShellCommand command, Globs targets) {
+        for (ShellCommand.Redirect redirect : command.redirects()) {
+            if (redirect.writes() && targets.matches(EventView.home(redirect.target()))) {
+                return true;
+            }
         }
-        return EXPORTERS.contains(command.program()) && command.arguments().stream().anyMatch(assignment::matches);
+        return false;
+    }
+
+    private static boolean assignsAny(ShellCommand command, List<Assignment> wanted) {
+        List<String> assigned = command.assignments();
+        List<String> exported = EXPORTERS.contains(command.program()) ? command.arguments() : List.of();
+        if (assigned.isEmpty() && exported.isEmpty()) {
+            return false; // nearly every command
+        }
+        for (Assignment assignment : wanted) {
+            for (String word : assigned) {
+                if (assignment.matches(word)) {
+                    return true;
+                }
+            }
+            for (String word : exported) {
+                if (assignment.matches(word)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean namesRemoteHost(String program, List<String> words) {
+        for (String word : words) {
+            if (namesRemoteHost(program, word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A URL, {@code user@host}, {@code host:path} or (for ssh, nc, ...) a bare host that is not this machine. */

@@ -13,18 +13,20 @@ import java.util.stream.Collectors;
  * {@code **}{@code /} any leading directories (also none), {@code ?} one character. An empty set matches
  * nothing (conditions check {@link #isEmpty()} first). A rule may list dozens of patterns and is tried against
  * every path and every argument of every command, so the common shapes skip regular expressions: literals
- * (most program names) are looked up in a set, {@code dir/**} is a prefix, {@code **}{@code /name} a suffix,
+ * (most program names) are looked up in a set, {@code dir/**} is a prefix, {@code name*} a prefix with no {@code /}
+ * after it ({@code python*}, {@code impacket-*}), {@code **}{@code /name} a suffix,
  * and {@code **}{@code /*.pem} a pattern tried on the last path segment alone. Only the rest are compiled into
  * a single regular expression (each {@code **}{@code /} in one costs a scan of the whole value).
  */
-record Globs(List<String> texts, Set<String> literals, String[] prefixes, String[] suffixes, Optional<Pattern> lastSegment,
-             Optional<Pattern> wildcards) {
+record Globs(List<String> texts, Set<String> literals, String[] prefixes, String[] namePrefixes, String[] suffixes,
+             Optional<Pattern> lastSegment, Optional<Pattern> wildcards) {
     static final Globs NONE = of(List.of());
     private static final String ANY_DIRECTORIES = "**/";
 
     static Globs of(List<String> texts) {
         Set<String> literals = new HashSet<>();
         List<String> prefixes = new ArrayList<>();
+        List<String> namePrefixes = new ArrayList<>();
         List<String> suffixes = new ArrayList<>();
         List<String> lastSegment = new ArrayList<>();
         List<String> wildcards = new ArrayList<>();
@@ -34,6 +36,8 @@ record Globs(List<String> texts, Set<String> literals, String[] prefixes, String
                 literals.add(glob);
             } else if (glob.endsWith("/**") && !hasWildcard(glob.substring(0, glob.length() - 2))) {
                 prefixes.add(glob.substring(0, glob.length() - 2));
+            } else if (glob.endsWith("*") && !hasWildcard(glob.substring(0, glob.length() - 1))) {
+                namePrefixes.add(glob.substring(0, glob.length() - 1));
             } else if (tail != null && !hasWildcard(tail)) {
                 literals.add(tail); // no leading directories
                 suffixes.add("/" + tail);
@@ -43,8 +47,8 @@ record Globs(List<String> texts, Set<String> literals, String[] prefixes, String
                 wildcards.add(glob);
             }
         }
-        return new Globs(List.copyOf(texts), Set.copyOf(literals), prefixes.toArray(String[]::new), suffixes.toArray(String[]::new),
-                compile(lastSegment), compile(wildcards));
+        return new Globs(List.copyOf(texts), Set.copyOf(literals), prefixes.toArray(String[]::new), namePrefixes.toArray(String[]::new),
+                suffixes.toArray(String[]::new), compile(lastSegment), compile(wildcards));
     }
 
     boolean isEmpty() {
@@ -58,6 +62,11 @@ record Globs(List<String> texts, Set<String> literals, String[] prefixes, String
         }
         for (String prefix : prefixes) {
             if (value.startsWith(prefix)) {
+                return true;
+            }
+        }
+        for (String prefix : namePrefixes) {
+            if (value.startsWith(prefix) && value.indexOf('/', prefix.length()) < 0) {
                 return true;
             }
         }

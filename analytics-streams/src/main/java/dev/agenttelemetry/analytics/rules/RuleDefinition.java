@@ -17,10 +17,11 @@ import java.util.Set;
  * @param hookEvents the hook events the rule looks at (default PreToolUse: the moment the agent tries)
  * @param suppress   a second match by the same session within this time updates the open alert's count instead
  * @param line       where the rule starts in its file, for messages
+ * @param index      the matchers by the programs they name (see {@link MatcherIndex})
  */
 public record RuleDefinition(String id, String title, String category, Severity severity, String description, Kind kind,
                              Set<String> hookEvents, List<Matcher> matchers, int threshold, Duration window,
-                             Duration suppress, Severity minSeverity, Baseline baseline, int line) {
+                             Duration suppress, Severity minSeverity, Baseline baseline, int line, MatcherIndex index) {
 
     public enum Kind { EVENT, REPEATED_VIOLATIONS, HIGH_FREQUENCY }
 
@@ -37,7 +38,8 @@ public record RuleDefinition(String id, String title, String category, Severity 
             return Optional.empty();
         }
         Violation best = null;
-        for (Matcher matcher : matchers) {
+        for (int i : index.candidates(view)) {
+            Matcher matcher = matchers.get(i);
             Optional<String> evidence = matcher.test(view);
             if (evidence.isPresent()) {
                 Severity matched = matcher.severity() != null ? matcher.severity() : severity;

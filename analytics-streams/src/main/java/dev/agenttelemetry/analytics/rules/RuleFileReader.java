@@ -164,7 +164,7 @@ final class RuleFileReader {
         return new RuleDefinition(id, title, f.containsKey("category") ? scalar(f.get("category"), where + ".category") : id,
                 severity, f.containsKey("description") ? scalar(f.get("description"), where + ".description").strip() : "",
                 kind, hookEvents, matchers, threshold, window == null ? Duration.ZERO : window, suppress, minSeverity, baseline,
-                node.getStartMark().getLine() + 1);
+                node.getStartMark().getLine() + 1, MatcherIndex.of(matchers));
     }
 
     private Matcher matcher(Node node, String where) {

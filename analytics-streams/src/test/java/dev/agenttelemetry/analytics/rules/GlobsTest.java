@@ -30,12 +30,12 @@ class GlobsTest {
     void everyShortcutAnswersAsTheRegularExpression() {
         List<String> globs = List.of("/**", "/etc/**", "~/.ssh/**", "~/Library/Application Support/Firefox/**", "**/.env", "**/.aws/credentials",
                 "**/*.pem", "**/id_rsa*", "**/?d_rsa", "**/*", "**", "*", "**/", "**/.claude/hooks/**", "**/.git/hooks/*", "/proc/*/environ",
-                "/etc/cron.*/**", "mkfs.*", "rm", "~/*", "../*", "0:*", "HISTCONTROL=*ignore*");
+                "/etc/cron.*/**", "mkfs.*", "python*", "impacket-*", "rm", "~/*", "../*", "0:*", "HISTCONTROL=*ignore*");
         List<String> values = List.of("", "/", "rm", "/etc", "/etc/", "/etc/passwd", "/etcetera", "etc/passwd", "~/.ssh", "~/.ssh/id_rsa",
                 "/home/dev/.ssh/id_rsa", ".env", "/app/.env", "app/.env.local", "x.env", ".aws/credentials", "/root/.aws/credentials",
                 "x.aws/credentials", "cert.pem", "/tmp/a/cert.pem", "/tmp/a.pem/b", "id_rsa.pub", "/a/id_rsa", "/a/xd_rsa", "/a/x/d_rsa",
                 "/repo/.claude/hooks/pre.sh", "/repo/.git/hooks/pre-commit", "/repo/.git/hooks/a/b", "/proc/1/environ", "/proc/1/2/environ",
-                "/etc/cron.daily/job", "mkfs.ext4", "~/notes", "~/a/b", "../x", "0:0", "HISTCONTROL=ignoreboth", "a/", "dir/",
+                "/etc/cron.daily/job", "mkfs.ext4", "python", "python3.12", "python3/x", "impacket-secretsdump", "~/notes", "~/a/b", "../x", "0:0", "HISTCONTROL=ignoreboth", "a/", "dir/",
                 "~/Library/Application Support/Firefox/Profiles/x");
         for (String glob : globs) {
             Globs one = Globs.of(List.of(glob));
