@@ -3,11 +3,13 @@ package dev.agenttelemetry.launcher.rules;
 import dev.agenttelemetry.analytics.rules.RuleBook;
 import dev.agenttelemetry.analytics.rules.RuleDefinition;
 import dev.agenttelemetry.analytics.rules.RuleFileException;
+import dev.agenttelemetry.analytics.rules.TechniqueCoverage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code agent-telemetry rules}: check, try and print security rule files. */
@@ -67,6 +69,13 @@ public final class RulesCommand {
         @picocli.CommandLine.Option(names = "--rules", paramLabel = "FILE", description = "A rule file instead of the defaults.")
         Path rules;
 
+        @picocli.CommandLine.Option(names = "--techniques",
+                description = "The ATT&CK techniques for Linux and macOS an agent could carry out, with the rules covering each or why it is out of scope.")
+        boolean techniques;
+
+        @picocli.CommandLine.Option(names = "--markdown", description = "With --techniques: a Markdown table.")
+        boolean markdown;
+
         @Override
         public Integer call() throws IOException {
             RuleBook book;
@@ -76,11 +85,44 @@ public final class RulesCommand {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 1;
             }
+            if (techniques) {
+                printTechniques(book);
+                return 0;
+            }
             spec.commandLine().getOut().printf("%-26s %-9s %-24s %s%n", "ID", "SEVERITY", "CATEGORY", "TITLE");
             for (RuleDefinition rule : book.rules()) {
                 spec.commandLine().getOut().printf("%-26s %-9s %-24s %s%n", rule.id(), rule.severity(), rule.category(), rule.title());
             }
             return 0;
+        }
+
+        /** A rule the table names but the rule file in force lacks is marked, so a trimmed rule file shows its gaps. */
+        private void printTechniques(RuleBook book) {
+            java.util.Set<String> present = new java.util.HashSet<>();
+            book.rules().forEach(rule -> present.add(rule.id()));
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            if (markdown) {
+                out.println("| technique | name | tactic | rules | what they catch, or why it is out of scope |");
+                out.println("|---|---|---|---|---|");
+            } else {
+                out.printf("%-10s %-22s %-40s %s%n", "TECHNIQUE", "TACTIC", "RULES", "NAME");
+            }
+            int covered = 0;
+            List<TechniqueCoverage.Technique> all = TechniqueCoverage.defaults();
+            for (TechniqueCoverage.Technique technique : all) {
+                List<String> rules = technique.rules().stream().map(id -> present.contains(id) ? id : id + " (not in this rule file)").toList();
+                covered += technique.rules().stream().anyMatch(present::contains) ? 1 : 0;
+                String ruleText = rules.isEmpty() ? "out of scope" : String.join(", ", rules);
+                if (markdown) {
+                    out.printf("| %s | %s | %s | %s | %s |%n", technique.id(), technique.name(), technique.tactic(), ruleText, technique.note());
+                } else {
+                    out.printf("%-10s %-22s %-40s %s%n", technique.id(), technique.tactic(), ruleText, technique.name());
+                }
+            }
+            if (!markdown) {
+                out.printf("%d techniques, %d covered by rules in force, %d out of scope%n", all.size(), covered,
+                        all.stream().filter(t -> t.rules().isEmpty()).count());
+            }
         }
     }
 }

@@ -102,4 +102,18 @@ class RulesCommandTest {
                     .contains(input.path("expect").asText());
         }
     }
+
+    @Test
+    void listTechniquesPrintsTheCoverageTableTheDocsHold() throws Exception {
+        Cli.Run text = Cli.run("rules", "list", "--techniques");
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).contains("T1562.004", "impair_defenses", "out of scope", "techniques, ");
+        Cli.Run markdown = Cli.run("rules", "list", "--techniques", "--markdown");
+        Path docs = Path.of("..", "docs", "attack-coverage.md");
+        assertThat(Files.readString(docs)).as("docs/attack-coverage.md holds `rules list --techniques --markdown`").endsWith(markdown.out());
+
+        Path trimmed = dir.resolve("trimmed.yaml");
+        Files.writeString(trimmed, "rules:\n  - id: destructive_command\n    title: D\n    severity: high\n    match:\n      - command: {program: [shred]}\n");
+        assertThat(Cli.run("rules", "list", "--techniques", "--rules", trimmed.toString()).out()).contains("remote_shell (not in this rule file)");
+    }
 }
