@@ -165,7 +165,7 @@ public final class RulesMeasurement implements Callable<Integer> {
                     continue;
                 }
                 String command = payload.path("tool_input").path("command").asText();
-                List<Violation> fired = evaluate(engine, events, command, "real-" + benign++);
+                List<Violation> fired = evaluate(engine, events, command, "real-" + benign++, payload.path("cwd").asText(PROJECT));
                 boolean medium = fired.stream().anyMatch(v -> v.severity().ordinal() >= Severity.medium.ordinal());
                 int[] counts = real.computeIfAbsent(Half.of(row.path("repo").asText()), h -> new int[3]);
                 counts[0]++;
@@ -195,7 +195,12 @@ public final class RulesMeasurement implements Callable<Integer> {
     }
 
     private static List<Violation> evaluate(RuleEngine engine, OfflineEvents events, String command, String session) throws Exception {
-        String payload = JSON.createObjectNode().put("session_id", session).put("hook_event_name", "PreToolUse").put("cwd", PROJECT)
+        return evaluate(engine, events, command, session, PROJECT);
+    }
+
+    /** @param cwd where the command runs: a real command keeps its session's own, so its project's paths stay inside it */
+    private static List<Violation> evaluate(RuleEngine engine, OfflineEvents events, String command, String session, String cwd) throws Exception {
+        String payload = JSON.createObjectNode().put("session_id", session).put("hook_event_name", "PreToolUse").put("cwd", cwd)
                 .put("tool_name", "Bash").put("tool_use_id", "toolu_" + session)
                 .set("tool_input", JSON.createObjectNode().put("command", command)).toString();
         HookRequest hook = HookRequest.of(JSON.readTree(payload));
