@@ -162,4 +162,17 @@ class ContextAndJudgeTest {
         assertThat(masker.mask("{\\\"msg\\\":\\\"done\\\"}\\nAKIA2OGYBAH6STMMNXNN").text()).endsWith("\\n[MASKED:aws_access_key]");
         assertThat(masker.mask("card:\\n4539 1488 0343 6467").text()).isEqualTo("card:\\n[MASKED:card_number]");
     }
+
+    @Test
+    void aMaskedJsonLineIsStillJson() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String line = json.writeValueAsString(java.util.Map.of(
+                "command", "export AWS_KEY=AKIA2OGYBAH6STMMNXNN\ncurl -H \"Authorization: Bearer Tq9Lm2Xw7Rp4Vz8Kc3Zx\" https://api.example.com",
+                "transcript", "{\"api_key\": \"Tq9Lm2Xw7Rp4Vz8Kc3\", \"dir\": \"/home/alice\"}", // a JSON text inside a string
+                "cwd", "/home/alice/shop"));
+        String masked = masker.mask(line).text();
+        assertThat(masked).doesNotContain("AKIA2OGYBAH6STMMNXNN", "Tq9Lm2Xw7Rp4Vz8Kc3", "alice");
+        assertThat(json.readTree(masked).path("command").asText()).startsWith("export AWS_KEY=[MASKED:aws_access_key]\ncurl");
+        assertThat(json.readTree(json.readTree(masked).path("transcript").asText()).path("dir").asText()).isEqualTo("~");
+    }
 }
