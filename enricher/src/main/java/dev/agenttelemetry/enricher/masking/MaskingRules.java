@@ -47,7 +47,7 @@ final class MaskingRules {
     private static final String VALUE = "(?:\"([^\"\\r\\n]{1,512})\"?|'([^'\\r\\n]{1,512})'?|`([^`\\r\\n]{1,512})`?|([^\\s\"'`,;<>(){}\\[\\]]{1,512}))";
     /** Where the key-value rule may start: a key word, or a provider's name. */
     private static final String[] KEY_VALUE_STARTS = java.util.stream.Stream.concat(java.util.Arrays.stream(KEY_WORD_STARTS),
-            java.util.Arrays.stream(Providers.keyWords())).distinct().toArray(String[]::new);
+            java.util.Arrays.stream(Provider.keyWords())).distinct().toArray(String[]::new);
     private static final java.util.regex.Pattern GENERIC_KEY_WORD = java.util.regex.Pattern.compile("(?i)" + KEY_WORDS);
 
     /**
@@ -57,13 +57,13 @@ final class MaskingRules {
      */
     static boolean isKeyedSecret(String value, Matcher match, String text) {
         String key = match.group(1);
-        if (!ValueJudge.keyNamesSecret(key) || Providers.claimsButMisfits(value)) {
+        if (!ValueJudge.keyNamesSecret(key) || Provider.claimsButMisfits(value)) {
             return false;
         }
-        boolean quoted = match.groupCount() < 5 || match.start(5) < 0;
-        Providers provider = Providers.namedIn(key);
+        boolean quoted = match.groupCount() < 5 || match.start(5) < 0; // group 5 is the key-value rule's bare value; an XML element's is quoted by its tags
+        Provider provider = Provider.namedIn(key);
         if (provider != null && !GENERIC_KEY_WORD.matcher(key).find()) {
-            return provider.format() != null ? provider.fits(value) : ValueJudge.isSecretValue(value, quoted) && value.length() >= 16;
+            return provider.fits(value);
         }
         return ValueJudge.isSecretValue(value, quoted);
     }
@@ -92,7 +92,7 @@ final class MaskingRules {
         while (wordEnd < text.length() && WORD_DELIMITERS.indexOf(text.charAt(wordEnd)) < 0) {
             wordEnd++;
         }
-        if (Providers.claimsButMisfits(text.substring(wordStart, wordEnd))) {
+        if (Provider.claimsButMisfits(text.substring(wordStart, wordEnd))) {
             return false;
         }
         boolean assigned = ASSIGNED.matcher(text.substring(Math.max(0, start - 32), start)).find();
@@ -174,7 +174,7 @@ final class MaskingRules {
                         + "([A-Za-z0-9+/]{12,}={0,2})['\"]?[ \t]*(?:\r?\n|$)", MaskingRules::notFiller)
                         .at(Candidates.scanned(MaskingRules::kubernetesSecretEntries)),
                 // key = value (shell, env files, YAML, JSON, code): the value of a key-like name.
-                MaskingRule.judged("secret", "(?i)(?<!pub(?:lic)?[_.\\-]?)((?:" + KEY_WORDS + "|" + Providers.keyWordsRegex() + ")[\\w.\\-]*)"
+                MaskingRule.judged("secret", "(?i)(?<!pub(?:lic)?[_.\\-]?)((?:" + KEY_WORDS + "|" + Provider.keyWordsRegex() + ")[\\w.\\-]*)"
                         + "[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
                         + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:|,(?=[ \\t]*[\"'`]))[ \\t]*" // a comma only before a quoted value: ("token", "...")
                         + "(?:[|>][-+]?[ \\t]*\\r?\\n[ \\t]*)?" // YAML block and folded scalars

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Decides whether a value found in a secret's place (after a key word, a flag, a header) is one, by its shape:
- * a provider's format decides where the value has one (see {@link Providers}); otherwise length, alphabet mix
+ * a provider's format decides where the value has one (see {@link Provider}); otherwise length, alphabet mix
  * and randomness against the shapes that are no secret: code references and expressions, identifiers, file
  * names, paths and URLs, UUIDs, hashes, Claude's own ids, words, numbers, placeholders and templates.
  */

@@ -5,17 +5,17 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Providers coding agents hand credentials to, with the token formats their own documentation gives: a provider's
- * name makes a key a credential's key ({@code cloudflare: ...}, {@code SONAR_LOGIN := ...}), and a value that
- * claims a provider's format ({@code sqp_...}, {@code 123456:AA...}) but does not fit it is a truncated or
- * made-up example, not that provider's token.
+ * A provider coding agents hand credentials to, with the token formats its own documentation gives; the catalogue
+ * lists them. A provider's name makes a key a credential's key ({@code cloudflare: ...}, {@code SONAR_LOGIN := ...}),
+ * whose value must then fit one of its formats; a value that claims a provider's format ({@code sqp_...},
+ * {@code 123456:AA...}) but does not fit it is a truncated or made-up example, not that provider's token.
  *
  * @param keyWord   lower-case word that names the provider in a key
  * @param claims    what a value that presents itself as this provider's token looks like (null: no telling prefix)
- * @param format    the provider's token formats (null: not documented; the generic judge decides)
+ * @param format    the provider's token formats
  */
-record Providers(String keyWord, Pattern claims, Pattern format) {
-    static final List<Providers> CATALOGUE = List.of(
+record Provider(String keyWord, Pattern claims, Pattern format) {
+    static final List<Provider> CATALOGUE = List.of(
             // Cloudflare: Global API Key (37 hex), API tokens (40 characters), Origin CA keys (v1.0-<24 hex>-<146 hex>).
             provider("cloudflare", "v1\\.0-.*", "[0-9a-f]{37}|[A-Za-z0-9_\\-]{40}|v1\\.0-[0-9a-f]{24}-[0-9a-f]{146}"),
             // Sourcegraph access tokens: sgp_ with an optional instance part, then 40 hex; older tokens 40 hex.
@@ -43,23 +43,23 @@ record Providers(String keyWord, Pattern claims, Pattern format) {
             provider("twilio", null, "(?:SK|AC)?[0-9a-fA-F]{32}"),
             provider("algolia", null, "[0-9a-f]{32}"));
 
-    private static Providers provider(String keyWord, String claims, String format) {
-        return new Providers(keyWord, claims == null ? null : Pattern.compile(claims), format == null ? null : Pattern.compile(format));
+    private static Provider provider(String keyWord, String claims, String format) {
+        return new Provider(keyWord, claims == null ? null : Pattern.compile(claims), Pattern.compile(format));
     }
 
     /** The provider names as they can begin a key, for the key-value rule's pattern. */
     static String keyWordsRegex() {
-        return String.join("|", CATALOGUE.stream().map(Providers::keyWord).toList());
+        return String.join("|", CATALOGUE.stream().map(Provider::keyWord).toList());
     }
 
     static String[] keyWords() {
-        return CATALOGUE.stream().map(Providers::keyWord).toArray(String[]::new);
+        return CATALOGUE.stream().map(Provider::keyWord).toArray(String[]::new);
     }
 
     /** The provider a key names, if any. */
-    static Providers namedIn(String key) {
+    static Provider namedIn(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
-        for (Providers provider : CATALOGUE) {
+        for (Provider provider : CATALOGUE) {
             if (lower.contains(provider.keyWord)) {
                 return provider;
             }
@@ -69,7 +69,7 @@ record Providers(String keyWord, Pattern claims, Pattern format) {
 
     /** A value that presents itself as some provider's token but does not fit that provider's format. */
     static boolean claimsButMisfits(String value) {
-        for (Providers provider : CATALOGUE) {
+        for (Provider provider : CATALOGUE) {
             if (provider.claims != null && provider.claims.matcher(value).matches() && !provider.format.matcher(value).matches()) {
                 return true;
             }
@@ -77,8 +77,8 @@ record Providers(String keyWord, Pattern claims, Pattern format) {
         return false;
     }
 
-    /** Whether a value fits this provider's documented formats; true when none is documented. */
+    /** Whether a value fits this provider's documented formats. */
     boolean fits(String value) {
-        return format == null || format.matcher(value).matches();
+        return format.matcher(value).matches();
     }
 }
