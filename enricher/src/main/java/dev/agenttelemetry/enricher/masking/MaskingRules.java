@@ -101,7 +101,7 @@ final class MaskingRules {
 
     /** A header's credential: not a scheme word alone ({@code `Bearer ${token}`}), a template or one of the non-secret shapes. */
     static boolean isHeaderCredential(String value) {
-        return notPlaceholder(value) && !value.matches("(?i)bearer|basic|token|digest|bot|apikey") && !ValueJudge.isKnownNonSecret(value);
+        return ValueJudge.notPlaceholder(value) && !value.matches("(?i)bearer|basic|token|digest|bot|apikey") && !ValueJudge.isKnownNonSecret(value);
     }
 
     static List<MaskingRule> defaults() {
@@ -155,19 +155,19 @@ final class MaskingRules {
                         .at(2, "authorization", "api-key", "auth-token", "private-token"),
                 MaskingRule.checked("authorization", "(?i)\\bbearer\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::isHeaderCredential).at(0, "bearer"),
                 MaskingRule.checked("authorization", "(?i)\\bbasic\\s+([A-Za-z0-9+/]{8,}={0,2})(?![\\w\\-+/=.~])", ValueJudge::isBasicCredentials).at(0, "basic"),
-                MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{0,64}:([^/\\s@\"'\\[\\]]{1,128})@", MaskingRules::notPlaceholder)
+                MaskingRule.checked("url_password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@\"'\\[\\]]{0,64}:([^/\\s@\"'\\[\\]]{1,128})@", ValueJudge::notPlaceholder)
                         .at(Candidates.inRunBeforeHints(MaskingRules::isSchemeChar, 64, "://")),
                 // curl -u / --user: one shell word, quotes anywhere in it ('alice':"p4ss", "{id}":"{secret}")
                 MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)(?:\\s+|=)((?:\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s\"'])+)", MaskingRules::isUserCredential)
                         .at(1, "-u ", "--user ", "--user="),
-                MaskingRule.checked("password", "(?i)--[\\w-]*?(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", MaskingRules::notPlaceholder).at(0, "--"),
+                MaskingRule.checked("password", "(?i)--[\\w-]*?(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", ValueJudge::notPlaceholder).at(0, "--"),
                 // -p of the tools where it is the password (elsewhere it is a port, a path or a profile)
                 MaskingRule.checked("password", "(?i)\\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|oras)\\s+login|helm\\s+registry\\s+login|redis-cli)\\b"
-                        + "[^|;&\\n]*?\\s(?:-p|-a|--password|--pass)(?:\\s+|=)[\"']?([^\\s\"']+)", MaskingRules::notPlaceholder)
+                        + "[^|;&\\n]*?\\s(?:-p|-a|--password|--pass)(?:\\s+|=)[\"']?([^\\s\"']+)", ValueJudge::notPlaceholder)
                         .at(Candidates.inRunBeforeHints(c -> c == ' ' || isWordChar(c) || c == '-', 40, "sshpass", "login", "redis-cli")),
-                MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", MaskingRules::notPlaceholder).at(0, "mysql", "mariadb"),
+                MaskingRule.checked("password", "\\b(?:mysql\\w*|mariadb\\w*)\\b[^|;&\\n]*?\\s-p([^\\s\"'-][^\\s\"']*)", ValueJudge::notPlaceholder).at(0, "mysql", "mariadb"),
                 MaskingRule.checked("password", "(?i)key\\s*=\\s*\"[^\"]*(?:pass|secret|token|pwd)[^\"]*\"\\s+value\\s*=\\s*\"([^\"]{4,})\"",
-                        MaskingRules::notPlaceholder).at(0, "key"),
+                        ValueJudge::notPlaceholder).at(0, "key"),
                 MaskingRule.whole("azure_client_secret", "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34}").at(4, "q~"),
                 // Kubernetes Secret manifests: every base64 value under data: is a secret, whatever its key.
                 MaskingRule.checked("kubernetes_secret", "[ \t]*['\"]?[\\w.\\-]+['\"]?:[ \t]*(?:[|>][-+]?[ \t]*\r?\n[ \t]*)?['\"]?"
@@ -198,10 +198,7 @@ final class MaskingRules {
                 MaskingRule.whole(MaskingRule.HOME_DIR, "(?:/home/|/Users/)(?!\\[MASKED)[^/\\s\"']+").at(0, "/home/", "/users/"));
     }
 
-    private static final Pattern QUOTES_AROUND = Pattern.compile("^[\"'`(\\[]+|[\"'`),;\\]]+$");
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\"'`,;)]+$");
-    private static final Pattern SHORT_WORD = Pattern.compile("[a-z]{1,8}");
-    private static final Pattern HOST_NAME = Pattern.compile("(?i)(?:[a-z0-9\\-]+\\.)+[a-z]{2,24}(?::\\d{1,5})?");
     /** Lower-case words and numbers joined by dashes, dots or underscores: names such as {@code deploy-key-2024}. */
     private static final Pattern SLUG = Pattern.compile("(?:[a-z]+|\\d+)(?:[-_.](?:[a-z]+|\\d+))+");
     /** An '=' that is not base64 padding. */
@@ -209,8 +206,6 @@ final class MaskingRules {
     /** Words of a name in code: {@code Pdf}, {@code pubkey}, {@code X509} (a capital with its number), numbers. */
     private static final Pattern WORD_RUN = Pattern.compile("[A-Z]?[a-z]+|[A-Z]+\\d*(?![a-z])|\\d+");
     private static final Pattern GIT_HASH = Pattern.compile("[0-9a-f]{40}");
-    private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
-            + "|passwd|pwd|credentials?|user(?:name)?)[_\\-]?(?:here)?|changeme|example\\w*|placeholder|redacted|dummy|xxx+|\\*+|\\.{3}");
 
     /**
      * Where a card number may start: a digit not right after a digit or a dash (or after a space inside a run
@@ -444,21 +439,13 @@ final class MaskingRules {
         String secret = colon == value.length() - 1 ? value.substring(0, colon) : value.substring(colon + 1);
         // a format field such as {secret} counts: the program fills it with the real one
         String bare = secret.startsWith("{") && secret.endsWith("}") ? secret.substring(1, secret.length() - 1) + "1x" : secret;
-        return notPlaceholder(bare) && !secret.chars().allMatch(MaskingRules::isDigit) && !ValueJudge.isPathOrUrl(secret); // socat -u file:/etc/x
+        return ValueJudge.notPlaceholder(bare) && !secret.chars().allMatch(MaskingRules::isDigit) && !ValueJudge.isPathOrUrl(secret); // socat -u file:/etc/x
     }
 
-    /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
-    static boolean notPlaceholder(String value) {
-        String v = QUOTES_AROUND.matcher(value).replaceAll("");
-        if (v.isEmpty() || "$<{%[(".indexOf(v.charAt(0)) >= 0 || v.contains("${") || v.contains("$(") || v.endsWith(">")) {
-            return false;
-        }
-        return !PLACEHOLDER.matcher(v).matches() && !SHORT_WORD.matcher(v).matches() && v.chars().distinct().count() >= 3;
-    }
 
     /** Shannon entropy of at least 3.5 bits per character, with letters and digits mixed. */
     static boolean isHighEntropy(String value) {
-        if (value.length() < 20 || !notFiller(value) || HOST_NAME.matcher(value).matches()
+        if (value.length() < 20 || !notFiller(value) || ValueJudge.isHostName(value)
                 || INNER_EQUALS.matcher(value).find() || SLUG.matcher(value).matches() || isAlphabet(value) || isCodeName(value)) {
             return false; // host names, name=value pairs, slugs, alphabets and names in code are not keys
         }

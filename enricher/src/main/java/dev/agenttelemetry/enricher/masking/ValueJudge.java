@@ -39,6 +39,12 @@ final class ValueJudge {
             + "|true|false|null|nil|none|undefined|required|optional|string|str|bytes|int|number|boolean|object|any|secret|token|password");
     private static final Pattern HOST_NAME = Pattern.compile("(?i)(?:[a-z0-9\\-]+\\.)+[a-z]{2,24}(?::\\d{1,5})?");
 
+    private static final Pattern QUOTES_AROUND = Pattern.compile("^[\"'`(\\[]+|[\"'`),;\\]]+$");
+    private static final Pattern SHORT_WORD = Pattern.compile("[a-z]{1,8}");
+    /** The words the flag, header and {@code -u} rules take for a placeholder ({@link #PLACEHOLDER} adds more). */
+    private static final Pattern PLACEHOLDER_WORD = Pattern.compile("(?i)(?:your|my|the|some)?[_\\-]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
+            + "|passwd|pwd|credentials?|user(?:name)?)[_\\-]?(?:here)?|changeme|example\\w*|placeholder|redacted|dummy|xxx+|\\*+|\\.{3}");
+
     /**
      * The last word of a key that names what the value is about rather than the secret itself: {@code token_url},
      * {@code TokenFile}, {@code secret_length}, {@code password_hint}, {@code api_key_id}.
@@ -85,6 +91,20 @@ final class ValueJudge {
                 || PATH.matcher(value).matches() || FILE_NAME.matcher(value).matches() || NUMBER.matcher(value).matches()
                 || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
                 || HOST_NAME.matcher(value).matches() || !MaskingRules.notFiller(value);
+    }
+
+    /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
+    static boolean notPlaceholder(String value) {
+        String v = QUOTES_AROUND.matcher(value).replaceAll("");
+        if (v.isEmpty() || "$<{%[(".indexOf(v.charAt(0)) >= 0 || v.contains("${") || v.contains("$(") || v.endsWith(">")) {
+            return false;
+        }
+        return !PLACEHOLDER_WORD.matcher(v).matches() && !SHORT_WORD.matcher(v).matches() && v.chars().distinct().count() >= 3;
+    }
+
+    /** A host name, with an optional port: {@code api.example.com:443}. */
+    static boolean isHostName(String value) {
+        return HOST_NAME.matcher(value).matches();
     }
 
     /** A path or a URL without user info: {@code /etc/hosts}, {@code ./certs}, {@code https://example.com/x}. */

@@ -18,6 +18,16 @@ class RulesCommandTest {
     @TempDir
     Path dir;
 
+    private static List<JsonNode> jsonLines(java.util.stream.Stream<String> lines) {
+        return lines.map(line -> {
+            try {
+                return JSON.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError(line, e);
+            }
+        }).toList();
+    }
+
     @Test
     void validateAcceptsTheDefaultsAndNamesTheLineOfEachProblem() throws Exception {
         Path defaults = dir.resolve("rules.yaml");
@@ -51,13 +61,7 @@ class RulesCommandTest {
 
         Cli.Run json = Cli.run("rules", "test", "--events", events.toString(), "--json");
         assertThat(json.exitCode()).isEqualTo(1); // one line could not be read
-        List<JsonNode> lines = json.out().lines().map(line -> {
-            try {
-                return JSON.readTree(line);
-            } catch (Exception e) {
-                throw new AssertionError(line, e);
-            }
-        }).toList();
+        List<JsonNode> lines = jsonLines(json.out().lines());
         assertThat(lines).hasSize(5);
         assertThat(lines.get(0).path("line").asInt()).isEqualTo(1);
         assertThat(lines.get(0).path("rules")).isEmpty();
@@ -79,22 +83,10 @@ class RulesCommandTest {
     @Test
     void testRaisesTheExpectedRuleOnEveryLineOfTheAttackFamiliesFile() throws Exception {
         Path file = Path.of(getClass().getResource("/rules/attack-families.jsonl").toURI());
-        List<JsonNode> inputs = Files.readAllLines(file).stream().map(line -> {
-            try {
-                return JSON.readTree(line);
-            } catch (Exception e) {
-                throw new AssertionError(line, e);
-            }
-        }).toList();
+        List<JsonNode> inputs = jsonLines(Files.readAllLines(file).stream());
         Cli.Run run = Cli.run("rules", "test", "--events", file.toString(), "--json");
         assertThat(run.exitCode()).isZero();
-        List<JsonNode> results = run.out().lines().map(line -> {
-            try {
-                return JSON.readTree(line);
-            } catch (Exception e) {
-                throw new AssertionError(line, e);
-            }
-        }).filter(result -> result.has("line")).toList();
+        List<JsonNode> results = jsonLines(run.out().lines()).stream().filter(result -> result.has("line")).toList();
         assertThat(results).hasSameSizeAs(inputs).hasSizeGreaterThan(70);
         for (JsonNode result : results) {
             JsonNode input = inputs.get(result.path("line").asInt() - 1);
