@@ -113,7 +113,7 @@ final class MaskingRules {
                 token("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,}").at(0, "sk-"),
                 MaskingRule.checked("aws_access_key", "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b", MaskingRules::notFiller).at(0, "a3t", "akia", "asia", "abia", "acca"),
                 token("aws_bedrock_key", "\\bABSK[A-Za-z0-9+/]{20,}={0,2}").at(0, "absk"),
-                MaskingRule.group("aws_secret_key", "(?i)aws[_\\-.]?(?:secret[_\\-.]?(?:access[_\\-.]?)?key|session[_\\-.]?token)[\"'`]?\\s*(?:[:=]|:=|=>|,)\\s*[\"'`]?([A-Za-z0-9/+=]{30,})").at(0, "aws"),
+                MaskingRule.checked("aws_secret_key", "(?i)aws[_\\-.]?(?:secret[_\\-.]?(?:access[_\\-.]?)?key|session[_\\-.]?token)[\"'`]?\\s*(?:[:=]|:=|=>|,)\\s*[\"'`]?([A-Za-z0-9/+=]{30,})", MaskingRules::notFiller).at(0, "aws"),
                 token("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})").at(0, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
                 token("gitlab_token", "\\b(?:glpat|glptt|glrt|glcbt|gldt|glft|glimt|gloas|glsoat|glagent|glffct|glrtr)-[A-Za-z0-9_\\-.]{16,}"
                         + "|\\bGR1348941[A-Za-z0-9_\\-]{20,}|_gitlab_session=[0-9a-z]{32}").at(0, "gl", "gr1348941", "_gitlab_session="),
@@ -373,7 +373,7 @@ final class MaskingRules {
         return c >= '0' && c <= '9';
     }
 
-    private static final Pattern EXAMPLE_AT_END = Pattern.compile("EXAMPLE=*$");
+    private static final Pattern EXAMPLE_AT_END = Pattern.compile("EXAMPLE(?:KEY)?=*$");
     private static final Pattern REPEATED_UNIT = Pattern.compile("(.{1,3}?)\\1{5,}");
     private static final Pattern KEY_MATERIAL = Pattern.compile("[A-Za-z0-9+/=]{40}");
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,16 @@ public final class MaskingMeasurement implements Callable<Integer> {
         Map<String, Integer> missedByRule = new TreeMap<>();
         Map<String, String> missedExample = new TreeMap<>();
         List<String> changedLookAlikes = new ArrayList<>();
-        for (String line : Files.readAllLines(secretsFile, StandardCharsets.UTF_8)) {
+        List<String> secretsLines = Files.readAllLines(secretsFile, StandardCharsets.UTF_8);
+        Set<String> textsLabelledSecret = new HashSet<>();
+        for (String line : secretsLines) {
+            JsonNode row = JSON.readTree(line);
+            if (row.path("is_secret").asBoolean()) {
+                textsLabelledSecret.add(row.path("text").asText().strip());
+            }
+        }
+        int contradictedChanged = 0;
+        for (String line : secretsLines) {
             JsonNode row = JSON.readTree(line);
             String text = row.path("text").asText();
             String rule = row.path("rule_id").asText();
@@ -76,6 +86,7 @@ public final class MaskingMeasurement implements Callable<Integer> {
             } else {
                 boolean changed = !masked.equals(text);
                 score.lookAlike(changed);
+                contradictedChanged += changed && textsLabelledSecret.contains(text.strip()) ? 1 : 0;
                 if (changed && half == Half.TUNING) {
                     changedLookAlikes.add(rule + "  " + masked.replace("\n", "\\n"));
                 }
@@ -105,6 +116,7 @@ public final class MaskingMeasurement implements Callable<Integer> {
         }
         all.print(out, "  all");
         out.println("  (targets: literal recall >= 99 %, recall >= 99.5 %, look-alikes changed <= 10 %)");
+        out.printf("  of the look-alikes changed, %d have a text the corpus also labels a secret%n", contradictedChanged);
         out.printf("Everyday commands (tldr) changed for anything but an email or a home path: %d of %d = %.2f %% (target <= 1 %%)%n",
                 commandsChanged, commands, 100.0 * commandsChanged / commands);
         changedExamples.forEach(e -> out.println("  changed: " + e));
