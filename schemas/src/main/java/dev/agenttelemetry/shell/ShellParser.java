@@ -53,9 +53,12 @@ public final class ShellParser {
     /** Builtins whose arguments may be assignments that last for the rest of the line. */
     private static final Set<String> DECLARATIONS = Set.of("export", "declare", "typeset", "local", "readonly");
     private static final Pattern VARIABLE_REFERENCE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
-    /** A value that names a program by looking it up: {@code `which X`}, {@code $(command -v X)}, {@code $(type -P X)}. */
-    private static final Pattern PROGRAM_LOOKUP =
-            Pattern.compile("(?:`|\\$\\()\\s*(?:which|command\\s+-v|type\\s+-[pP]|whereis\\s+-b)\\s+([^\\s`()]+)\\s*(?:`|\\))");
+    /**
+     * A value that names a program by looking it up: {@code `which X`}, {@code $(command -v X)}, {@code $(type -P X)};
+     * with fallbacks ({@code `which python || which python3`}) the first is taken.
+     */
+    private static final Pattern PROGRAM_LOOKUP = Pattern.compile(
+            "(?:`|\\$\\()\\s*(?:which|command\\s+-v|type\\s+-[pP]|whereis\\s+-b)\\s+([^\\s`()|;&]+)(?:\\s*\\|\\|[^`()]*)?\\s*(?:`|\\))");
 
     /** Interpreters, and the option that gives them code on the command line. */
     private static final Map<String, Set<String>> INTERPRETERS = Map.ofEntries(

@@ -42,6 +42,7 @@ class ShellParserTest {
             "command -v rm ¦ command -v rm",
             "echo \"$(sudo id)\" ¦ echo $(sudo id)‖sudo id‖sudo>id",
             "c=`which ccencrypt`\\n$c -T -K k /tmp/f ¦ ‖ccencrypt -T -K k /tmp/f‖which ccencrypt",
+            "py=`which python || which python3`\\n$py -c 'print(1)' ¦ ‖python -c print(1)‖which python‖which python3",
             "export R=/bin/rm; ${R} -rf ~ ¦ export R=/bin/rm‖/bin/rm -rf ~",
             "X=\"a b\"; $X; $UNSET -f ¦ ‖$X‖$UNSET -f",
     })
