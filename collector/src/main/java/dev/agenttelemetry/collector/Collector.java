@@ -5,6 +5,8 @@ import dev.agenttelemetry.avro.OtlpLogRecord;
 import dev.agenttelemetry.collector.context.LocalContext;
 import dev.agenttelemetry.collector.http.CollectorServer;
 import dev.agenttelemetry.collector.metrics.CollectorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.agenttelemetry.collector.otlp.OtlpIntake;
 import dev.agenttelemetry.collector.publish.HookPublisher;
 import dev.agenttelemetry.collector.publish.KafkaSender;
@@ -30,14 +32,21 @@ public final class Collector implements AutoCloseable {
         this.server = server;
     }
 
+    /** A collector with meters of its own (tests, embedding); its /metrics shows only them. */
     public static Collector start(CollectorConfig config, Topic<String, HookEnvelope> rawTopic, Topic<String, OtlpLogRecord> otlpTopic)
             throws IOException, InterruptedException {
-        CollectorMetrics metrics = new CollectorMetrics();
+        return start(config, rawTopic, otlpTopic, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** @param registry where its meters go and what /metrics renders: the process's, in {@code up}, to show every component */
+    public static Collector start(CollectorConfig config, Topic<String, HookEnvelope> rawTopic, Topic<String, OtlpLogRecord> otlpTopic,
+                                  PrometheusMeterRegistry registry) throws IOException, InterruptedException {
+        CollectorMetrics metrics = new CollectorMetrics(registry);
         Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(), config.fsync(), config.fsyncInterval());
         HookPublisher publisher = new HookPublisher(KafkaSender.create(config.kafka(), rawTopic, config.producerOverrides(),
-                HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli()), spool, config.ackTimeout(), config.sendThreads(), metrics);
+                HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli(), registry), spool, config.ackTimeout(), config.sendThreads(), metrics);
         OtlpIntake otlp = new OtlpIntake(KafkaSender.create(config.kafka(), otlpTopic, config.producerOverrides(),
-                OtlpLogRecord::getSessionId, r -> r.getReceivedAt().toEpochMilli()));
+                OtlpLogRecord::getSessionId, r -> r.getReceivedAt().toEpochMilli(), registry));
         try {
             HookIntake intake = new HookIntake(new EnvelopeFactory(config.localContext()
                     ? Optional.of(new LocalContext(Duration.ofSeconds(5))) : Optional.empty()), publisher);

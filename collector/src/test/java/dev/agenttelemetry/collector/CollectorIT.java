@@ -74,8 +74,8 @@ class CollectorIT {
             assertThat(get(collector.url() + "/nowhere").statusCode()).isEqualTo(404);
 
             String metrics = get(collector.url() + "/metrics").body();
-            assertThat(metrics).contains("collector_rejections_total{reason=\"invalid_hook\"} 4",
-                    "collector_rejections_total{reason=\"unsupported_media_type\"} 2", "collector_rejections_total{reason=\"too_large\"} 1");
+            assertThat(metrics).contains("collector_rejections_total{reason=\"invalid_hook\"} 4.0",
+                    "collector_rejections_total{reason=\"unsupported_media_type\"} 2.0", "collector_rejections_total{reason=\"too_large\"} 1.0");
         }
     }
 
@@ -124,8 +124,8 @@ class CollectorIT {
 
             assertThat(get(collector.url() + "/readyz").statusCode()).isEqualTo(200);
             assertThat(get(collector.url() + "/healthz").body()).isEqualTo("ok\n");
-            assertThat(get(collector.url() + "/metrics").body()).contains("collector_requests_total{endpoint=\"/v1/hooks\",status=\"200\"} 4",
-                    "collector_produce_latency_seconds_count 4", "collector_spool_pending_events 0");
+            assertThat(get(collector.url() + "/metrics").body()).contains("collector_requests_total{endpoint=\"/v1/hooks\",status=\"200\"} 4.0",
+                    "collector_produce_latency_seconds_count 4", "collector_spool_pending_events 0.0");
         }
     }
 
@@ -181,7 +181,7 @@ class CollectorIT {
                     .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(hook("ov", "Stop", 1))).build(),
                     HttpResponse.BodyHandlers.ofString());
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (!get(collector.url() + "/metrics").body().contains("collector_requests_in_flight 1") && System.nanoTime() < deadline) {
+            while (!get(collector.url() + "/metrics").body().contains("collector_requests_in_flight 1.0") && System.nanoTime() < deadline) {
                 Thread.sleep(20); // until the first request is in flight, waiting for Kafka
             }
             HttpResponse<String> second = post(collector.url() + "/v1/hooks", "application/json", hook("ov", "Stop", 2));

@@ -85,7 +85,7 @@ class CollectorOutageIT {
             }
             assertThat(records.size() - distinct.size()).as("duplicates").isZero();
             assertThat(awaitReady(collector)).isEqualTo(200);
-            assertThat(get(collector.url() + "/metrics").body()).contains("collector_spool_pending_events 0");
+            assertThat(get(collector.url() + "/metrics").body()).contains("collector_spool_pending_events 0.0");
             collector.close();
         } finally {
             registry.close();

@@ -47,7 +47,7 @@ class SpoolDiskFullIT {
                 assertThat(refused.statusCode()).isEqualTo(503);
                 assertThat(refused.body()).contains("local spool is full or unwritable");
                 assertThat(CollectorFixture.get(offline.url() + "/readyz").statusCode()).isEqualTo(503);
-                assertThat(CollectorFixture.get(offline.url() + "/metrics").body()).contains("collector_spooling 1", "collector_rejections_total{reason=\"spool_full\"}");
+                assertThat(CollectorFixture.get(offline.url() + "/metrics").body()).contains("collector_spooling 1.0", "collector_rejections_total{reason=\"spool_full\"}");
                 int beforeFreeing = accepted.size();
                 assertThat(beforeFreeing).as("hooks spooled before the disk filled").isGreaterThan(20);
 
@@ -95,7 +95,7 @@ class SpoolDiskFullIT {
     }
 
     private static boolean isDrained(String metrics) {
-        return metrics.contains("collector_spool_pending_events 0\n") && metrics.contains("collector_spooling 0\n");
+        return metrics.contains("collector_spool_pending_events 0.0\n") && metrics.contains("collector_spooling 0.0\n");
     }
 
     private static String metrics(Collector collector) {

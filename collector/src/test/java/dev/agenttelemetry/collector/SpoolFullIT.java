@@ -56,8 +56,8 @@ class SpoolFullIT {
                 assertThat(accepted).hasSizeGreaterThan(50);
                 assertThat(CollectorFixture.get(offline.url() + "/readyz").statusCode()).isEqualTo(503);
                 String metrics = CollectorFixture.get(offline.url() + "/metrics").body();
-                assertThat(metrics).contains("collector_spooling 1", "collector_spool_bytes", "status=\"503\"",
-                        "collector_rejections_total{reason=\"spool_full\"} 1");
+                assertThat(metrics).contains("collector_spooling 1.0", "collector_spool_bytes", "status=\"503\"",
+                        "collector_rejections_total{reason=\"spool_full\"} 1.0");
             }
             try (Collector online = Collector.start(CollectorConfig.from(new ConfigReader(settings, "test"), TestKafka.bootstrapServers(),
                     fixture.raw.name(), dir), fixture.raw, fixture.otlp)) {

@@ -61,7 +61,7 @@ public record EnricherConfig(String applicationId, KafkaAccess kafka, Path state
 
     /** Turns raw hooks into events with these settings. */
     public HookEventEnricher eventEnricher(Masker masker) {
-        return new HookEventEnricher(masker, promptPreviewChars, new PathContext(workspaceRoots));
+        return new HookEventEnricher(masker, promptPreviewChars, new PathContext(workspaceRoots), replaced -> EnricherMeters.masked(replaced.kind()));
     }
 
     private static Masker.Settings masking(ConfigReader config) {

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** Turns one raw hook envelope into a masked, classified {@link AgentEvent}. Pure: no I/O, no state. */
 public final class HookEventEnricher {
@@ -39,11 +40,18 @@ public final class HookEventEnricher {
     private final Masker masker;
     private final int promptPreviewChars;
     private final PathContext pathContext;
+    /** Told the kind of every value masked (the enricher app counts them), or null. */
+    private final Consumer<Masker.Replaced> onMasked;
 
     public HookEventEnricher(Masker masker, int promptPreviewChars, PathContext pathContext) {
+        this(masker, promptPreviewChars, pathContext, null);
+    }
+
+    public HookEventEnricher(Masker masker, int promptPreviewChars, PathContext pathContext, Consumer<Masker.Replaced> onMasked) {
         this.masker = masker;
         this.promptPreviewChars = promptPreviewChars;
         this.pathContext = pathContext;
+        this.onMasked = onMasked;
     }
 
     /** Without workspace roots: each project's parent folder is its workspace. */
@@ -164,7 +172,7 @@ public final class HookEventEnricher {
             if (text == null) {
                 return null;
             }
-            Masker.Result result = masker.mask(text, keep, null);
+            Masker.Result result = masker.mask(text, keep, onMasked);
             total += result.masked();
             return result.text();
         }

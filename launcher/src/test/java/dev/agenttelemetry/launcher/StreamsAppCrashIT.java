@@ -134,7 +134,7 @@ class StreamsAppCrashIT {
 
     private static Process startApp(String app, Path dataDir, String bootstrap, String registry) throws IOException {
         Process process = ChildProcesses.start(app, "--data-dir", dataDir.toString(), "--bootstrap-servers", bootstrap,
-                "--schema-registry-url", registry);
+                "--schema-registry-url", registry, "--metrics-port", "0");
         ChildProcesses.awaitLine(process, Pattern.compile("^(Ready): "), Duration.ofSeconds(120));
         return process;
     }

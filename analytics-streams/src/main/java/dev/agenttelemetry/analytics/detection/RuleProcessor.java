@@ -57,6 +57,7 @@ public final class RuleProcessor implements FixedKeyProcessor<String, AgentEvent
             return baseline == null ? UserBaseline.empty() : UserBaseline.fromBytes(baseline);
         });
         sessions.put(record.key(), state.toBytes(engine.nextSweepMillis(state)));
+        DetectionMeters.evaluated(outcome);
         context.forward(record.withValue(new Evaluated(event, outcome.alerts(),
                 outcome.violations().stream().map(v -> v.severity()).toList())));
     }

@@ -1,51 +1,61 @@
 package dev.agenttelemetry.collector.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-/** The collector's counters, rendered in the Prometheus text format on {@code GET /metrics}. */
+/**
+ * The collector's meters, in a Micrometer registry that {@code GET /metrics} renders in the Prometheus text
+ * format: requests, bytes and rejections, produce latency, the spool.
+ */
 public final class CollectorMetrics {
-    /** Upper bounds of the produce-latency histogram, in seconds. */
-    private static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+    private final PrometheusMeterRegistry registry;
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> requestBytes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final Timer produceLatency;
+    private final Counter spooled;
+    private final Counter replayed;
 
-    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> requestBytes = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
-    private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS.length + 1];
-    private final LongAdder latencyCount = new LongAdder();
-    private final AtomicLong latencySumNanos = new AtomicLong();
-    private final LongAdder spooled = new LongAdder();
-    private final LongAdder replayed = new LongAdder();
-    private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    /** @param registry where the meters live; in {@code up} the process's registry, so /metrics shows every component */
+    public CollectorMetrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+        produceLatency = Timer.builder("collector.produce.latency").description("Time from send to Kafka's acknowledgement.")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5))
+                .register(registry);
+        spooled = Counter.builder("collector.spooled.events").description("Events written to the local spool because Kafka was down or slow.")
+                .register(registry);
+        replayed = Counter.builder("collector.replayed.events").description("Spooled events replayed to Kafka.").register(registry);
+    }
 
-    public CollectorMetrics() {
-        for (int i = 0; i < latencyBuckets.length; i++) {
-            latencyBuckets[i] = new LongAdder();
-        }
+    public MeterRegistry registry() {
+        return registry;
     }
 
     public void request(String endpoint, int status, long bytes) {
-        requests.computeIfAbsent("endpoint=\"" + endpoint + "\",status=\"" + status + "\"", k -> new LongAdder()).increment();
-        requestBytes.computeIfAbsent("endpoint=\"" + endpoint + "\"", k -> new LongAdder()).add(bytes);
+        requests.computeIfAbsent(endpoint + " " + status, k -> Counter.builder("collector.requests").description("HTTP requests by endpoint and status.")
+                .tag("endpoint", endpoint).tag("status", Integer.toString(status)).register(registry)).increment();
+        requestBytes.computeIfAbsent(endpoint, k -> Counter.builder("collector.request.bytes").description("Request body bytes by endpoint.")
+                .tag("endpoint", endpoint).register(registry)).increment(bytes);
     }
 
     public void rejected(String reason) {
-        rejections.computeIfAbsent("reason=\"" + reason + "\"", k -> new LongAdder()).increment();
+        rejections.computeIfAbsent(reason, k -> Counter.builder("collector.rejections").description("Requests or events refused, by reason.")
+                .tag("reason", reason).register(registry)).increment();
     }
 
     public void produceLatency(long nanos) {
-        double seconds = nanos / 1e9;
-        int bucket = 0;
-        while (bucket < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[bucket]) {
-            bucket++;
-        }
-        latencyBuckets[bucket].increment();
-        latencyCount.increment();
-        latencySumNanos.addAndGet(nanos);
+        produceLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void spooled() {
@@ -53,43 +63,15 @@ public final class CollectorMetrics {
     }
 
     public void replayed(long count) {
-        replayed.add(count);
+        replayed.increment(count);
     }
 
-    /** A value read when the metrics are rendered (e.g. spool depth). */
+    /** A value read when the metrics are rendered (e.g. spool depth); {@code collector_spool_bytes} style names. */
     public void gauge(String name, LongSupplier value) {
-        gauges.put(name, value);
+        Gauge.builder(name.replace('_', '.'), value, supplier -> supplier.getAsLong()).strongReference(true).register(registry);
     }
 
     public String render() {
-        StringBuilder out = new StringBuilder(2048);
-        family(out, "collector_requests_total", "counter", "HTTP requests by endpoint and status.", requests);
-        family(out, "collector_request_bytes_total", "counter", "Request body bytes by endpoint.", requestBytes);
-        family(out, "collector_rejections_total", "counter", "Requests or events refused, by reason.", rejections);
-        out.append("# HELP collector_produce_latency_seconds Time from send to Kafka's acknowledgement.\n")
-                .append("# TYPE collector_produce_latency_seconds histogram\n");
-        long cumulative = 0;
-        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
-            cumulative += latencyBuckets[i].sum();
-            out.append("collector_produce_latency_seconds_bucket{le=\"").append(LATENCY_BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
-        }
-        cumulative += latencyBuckets[LATENCY_BUCKETS.length].sum();
-        out.append("collector_produce_latency_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n')
-                .append("collector_produce_latency_seconds_sum ").append(latencySumNanos.get() / 1e9).append('\n')
-                .append("collector_produce_latency_seconds_count ").append(latencyCount.sum()).append('\n');
-        simple(out, "collector_spooled_events_total", "counter", "Events written to the local spool because Kafka was down or slow.", spooled.sum());
-        simple(out, "collector_replayed_events_total", "counter", "Spooled events replayed to Kafka.", replayed.sum());
-        new TreeMap<>(gauges).forEach((name, value) -> simple(out, name, "gauge", name.replace('_', ' ') + ".", value.getAsLong()));
-        return out.toString();
-    }
-
-    private static void family(StringBuilder out, String name, String type, String help, Map<String, LongAdder> series) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n').append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        new TreeMap<>(series).forEach((labels, value) -> out.append(name).append('{').append(labels).append("} ").append(value.sum()).append('\n'));
-    }
-
-    private static void simple(StringBuilder out, String name, String type, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n').append("# TYPE ").append(name).append(' ').append(type).append('\n')
-                .append(name).append(' ').append(value).append('\n');
+        return registry.scrape();
     }
 }

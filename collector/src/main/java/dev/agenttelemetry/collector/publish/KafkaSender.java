@@ -2,6 +2,8 @@ package dev.agenttelemetry.collector.publish;
 
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.metrics.KafkaMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,6 +31,8 @@ public final class KafkaSender<V> implements AutoCloseable {
     public static final String DEFAULT_COMPRESSION = "lz4";
 
     private final Producer<String, V> producer;
+    /** Kafka's producer metrics in the collector's registry, when it has one. */
+    private KafkaMeters meters;
     private final String topic;
     private final Function<V, String> key;
     private final ToLongFunction<V> timestamp;
@@ -45,7 +49,7 @@ public final class KafkaSender<V> implements AutoCloseable {
      * @param timestamp the record timestamp in epoch milliseconds (when the collector received it)
      */
     public static <V> KafkaSender<V> create(KafkaAccess kafka, Topic<String, V> topic, Map<String, String> overrides,
-                                            Function<V, String> key, ToLongFunction<V> timestamp) {
+                                            Function<V, String> key, ToLongFunction<V> timestamp, MeterRegistry registry) {
         Map<String, Object> config = new HashMap<>(kafka.clientProperties());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "agent-telemetry-collector-" + topic.name());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -60,8 +64,10 @@ public final class KafkaSender<V> implements AutoCloseable {
         // send() may block this long on missing metadata or a full buffer; callers keep it off the HTTP threads.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putAll(overrides);
-        return new KafkaSender<>(new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer()),
-                topic.name(), key, timestamp);
+        KafkaProducer<String, V> producer = new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
+        KafkaSender<V> sender = new KafkaSender<>(producer, topic.name(), key, timestamp);
+        sender.meters = KafkaMeters.of(producer, "collector", registry);
+        return sender;
     }
 
     public CompletableFuture<RecordMetadata> send(V value) {
@@ -83,6 +89,9 @@ public final class KafkaSender<V> implements AutoCloseable {
 
     @Override
     public void close() {
+        if (meters != null) {
+            meters.close();
+        }
         producer.close(Duration.ofSeconds(10));
     }
 }

@@ -37,7 +37,7 @@ class HookPublisherTest {
             for (int n = 0; n < 5; n++) {
                 spool.append(envelope(n)).get(); // spooled during an outage, replayed when the publisher starts
             }
-            try (HookPublisher publisher = new HookPublisher(sender, spool, Duration.ofMillis(50), 1, new CollectorMetrics())) {
+            try (HookPublisher publisher = new HookPublisher(sender, spool, Duration.ofMillis(50), 1, new CollectorMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)))) {
                 awaitSends(kafka, 5);
                 // Kafka comes back in the middle of the replay: the oldest record expired, the four behind it arrive.
                 assertThat(kafka.errorNext(new TimeoutException("expired in the accumulator"))).isTrue();

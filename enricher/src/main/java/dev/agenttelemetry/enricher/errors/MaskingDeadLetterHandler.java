@@ -1,5 +1,6 @@
 package dev.agenttelemetry.enricher.errors;
 
+import dev.agenttelemetry.enricher.EnricherMeters;
 import dev.agenttelemetry.enricher.masking.Masker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +43,7 @@ public final class MaskingDeadLetterHandler implements DeserializationExceptionH
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         log.warn("Undecodable record {}-{}@{} ({}); sent to {}", record.topic(), record.partition(), record.offset(),
                 exception.getClass().getSimpleName(), dlqTopic);
+        EnricherMeters.deadLettered("undecodable");
         RecordHeaders headers = new RecordHeaders();
         headers.add("dlq.reason", utf8(masker.mask(exception.getClass().getName() + ": " + exception.getMessage()).text()));
         headers.add("dlq.source.topic", utf8(record.topic()));

@@ -87,7 +87,7 @@ class MaskerTest {
             "curl -u username:password https://example.com", "curl -H \"Authorization: Bearer $TOKEN\" https://x",
             "export API_KEY=${API_KEY}", "password = getPassword()", "token: <your-token-here>", "key = \"value\"",
             "kubectl get secret my-secret -o yaml", "npm run build -- --mode production", "ls /home", "git commit -m 'fix token refresh'",
-            "echo 1234567890", "AKIAIOSFODNN7EXAMPLE", "docker run -u 1000:1000 alpine id", "gho_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "echo 1234567890", "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "docker run -u 1000:1000 alpine id", "gho_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "xoxb-xxxxxxxxx-xxxxxxxxxx-xxxxxxxxxxxx", "maps_key: AIzaSyABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "https://indieweb.org/images/2018-250-xoxo-indieweb-1.jpg",
             "GITHUB_API_KEY=\nDYNATRACE_API_KEY=", "Authentication-Results: 5h.ca.iphmx.com", "const keyStr = \"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\"",
             "credentialsId: 'jenkins-deploy-key-2024'", "public_key = \"9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit\"",

@@ -100,7 +100,7 @@ public final class CollectorBenchmark implements Callable<Integer> {
             try (Collector collector = Collector.start(CollectorConfig.from(new ConfigReader(collectorSettings, "bench"),
                     broker.bootstrapServers(), layout.raw().name(), dir), topics.raw(), topics.otlpLogs());
                  KafkaSender<HookEnvelope> producer = KafkaSender.create(KafkaAccess.plaintext(broker.bootstrapServers()), topics.raw(), producerProperties,
-                         HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli())) {
+                         HookEnvelope::getSessionId, e -> e.getReceivedAt().toEpochMilli(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
                 URI hooks = URI.create(collector.url() + "/v1/hooks");
                 JitWarmup.Result warmup = JitWarmup.run(Duration.ofSeconds(warmupSecs), JitWarmup.thisJvm(), () -> {
                     ProducerLoad.run(producer, envelopes, 0, Duration.ofSeconds(5));

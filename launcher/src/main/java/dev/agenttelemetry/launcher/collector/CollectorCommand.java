@@ -1,6 +1,7 @@
 package dev.agenttelemetry.launcher.collector;
 
 import dev.agenttelemetry.collector.Collector;
+import dev.agenttelemetry.metrics.PrometheusEndpoint;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.launcher.ClusterOptions;
 import dev.agenttelemetry.launcher.CommonOptions;
@@ -41,9 +42,10 @@ public final class CollectorCommand implements Callable<Integer> {
         String registry = settings.schemaRegistryUrlOrEmbedded();
         TopicCatalog topics = TopicCatalog.registered(settings.topics(), new SchemaRegistryClient(registry));
         Collector collector = Collector.start(CollectorConfig.from(settings.config(), kafka, settings.topics().raw().name(), settings.dataDir()),
-                topics.raw(), topics.otlpLogs());
+                topics.raw(), topics.otlpLogs(), PrometheusEndpoint.get().registry());
         UntilStopped untilStopped = UntilStopped.onShutdown(System.out, collector::close);
-        System.out.println("agent-telemetry collector: hooks to " + collector.url() + "/v1/hooks (Kafka " + kafka + "). Ctrl+C to stop.");
+        System.out.println("agent-telemetry collector: hooks to " + collector.url() + "/v1/hooks (Kafka " + kafka + "), metrics at "
+                + collector.url() + "/metrics. Ctrl+C to stop.");
         System.out.flush();
         untilStopped.await();
         return 0;

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.dispatch;
 
+import dev.agenttelemetry.metrics.PrometheusEndpoint;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
@@ -44,6 +45,14 @@ public final class DispatchCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "ID", defaultValue = "agent-telemetry-dispatcher", description = "Consumer group (default: ${DEFAULT-VALUE}).")
     String group;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9467",
+            description = "Where GET /metrics serves the dispatcher's meters for Prometheus (default: ${DEFAULT-VALUE}; 0: any free port).")
+    int metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Interface of GET /metrics (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container Prometheus scrapes).")
+    String metricsHost;
+
     @Option(names = "--from-beginning", description = "A new group starts at the oldest alert instead of the next one.")
     boolean fromBeginning;
 
@@ -76,9 +85,12 @@ public final class DispatchCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        out.println("dispatching alerts from " + alerts.name() + " as group " + group + " (Ctrl+C to stop)");
+        PrometheusEndpoint.Server metrics = PrometheusEndpoint.get().serve(metricsHost, metricsPort);
+        out.println("dispatching alerts from " + alerts.name() + " as group " + group + ", metrics at " + metrics.url() + " (Ctrl+C to stop)");
         out.flush();
-        new Dispatcher(config).run(resolved.kafka(), alerts, group, fromBeginning, running::get);
+        try (metrics) {
+            new Dispatcher(config).run(resolved.kafka(), alerts, group, fromBeginning, running::get);
+        }
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package dev.agenttelemetry.launcher.dispatch;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
+import io.micrometer.core.instrument.Metrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -77,6 +78,11 @@ final class Dispatcher {
         }
     }
 
+    /** Notifications by channel and outcome (sent, failed for good, retried), in Micrometer's global registry. */
+    private static void notified(Channel channel, String outcome) {
+        Metrics.counter("dispatcher.notifications", "channel", channel.name(), "outcome", outcome).increment();
+    }
+
     /** @return false when the dispatcher stopped before the channel took the alert */
     private boolean deliver(Channel channel, SecurityAlert alert, BooleanSupplier running) throws InterruptedException {
         awaitRate(channel.name());
@@ -84,8 +90,10 @@ final class Dispatcher {
         for (int attempt = 1; running.getAsBoolean(); attempt++) {
             try {
                 channel.send(alert);
+                notified(channel, "sent");
                 return true;
             } catch (Channel.DeliveryException e) {
+                notified(channel, e.retriable() ? "retried" : "failed");
                 if (!e.retriable()) {
                     log.error("Alert {} not sent to {}, which refused it for good: {}", alert.getAlertId(), channel.name(), e.getMessage());
                     return true;

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
         description = {"Shows whether every component is up, and the Streams applications' lag.",
                 "Checks every component: the Kafka broker, the schema registry, the collector (health and readiness),",
                 "the enricher and analytics applications (consumer group state, members and lag on their input topics) and",
-                "the Loki sink connector's tasks (when a Connect worker runs). Secrets are never printed.",
+                "the Loki sink connector's tasks (\"off\" when no loki.url or --connect-url says one should run). Secrets are never printed.",
                 "Exit codes: 0 all up, 1 something is down or not running, 2 usage."},
         footer = {"", "Examples:", "  agent-telemetry status", "  agent-telemetry status --json | jq '.[] | select(.ok == false)'"})
 public final class StatusCommand implements Callable<Integer> {
@@ -85,7 +85,10 @@ public final class StatusCommand implements Callable<Integer> {
             streamsApp(resolved.kafka(), "enricher", config.string(EnricherConfig.APPLICATION_ID, EnricherConfig.DEFAULT_APPLICATION_ID), raw, checks);
             streamsApp(resolved.kafka(), "analytics", config.string(AnalyticsConfig.APPLICATION_ID, AnalyticsConfig.DEFAULT_APPLICATION_ID), events, checks);
         }
-        checks.add(anyFreePort(connect) ? portUnknown("loki sink", "connect.rest.port", "--connect-url") : http(http, "loki sink", connect + "/connectors/" + ConnectRunner.CONNECTOR_NAME + "/status", body -> {
+        boolean lokiConfigured = connectUrl != null || config.optional("loki.url").isPresent();
+        checks.add(!lokiConfigured ? new Check("loki sink", true, "off", "not configured: set loki.url (up --loki-url) to forward to Grafana Loki, "
+                + "or pass --connect-url of a worker that runs it")
+                : anyFreePort(connect) ? portUnknown("loki sink", "connect.rest.port", "--connect-url") : http(http, "loki sink", connect + "/connectors/" + ConnectRunner.CONNECTOR_NAME + "/status", body -> {
             JsonNode status = JSON.readTree(body);
             String tasks = "";
             boolean running = "RUNNING".equals(status.path("connector").path("state").asText());

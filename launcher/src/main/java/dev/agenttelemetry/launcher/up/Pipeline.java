@@ -13,6 +13,7 @@ import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.launcher.KafkaCheck;
 import dev.agenttelemetry.launcher.PipelineSettings;
 import dev.agenttelemetry.launcher.security.AccessPlan;
+import dev.agenttelemetry.metrics.PrometheusEndpoint;
 import dev.agenttelemetry.launcher.security.EmbeddedBrokerSecurity;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
@@ -37,7 +38,6 @@ import java.util.Set;
 public final class Pipeline implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    /** Told about each component as it comes up, for progress output. */
     /** Setting: Streams applications {@code up} leaves out because they run in processes of their own. */
     public static final String WITHOUT = "up.without";
     /** How long new records may wait on a Streams application's input, its offsets standing still, before it is restarted (0: never). */
@@ -45,10 +45,24 @@ public final class Pipeline implements AutoCloseable {
     public static final String ENRICHER = "enricher";
     public static final String ANALYTICS = "analytics";
 
+    /** Told about each component as it comes up, for progress output. */
     public interface Progress {
         void started(String component, String detail, Duration took);
 
         void skipped(String component, String why);
+
+        /** Progress nobody reads (tests, benchmarks). */
+        static Progress silent() {
+            return new Progress() {
+                @Override
+                public void started(String component, String detail, Duration took) {
+                }
+
+                @Override
+                public void skipped(String component, String why) {
+                }
+            };
+        }
     }
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -125,10 +139,10 @@ public final class Pipeline implements AutoCloseable {
 
         t = System.nanoTime();
         Collector collector = Collector.start(CollectorConfig.from(settings.config(), bootstrapServers,
-                settings.topics().raw().name(), dataDir), topics.raw(), topics.otlpLogs());
+                settings.topics().raw().name(), dataDir), topics.raw(), topics.otlpLogs(), PrometheusEndpoint.get().registry());
         track(collector);
         collectorUrl = collector.url();
-        progress.started("Collector", collectorUrl + "/v1/hooks", since(t));
+        progress.started("Collector", collectorUrl + "/v1/hooks, /metrics", since(t));
 
         Set<String> elsewhere = runElsewhere(settings);
         t = System.nanoTime();
@@ -248,6 +262,11 @@ public final class Pipeline implements AutoCloseable {
 
     public String collectorUrl() {
         return collectorUrl;
+    }
+
+    /** Where Prometheus scrapes every component of this process: the collector's /metrics renders the process's registry. */
+    public String metricsUrl() {
+        return collectorUrl + "/metrics";
     }
 
     private static Duration since(long startNanos) {

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.up;
 
+import dev.agenttelemetry.metrics.PrometheusEndpoint;
 import dev.agenttelemetry.analytics.AnalyticsConfig;
 import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.launcher.ClusterOptions;
@@ -26,6 +27,17 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @picocli.CommandLine.Option(names = "--metrics-port", paramLabel = "PORT", description = "Where GET /metrics serves this application's "
+            + "meters for Prometheus (default: 9465 for the enricher, 9466 for analytics; 0: any free port).")
+    Integer metricsPort;
+
+    @picocli.CommandLine.Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Interface of GET /metrics (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container Prometheus scrapes).")
+    String metricsHost;
+
+    /** The default port of {@code GET /metrics} when the application runs alone. */
+    abstract int defaultMetricsPort();
+
     /** Starts the application; it is running when this returns. */
     abstract StreamsRunner start(PipelineSettings settings, String kafka, Path stateDir, TopicCatalog topics) throws Exception;
 
@@ -47,8 +59,9 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
                 app[0].close();
             }
         });
+        PrometheusEndpoint.Server metrics = PrometheusEndpoint.get().serve(metricsHost, metricsPort == null ? defaultMetricsPort() : metricsPort);
         app[0] = start(settings, kafka, settings.dataDir().resolve("streams"), topics);
-        out.println("Ready: " + name() + " running. Press Ctrl+C to stop.");
+        out.println("Ready: " + name() + " running, metrics at " + metrics.url() + ". Press Ctrl+C to stop.");
         untilStopped.await();
         return 0;
     }
@@ -62,6 +75,11 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
         @Override
         String name() {
             return Pipeline.ENRICHER;
+        }
+
+        @Override
+        int defaultMetricsPort() {
+            return 9465;
         }
 
         @Override
@@ -80,6 +98,11 @@ public abstract class StreamsAppCommand implements Callable<Integer> {
         @Override
         String name() {
             return Pipeline.ANALYTICS;
+        }
+
+        @Override
+        int defaultMetricsPort() {
+            return 9466;
         }
 
         @Override

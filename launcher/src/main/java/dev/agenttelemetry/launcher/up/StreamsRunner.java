@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.up;
 
+import dev.agenttelemetry.metrics.KafkaMeters;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -52,6 +53,8 @@ public final class StreamsRunner implements AutoCloseable {
     private final ScheduledExecutorService restarts;
     private final CountDownLatch firstRunning = new CountDownLatch(1);
     private volatile KafkaStreams streams;
+    /** The running client's Kafka Streams metrics in the process's registry; moved to each new client. */
+    private KafkaMeters meters;
     private volatile boolean closed;
     private final Path stateDir;
     private int freshStateDirs;
@@ -142,6 +145,10 @@ public final class StreamsRunner implements AutoCloseable {
                 }
             });
         }
+        if (meters != null) {
+            meters.close();
+        }
+        meters = KafkaMeters.Streams.of(client, name);
         client.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
                 firstRunning.countDown();
@@ -217,5 +224,6 @@ public final class StreamsRunner implements AutoCloseable {
         }
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        meters.close();
     }
 }

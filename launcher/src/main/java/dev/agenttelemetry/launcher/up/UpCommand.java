@@ -78,6 +78,7 @@ public final class UpCommand implements Callable<Integer> {
         });
         out.println();
         out.println("Ready. Claude Code hooks post to " + pipeline.collectorUrl() + "/v1/hooks (see README: Hook setup).");
+        out.println("Metrics of every component, for Prometheus: " + pipeline.metricsUrl());
         out.println("Watch alerts with: ./agent-telemetry alerts --follow. Press Ctrl+C to stop.");
         untilStopped.await();
         return 0;

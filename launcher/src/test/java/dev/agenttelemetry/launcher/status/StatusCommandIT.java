@@ -65,7 +65,7 @@ class StatusCommandIT {
                 assertThat(byComponent.get("analytics").path("ok").asBoolean()).as("no analytics instance here").isFalse();
 
                 // Port 0 means "any free port": status cannot guess it and says which option names it.
-                java.nio.file.Files.writeString(dataDir.resolve("agent-telemetry.properties"), "collector.port=0\nconnect.rest.port=0\n");
+                java.nio.file.Files.writeString(dataDir.resolve("agent-telemetry.properties"), "collector.port=0\nconnect.rest.port=0\nloki.url=http://127.0.0.1:3100\n");
                 Cli.Run anyPort = Cli.run("status", "--json", "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url",
                         registry.url(), "--data-dir", dataDir.toString());
                 Map<String, JsonNode> anyPortChecks = new HashMap<>();
@@ -73,6 +73,16 @@ class StatusCommandIT {
                 assertThat(anyPortChecks.get("collector").path("detail").asText()).contains("collector.port=0", "--collector-url");
                 assertThat(anyPortChecks.get("loki sink").path("detail").asText()).contains("connect.rest.port=0", "--connect-url");
                 assertThat(anyPortChecks.get("loki sink").path("status").asText()).isEqualTo("unknown");
+
+                // No loki.url and no --connect-url: the sink is off, which is no fault.
+                java.nio.file.Files.writeString(dataDir.resolve("agent-telemetry.properties"), "collector.port=0\n");
+                Cli.Run noLoki = Cli.run("status", "--json", "--bootstrap-servers", TestKafka.bootstrapServers(), "--schema-registry-url",
+                        registry.url(), "--data-dir", dataDir.toString());
+                Map<String, JsonNode> noLokiChecks = new HashMap<>();
+                new ObjectMapper().readTree(noLoki.out()).forEach(check -> noLokiChecks.put(check.path("component").asText(), check));
+                assertThat(noLokiChecks.get("loki sink").path("status").asText()).isEqualTo("off");
+                assertThat(noLokiChecks.get("loki sink").path("ok").asBoolean()).isTrue();
+                assertThat(noLokiChecks.get("loki sink").path("detail").asText()).contains("not configured", "loki.url");
             }
         }
     }

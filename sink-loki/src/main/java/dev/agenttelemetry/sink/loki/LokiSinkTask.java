@@ -7,6 +7,7 @@ import dev.agenttelemetry.sink.loki.push.LokiClient;
 import dev.agenttelemetry.sink.loki.push.LokiEntry;
 import dev.agenttelemetry.sink.loki.push.LokiPushException;
 import dev.agenttelemetry.sink.loki.push.LokiWriter;
+import dev.agenttelemetry.sink.loki.push.PushMeters;
 import dev.agenttelemetry.sink.loki.push.RecordToEntry;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -72,6 +73,13 @@ public final class LokiSinkTask extends SinkTask {
         errantRecords = context.errantRecordReporter();
         maxEntryAge = config.maxEntryAge();
         redeliveryBackoffMs = Math.min(1_000, config.retryPolicy().maxBackoff().toMillis());
+        if (config.metricsPort().isPresent()) {
+            try {
+                PushMeters.serve(config.metricsPort().getAsInt());
+            } catch (java.io.IOException e) {
+                throw new ConnectException("cannot serve metrics on port " + config.metricsPort().getAsInt() + " (metrics.port): " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
@@ -82,7 +90,7 @@ public final class LokiSinkTask extends SinkTask {
             try {
                 entry = toEntry(record);
             } catch (DataException e) {
-                deadLetter(record, e);
+                deadLetter(record, e, "unconvertible");
                 entry = null;
             }
             batch.add(new Pending(record, entry));
@@ -122,7 +130,7 @@ public final class LokiSinkTask extends SinkTask {
         }
         for (LokiWriter.Rejected refused : rejected) {
             SinkRecord record = recordOf.get(refused.entry());
-            deadLetter(record, new DataException("Loki refused the entry of " + where(record) + ": " + refused.reason()));
+            deadLetter(record, new DataException("Loki refused the entry of " + where(record) + ": " + refused.reason()), "refused");
         }
         for (Pending pending : batch) {
             TopicPartition partition = new TopicPartition(pending.record().topic(), pending.record().kafkaPartition());
@@ -181,12 +189,13 @@ public final class LokiSinkTask extends SinkTask {
         }
     }
 
-    private void deadLetter(SinkRecord record, DataException reason) {
+    private void deadLetter(SinkRecord record, DataException reason, String why) {
         if (errantRecords == null) {
             throw new ConnectException(reason.getMessage() + "; no dead-letter queue is configured (errors.tolerance=all and "
                     + "errors.deadletterqueue.topic.name), so the task stops rather than drop the record", reason);
         }
         log.warn("Dead-lettering {}: {}", where(record), reason.getMessage());
+        PushMeters.deadLettered(why);
         errantRecords.report(record, reason);
     }
 

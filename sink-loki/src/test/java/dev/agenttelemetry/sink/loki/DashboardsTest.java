@@ -53,6 +53,9 @@ class DashboardsTest {
             for (Path file : files) {
                 JsonNode dashboard = JSON.readTree(file.toFile());
                 assertThat(dashboard.path("uid").asText()).as(file + " uid").startsWith("agent-telemetry-");
+                if (dashboard.path("panels").path(0).path("datasource").path("type").asText().equals("prometheus")) {
+                    continue; // the pipeline-health dashboard: its queries are run against a real Prometheus in the launcher's tests
+                }
                 for (JsonNode panel : dashboard.path("panels")) {
                     assertThat(panel.path("datasource").path("uid").asText()).isEqualTo("agent-telemetry-loki");
                     for (JsonNode target : panel.path("targets")) {

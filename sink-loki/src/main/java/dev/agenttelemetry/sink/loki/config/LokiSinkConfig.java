@@ -56,6 +56,7 @@ public final class LokiSinkConfig extends AbstractConfig {
     public static final String RETRY_MAX_CONFIG = "retry.max";
     public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
     public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+    public static final String METRICS_PORT_CONFIG = "metrics.port";
 
     private static final ConfigDef.Validator URL_VALIDATOR = described("http:// or https:// URL", LokiSinkConfig::validateUrl);
     private static final ConfigDef.Validator LABELS_VALIDATOR = described("field or field:label, at most 12", LokiSinkConfig::validateLabels);
@@ -130,7 +131,12 @@ public final class LokiSinkConfig extends AbstractConfig {
                     "Wait before the first retry; doubles with each retry, with jitter (half to all of it).",
                     BATCHING, 6, Width.SHORT, "Initial backoff (ms)")
             .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(1, 600_000), Importance.LOW,
-                    "Longest wait between retries.", BATCHING, 7, Width.SHORT, "Max backoff (ms)");
+                    "Longest wait between retries.", BATCHING, 7, Width.SHORT, "Max backoff (ms)")
+            .define(METRICS_PORT_CONFIG, Type.INT, -1, ConfigDef.Range.between(-1, 65_535), Importance.LOW,
+                    "Port on which the worker serves the sink's meters (pushes by answer, retries, entries dead-lettered) and the JVM's "
+                            + "at GET /metrics for Prometheus, on all interfaces; -1: none (agent-telemetry up shows them at its own /metrics). "
+                            + "Every task of a worker shares the one endpoint.",
+                    BATCHING, 8, Width.SHORT, "Metrics port");
 
     public LokiSinkConfig(Map<String, String> props) {
         this(props, true);
@@ -245,6 +251,12 @@ public final class LokiSinkConfig extends AbstractConfig {
 
     public int concurrency() {
         return getInt(CONCURRENCY_CONFIG);
+    }
+
+    /** The port of the worker's /metrics endpoint, if one is wanted. */
+    public java.util.OptionalInt metricsPort() {
+        int port = getInt(METRICS_PORT_CONFIG);
+        return port < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
     }
 
     public RetryPolicy retryPolicy() {

@@ -133,15 +133,18 @@ public final class LokiWriter implements AutoCloseable {
         String lastProblem = "";
         for (int attempt = 0; attempt <= retry.maxRetries(); attempt++) {
             if (attempt > 0) {
+                PushMeters.retried();
                 Thread.sleep(retry.backoff(attempt - 1).toMillis()); // backoff between retries; Loki sends no Retry-After
             }
             try {
                 LokiClient.Answer answer = client.send(labels, entries);
+                PushMeters.pushed(Integer.toString(answer.status()));
                 if (answer.status() != 429 && answer.status() / 100 != 5) {
                     return answer;
                 }
                 lastProblem = "Loki answered " + answer.status() + ": " + answer.body();
             } catch (IOException e) {
+                PushMeters.pushed("io_error");
                 lastProblem = "Loki at " + client.pushUri() + " did not answer: " + e;
             }
         }
