@@ -99,7 +99,8 @@ class HookToAlertIT {
                 assertThat(printed.path("event_ids").get(0).asText()).isEqualTo(eventId);
 
                 awaitLoki(loki, Map.of("kind", "alert", "severity", "critical"));
-                List<FakeLoki.Entry> inLoki = awaitLoki(loki, Map.of("kind", "event", "event_type", "command_execution"));
+                List<FakeLoki.Entry> inLoki = awaitLoki(loki, Map.of("kind", "event", "project", "shop"));
+                assertThat(inLoki.get(0).metadata()).containsEntry("event_type", "command_execution").containsEntry("tool_name", "Bash");
                 assertThat(inLoki.get(0).line()).contains(eventId).doesNotContain(SECRET);
             }
         }

@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Events from Loki, where the sink put them: a LogQL query over {@code kind="event"} narrowed by the labels
- * and structured metadata the sink writes (tool, event_type, session_id) and a line filter for the keyword;
+ * Events from Loki, where the sink put them: a LogQL query over {@code kind="event"} narrowed by the structured
+ * metadata the sink writes (tool_name, event_type, session_id) and a line filter for the keyword;
  * the other conditions are checked on the decoded events.
  */
 final class LokiEvents {
@@ -30,21 +30,20 @@ final class LokiEvents {
     }
 
     static String logql(EventQuery query) {
-        StringBuilder selector = new StringBuilder("{service=\"agent-telemetry\", kind=\"event\"");
+        StringBuilder logql = new StringBuilder("{service=\"agent-telemetry\", kind=\"event\"}");
         if (query.tool() != null) {
-            selector.append(", tool=\"").append(escape(query.tool())).append('"');
+            logql.append(" | tool_name=\"").append(escape(query.tool())).append('"');
         }
         if (query.eventType() != null) {
-            selector.append(", event_type=\"").append(escape(query.eventType())).append('"');
+            logql.append(" | event_type=\"").append(escape(query.eventType())).append('"');
         }
-        selector.append('}');
         if (query.session() != null) {
-            selector.append(" | session_id=\"").append(escape(query.session())).append('"');
+            logql.append(" | session_id=\"").append(escape(query.session())).append('"');
         }
         if (query.keyword() != null) {
-            selector.append(" |~ \"(?i)").append(escape(java.util.regex.Pattern.quote(query.keyword()))).append('"');
+            logql.append(" |~ \"(?i)").append(escape(java.util.regex.Pattern.quote(query.keyword()))).append('"');
         }
-        return selector.toString();
+        return logql.toString();
     }
 
     static List<AgentEvent> read(String lokiUrl, String tenant, EventQuery query, int limit, boolean newestFirst) throws IOException, InterruptedException {

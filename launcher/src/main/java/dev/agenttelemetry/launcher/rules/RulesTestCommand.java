@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
         footer = {"", "Examples:", "  agent-telemetry rules test --events captured.jsonl",
                 "  agent-telemetry rules test --rules rules.yaml --events captured.jsonl --json \\",
                 "      | jq 'select(.rules != [])'",
-                "  agent-telemetry rules test --events attacks.jsonl   # {\"command\", \"category\", \"technique\"} lines"})
+                "  agent-telemetry rules test --events labelled-attacks.jsonl"})
 public final class RulesTestCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

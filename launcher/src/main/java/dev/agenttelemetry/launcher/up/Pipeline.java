@@ -42,6 +42,8 @@ public final class Pipeline implements AutoCloseable {
     public static final String WITHOUT = "up.without";
     /** How long new records may wait on a Streams application's input, its offsets standing still, before it is restarted (0: never). */
     public static final String STALL_TIMEOUT = "streams.stall.timeout.ms";
+    /** Settings passed to the Loki sink connector, prefix removed: {@code loki.sink.labels.fields}, {@code loki.sink.loki.tenant}. */
+    public static final String LOKI_SINK_PREFIX = "loki.sink.";
     public static final String ENRICHER = "enricher";
     public static final String ANALYTICS = "analytics";
 
@@ -169,7 +171,7 @@ public final class Pipeline implements AutoCloseable {
             ConnectRunner connect = track(ConnectRunner.start(settings.kafkaAccess(bootstrapServers, AccessPlan.CONNECT), dataDir.resolve("connect"),
                     settings.connectRestPort(), settings.lokiUrl().get(), schemaRegistryUrl,
                     List.of(topics.events().name(), topics.alerts().name(), topics.sessions().name()),
-                    settings.topics().dlq().name(), START_TIMEOUT));
+                    settings.topics().dlq().name(), settings.config().withPrefix(LOKI_SINK_PREFIX), START_TIMEOUT));
             progress.started("Loki sink", "Connect worker " + connect.restUrl() + " -> " + settings.lokiUrl().get(), since(t));
         } else {
             progress.skipped("Loki sink", "off (set --loki-url to forward to Grafana Loki)");

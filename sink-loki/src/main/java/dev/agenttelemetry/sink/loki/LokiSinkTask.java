@@ -180,10 +180,10 @@ public final class LokiSinkTask extends SinkTask {
             throw new DataException("record " + where(record) + " is more than 10 minutes in the future: Loki refuses it");
         }
         if (record.value() instanceof Struct struct) {
-            return mapper.map(record.topic(), record.timestamp(), struct);
+            return mapper.map(record.timestamp(), struct);
         }
         try {
-            return mapper.map(record.topic(), record.timestamp(), deserializer.deserialize(record.topic(), (byte[]) record.value()));
+            return mapper.map(record.timestamp(), deserializer.deserialize(record.topic(), (byte[]) record.value()));
         } catch (SerializationException e) {
             throw new DataException("record " + where(record) + " is not readable Avro: " + e.getMessage(), e);
         }

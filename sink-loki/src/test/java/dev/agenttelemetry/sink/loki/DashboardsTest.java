@@ -45,7 +45,7 @@ class DashboardsTest {
     @Test
     void everyQueryMatchesTheLabelsAndFieldsWeProduce() throws Exception {
         LokiSinkConfig config = new LokiSinkConfig(Map.of("loki.url", "http://loki:3100", "schema.registry.url", "http://registry:8081"));
-        Set<String> labels = new HashSet<>(Set.of("service", "kind", "topic"));
+        Set<String> labels = new HashSet<>(Set.of("service", "kind"));
         labels.addAll(config.fieldLabels().values());
         Set<String> metadata = new HashSet<>(config.metadataFields());
         List<String> checked = new ArrayList<>();

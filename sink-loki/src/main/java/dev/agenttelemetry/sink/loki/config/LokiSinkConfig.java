@@ -62,7 +62,7 @@ public final class LokiSinkConfig extends AbstractConfig {
     private static final ConfigDef.Validator LABELS_VALIDATOR = described("field or field:label, at most 12", LokiSinkConfig::validateLabels);
     private static final ConfigDef.Validator METADATA_VALIDATOR = described("field names, at most 20", LokiSinkConfig::validateMetadata);
 
-    /** Loki allows 15 labels; service, kind and topic are always set. */
+    /** Loki allows 15 labels; service and kind are always set. */
     static final int MAX_FIELD_LABELS = 12;
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -98,16 +98,18 @@ public final class LokiSinkConfig extends AbstractConfig {
                     "Schema Registry that holds the Avro schemas of the records (Confluent wire format; use value.converter="
                             + "org.apache.kafka.connect.converters.ByteArrayConverter).",
                     RECORDS, 1, Width.LONG, "Schema Registry URL")
-            .define(LABELS_CONFIG, Type.LIST, "project_name:project,event_type,tool_name:tool,hook_event_name:hook_event,severity,rule_id:rule,risk_category:risk",
+            .define(LABELS_CONFIG, Type.LIST, "project_name:project,severity",
                     LABELS_VALIDATOR, Importance.MEDIUM,
                     "Record fields that become Loki labels, as field or field:label. Keep them few and of low cardinality (Loki indexes "
-                            + "every label combination as a stream); service, kind (event, alert, session) and topic are always set. At most "
+                            + "every label combination as a stream, so a label whose values grow, such as tools or rules, multiplies the streams); "
+                            + "service and kind (event, alert, session) are always set. At most "
                             + MAX_FIELD_LABELS + ".",
                     RECORDS, 2, Width.LONG, "Label fields")
-            .define(METADATA_CONFIG, Type.LIST, "session_id,event_id,tool_use_id,alert_id", METADATA_VALIDATOR,
+            .define(METADATA_CONFIG, Type.LIST, "event_type,tool_name,hook_event_name,rule_id,risk_category,session_id,event_id,tool_use_id,alert_id",
+                    METADATA_VALIDATOR,
                     Importance.MEDIUM,
-                    "Record fields sent as structured metadata: searchable per entry without creating streams (ids and other high-cardinality "
-                            + "values). At most 20.",
+                    "Record fields sent as structured metadata: filtered and grouped by in LogQL like labels (| tool_name=\"Bash\", "
+                            + "sum by (tool_name)) without creating streams; for ids and any value whose set grows. At most 20.",
                     RECORDS, 3, Width.LONG, "Structured metadata fields")
             .define(MAX_ENTRY_AGE_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), ConfigDef.Range.atLeast(60_000), Importance.LOW,
                     "Records older than this are not pushed but sent to the dead-letter queue: Loki refuses them (its "
@@ -323,8 +325,8 @@ public final class LokiSinkConfig extends AbstractConfig {
     private static void validateLabels(String name, Object value) {
         List<?> entries = (List<?>) value;
         if (entries.size() > MAX_FIELD_LABELS) {
-            throw new ConfigException(name, value, "at most " + MAX_FIELD_LABELS + " fields: Loki allows 15 labels and service, kind "
-                    + "and topic are always set");
+            throw new ConfigException(name, value, "at most " + MAX_FIELD_LABELS + " fields: Loki allows 15 labels and service and kind "
+                    + "are always set");
         }
         for (Object entry : entries) {
             String text = entry.toString().trim();
@@ -332,7 +334,7 @@ public final class LokiSinkConfig extends AbstractConfig {
             if (text.isEmpty() || !label.matches("[a-zA-Z_][a-zA-Z0-9_]*") || text.startsWith(":")) {
                 throw new ConfigException(name, value, "'" + text + "' is not field or field:label with a label of letters, digits and _");
             }
-            if (label.equals("service") || label.equals("kind") || label.equals("topic")) {
+            if (label.equals("service") || label.equals("kind")) {
                 throw new ConfigException(name, value, "label '" + label + "' is set by the connector itself");
             }
         }

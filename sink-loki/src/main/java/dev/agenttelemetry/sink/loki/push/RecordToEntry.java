@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * Maps one of our Avro records to a Loki entry within Loki's default limits, by construction. Labels are few
- * and of low cardinality (Loki indexes them): service, kind and topic, plus the configured record fields
+ * and of low cardinality (Loki indexes them): service and kind, plus the configured record fields
  * (at most 15 in all, names made valid, values cut at 2,048 characters, empty ones left out). High-cardinality
  * fields go to structured metadata (values cut at 4,096 characters). The line is the record as compact JSON,
  * cut at Loki's 256 KB limit with a marker. The timestamp is the Kafka record's, so a redelivered record
@@ -53,11 +53,10 @@ public final class RecordToEntry {
     }
 
     /** @param record an Avro record (our deserializer) or a Connect {@link Struct} (a converter such as AvroConverter) */
-    public LokiEntry map(String topic, long timestampMillis, Object record) {
+    public LokiEntry map(long timestampMillis, Object record) {
         SortedMap<String, String> labels = new TreeMap<>();
         labels.put("service", "agent-telemetry");
         labels.put("kind", kindOf(recordName(record)));
-        labels.put("topic", topic);
         fieldLabels.forEach((field, label) -> {
             String value = fieldValue(record, field);
             if (value != null && !value.isEmpty() && labels.size() < 15) {

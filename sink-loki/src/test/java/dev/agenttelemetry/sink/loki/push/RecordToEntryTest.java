@@ -26,7 +26,7 @@ class RecordToEntryTest {
         }
         labels.put("event_type", "9-type");
         RecordToEntry mapper = new RecordToEntry(labels, List.of("command", "payload", "session_id", "event_id"));
-        LokiEntry entry = mapper.map("agent.events", 1, event("x".repeat(300_000)));
+        LokiEntry entry = mapper.map(1, event("x".repeat(300_000)));
 
         assertThat(entry.labels().size()).isLessThanOrEqualTo(15);
         assertThat(entry.labels().keySet()).allMatch(name -> name.matches("[a-zA-Z_][a-zA-Z0-9_]*"));
