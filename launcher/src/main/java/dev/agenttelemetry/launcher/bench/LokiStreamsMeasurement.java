@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
                 "enricher, analytics, the Loki sink) into the Loki stand-in, and counts the streams Loki would index: one per",
                 "distinct label set. --labels compares another labels.fields setting of the sink."},
         footer = {"", "Examples:", "  agent-telemetry bench loki-streams",
-                "  agent-telemetry bench loki-streams --labels project_name:project,event_type,tool_name:tool"})
+                "  agent-telemetry bench loki-streams --labels project_name:project,tool_name"})
 public final class LokiStreamsMeasurement implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(5);
