@@ -49,7 +49,7 @@ public final class Collector implements AutoCloseable {
                 OtlpLogRecord::getSessionId, r -> r.getReceivedAt().toEpochMilli(), registry));
         try {
             HookIntake intake = new HookIntake(new EnvelopeFactory(config.localContext()
-                    ? Optional.of(new LocalContext(Duration.ofSeconds(5))) : Optional.empty()), publisher);
+                    ? Optional.of(new LocalContext(Duration.ofSeconds(5))) : Optional.empty()), publisher, metrics);
             FallbackFile.ingest(config.fallbackFile(), intake);
             return new Collector(publisher, otlp, CollectorServer.start(config, intake, otlp, metrics));
         } catch (IOException | RuntimeException | InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.agenttelemetry.collector;
 
 import dev.agenttelemetry.avro.HookEnvelope;
+import dev.agenttelemetry.collector.metrics.CollectorMetrics;
 import dev.agenttelemetry.collector.publish.HookPublisher;
 
 import java.time.Instant;
@@ -14,15 +15,21 @@ public final class HookIntake {
 
     private final EnvelopeFactory envelopes;
     private final HookPublisher publisher;
+    private final CollectorMetrics metrics;
 
-    public HookIntake(EnvelopeFactory envelopes, HookPublisher publisher) {
+    public HookIntake(EnvelopeFactory envelopes, HookPublisher publisher, CollectorMetrics metrics) {
         this.envelopes = envelopes;
         this.publisher = publisher;
+        this.metrics = metrics;
     }
 
     public CompletableFuture<Accepted> accept(HookRequest hook, String payload, String source, Instant receivedAt) {
         HookEnvelope envelope = envelopes.create(hook, payload, source, receivedAt);
-        return publisher.publish(envelope).thenApply(outcome -> new Accepted(envelope.getEventId(), outcome));
+        // Unknown events are counted together: a tag per name a client sends would grow without bound.
+        String event = envelope.getKnownHookEvent() ? envelope.getHookEventName() : "other";
+        return publisher.publish(envelope)
+                .whenComplete((outcome, error) -> metrics.hook(event, error == null ? outcome.name().toLowerCase(java.util.Locale.ROOT) : "failed"))
+                .thenApply(outcome -> new Accepted(envelope.getEventId(), outcome));
     }
 
     public boolean isSpooling() {

@@ -21,6 +21,7 @@ public final class CollectorMetrics {
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> requestBytes = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final Map<String, Counter> hooks = new ConcurrentHashMap<>();
     private final Timer produceLatency;
     private final Counter spooled;
     private final Counter replayed;
@@ -47,6 +48,12 @@ public final class CollectorMetrics {
                 .tag("endpoint", endpoint).tag("status", Integer.toString(status)).register(registry)).increment();
         requestBytes.computeIfAbsent(endpoint, k -> Counter.builder("collector.request.bytes").description("Request body bytes by endpoint.")
                 .tag("endpoint", endpoint).register(registry)).increment(bytes);
+    }
+
+    /** A hook taken: its event (PreToolUse, ..., other) and where it went (delivered to Kafka, spooled, failed). */
+    public void hook(String event, String outcome) {
+        hooks.computeIfAbsent(event + " " + outcome, k -> Counter.builder("collector.hooks").description("Hooks taken, by hook event and outcome.")
+                .tag("hook_event", event).tag("outcome", outcome).register(registry)).increment();
     }
 
     public void rejected(String reason) {

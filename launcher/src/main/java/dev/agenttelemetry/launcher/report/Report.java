@@ -10,6 +10,8 @@ import dev.agenttelemetry.avro.SessionActivity;
 import dev.agenttelemetry.avro.ToolOutcome;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,9 +25,26 @@ import java.util.stream.Collectors;
  * alerts, the riskiest sessions, and tokens and cost from Claude Code's own telemetry (OTLP api_request
  * records) joined to the hook events by prompt id.
  */
-public record Report(Instant from, Instant to, long sessions, long events, long toolCalls, long failures, long prompts,
+public record Report(Instant from, Instant to, ZoneId zone, long sessions, long events, long toolCalls, long failures, long prompts,
                      long delegations, List<ToolRow> tools, long alerts, Map<String, Long> alertsBySeverity, Map<String, Long> alertsByRule,
-                     List<RiskRow> riskiest, Usage usage) {
+                     List<RiskRow> riskiest, Usage usage, Daily daily) {
+
+    /**
+     * What the charts draw, per day of the reader's time zone: events by type, alerts by severity (on the day each
+     * was first seen), tokens and cost (when Claude Code's telemetry is collected); and sessions by risk category.
+     */
+    public record Daily(Map<LocalDate, Map<String, Double>> eventsByType, Map<LocalDate, Map<String, Double>> alertsBySeverity,
+                        Map<LocalDate, Map<String, Double>> tokens, Map<LocalDate, Map<String, Double>> costUsd, Map<String, Long> sessionsByRisk) {
+    }
+
+    /** The first and last day of the period, in the reader's time zone. */
+    public LocalDate firstDay() {
+        return LocalDate.ofInstant(from, zone);
+    }
+
+    public LocalDate lastDay() {
+        return LocalDate.ofInstant(to, zone);
+    }
 
     public record ToolRow(String tool, long calls, long failures) {
     }
@@ -51,7 +70,8 @@ public record Report(Instant from, Instant to, long sessions, long events, long 
         return toolCalls == 0 ? 0 : (double) delegations / toolCalls;
     }
 
-    public static Report of(Instant from, Instant to, List<AgentEvent> events, List<SecurityAlert> alertRecords,
+    /** @param zone the reader's time zone: days and dates are theirs */
+    public static Report of(Instant from, Instant to, ZoneId zone, List<AgentEvent> events, List<SecurityAlert> alertRecords,
                             List<SessionActivity> activity, List<OtlpLogRecord> telemetry) {
         List<AgentEvent> calls = events.stream().filter(e -> "PreToolUse".equals(e.getHookEventName()) && e.getToolName() != null).toList();
         Map<String, long[]> byTool = new HashMap<>();
@@ -74,15 +94,41 @@ public record Report(Instant from, Instant to, long sessions, long events, long 
                 .limit(5).map(a -> new RiskRow(a.getSessionId(), a.getProjectName(), a.getRiskScore(), a.getRiskCategory().name(),
                         a.getToolCalls(), alertsBySession.getOrDefault(a.getSessionId(), 0L))).toList();
 
-        return new Report(from, to, events.stream().map(AgentEvent::getSessionId).distinct().count(), events.size(), calls.size(),
+        Map<LocalDate, Map<String, Double>> eventsByDay = new TreeMap<>();
+        events.forEach(e -> add(eventsByDay, LocalDate.ofInstant(e.getReceivedAt(), zone), e.getEventType().name(), 1));
+        Map<LocalDate, Map<String, Double>> alertsByDay = new TreeMap<>();
+        alerts.values().forEach(a -> add(alertsByDay, LocalDate.ofInstant(a.getFirstSeen(), zone), a.getSeverity().name(), 1));
+        Map<LocalDate, Map<String, Double>> tokensByDay = new TreeMap<>();
+        Map<LocalDate, Map<String, Double>> costByDay = new TreeMap<>();
+        for (OtlpLogRecord request : apiRequests(telemetry)) {
+            Instant when = request.getTimeUnixNano() > 0 ? Instant.ofEpochSecond(0, request.getTimeUnixNano()) : request.getReceivedAt();
+            LocalDate day = LocalDate.ofInstant(when, zone);
+            add(tokensByDay, day, "input", number(request.getAttributes().get("input_tokens")));
+            add(tokensByDay, day, "output", number(request.getAttributes().get("output_tokens")));
+            add(tokensByDay, day, "cache read", number(request.getAttributes().get("cache_read_tokens")));
+            add(costByDay, day, request.getAttributes().getOrDefault("model", "unknown"), number(request.getAttributes().get("cost_usd")));
+        }
+        Map<String, Long> sessionsByRisk = new TreeMap<>(latestSession.values().stream()
+                .collect(Collectors.groupingBy(a -> a.getRiskCategory().name(), Collectors.counting())));
+
+        return new Report(from, to, zone, events.stream().map(AgentEvent::getSessionId).distinct().count(), events.size(), calls.size(),
                 events.stream().filter(e -> e.getPairing() != null && e.getPairing().getOutcome() == ToolOutcome.failure).count(),
                 events.stream().filter(e -> e.getEventType() == EventType.user_prompt).count(),
                 calls.stream().filter(e -> e.getEventType() == EventType.sub_agent_delegation).count(),
-                tools, alerts.size(), bySeverity, byRule, riskiest, usage(events, telemetry));
+                tools, alerts.size(), bySeverity, byRule, riskiest, usage(events, telemetry),
+                new Daily(eventsByDay, alertsByDay, tokensByDay, costByDay, sessionsByRisk));
+    }
+
+    private static void add(Map<LocalDate, Map<String, Double>> byDay, LocalDate day, String series, double value) {
+        byDay.computeIfAbsent(day, d -> new TreeMap<>()).merge(series, value, Double::sum);
+    }
+
+    private static List<OtlpLogRecord> apiRequests(List<OtlpLogRecord> telemetry) {
+        return telemetry.stream().filter(r -> r.getEventName() != null && r.getEventName().endsWith("api_request")).toList();
     }
 
     private static Usage usage(List<AgentEvent> events, List<OtlpLogRecord> telemetry) {
-        List<OtlpLogRecord> requests = telemetry.stream().filter(r -> r.getEventName() != null && r.getEventName().endsWith("api_request")).toList();
+        List<OtlpLogRecord> requests = apiRequests(telemetry);
         Map<String, Double> byModel = new TreeMap<>();
         Map<String, double[]> byPrompt = new HashMap<>();
         double cost = 0;

@@ -66,7 +66,7 @@ public final class ReportCommand implements Callable<Integer> {
         var alerts = TopicScan.read(kafkaAddress, topics.alerts(), from, a -> !a.getLastSeen().isBefore(from), n -> { });
         var activity = TopicScan.read(kafkaAddress, topics.sessions(), from, a -> true, n -> { });
         var telemetry = TopicScan.read(kafkaAddress, topics.otlpLogs(), from, r -> true, n -> { });
-        Report report = Report.of(from, to, events, alerts, activity, telemetry);
+        Report report = Report.of(from, to, java.time.ZoneId.systemDefault(), events, alerts, activity, telemetry);
         String text = switch (format) {
             case "html" -> ReportWriter.html(report);
             case "json" -> ReportWriter.json(report);

@@ -17,9 +17,15 @@ final class ReportWriter {
     private record Table(String title, List<String> header, List<List<String>> rows) {
     }
 
+    /** The period in the reader's terms: {@code Mon 30 Nov – Sun 6 Dec 2026}. */
+    static String period(Report report) {
+        return SvgCharts.DAY.format(report.firstDay()) + " – " + SvgCharts.DAY.format(report.lastDay()) + " " + report.lastDay().getYear();
+    }
+
     static String json(Report report) throws Exception {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode().put("from", report.from().toString()).put("to", report.to().toString())
+                .put("time_zone", report.zone().getId())
                 .put("sessions", report.sessions()).put("events", report.events()).put("prompts", report.prompts())
                 .put("tool_calls", report.toolCalls()).put("failures", report.failures()).put("failure_rate", report.failureRate())
                 .put("delegations", report.delegations()).put("delegation_share", report.delegationShare()).put("alerts", report.alerts());
@@ -28,11 +34,18 @@ final class ReportWriter {
         root.set("alerts_by_rule", json.valueToTree(report.alertsByRule()));
         root.set("riskiest_sessions", json.valueToTree(report.riskiest()));
         root.set("usage", json.valueToTree(report.usage()));
+        ObjectNode daily = root.putObject("daily");
+        daily.set("events_by_type", json.valueToTree(report.daily().eventsByType()));
+        daily.set("alerts_by_severity", json.valueToTree(report.daily().alertsBySeverity()));
+        daily.set("tokens", json.valueToTree(report.daily().tokens()));
+        daily.set("cost_usd", json.valueToTree(report.daily().costUsd()));
+        root.set("sessions_by_risk", json.valueToTree(report.daily().sessionsByRisk()));
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
 
     static String markdown(Report report) {
-        StringBuilder out = new StringBuilder("# Agent telemetry report\n\n").append(report.from()).append(" to ").append(report.to()).append("\n\n");
+        StringBuilder out = new StringBuilder("# Agent telemetry report, ").append(period(report)).append("\n\n")
+                .append(report.from()).append(" to ").append(report.to()).append(" (").append(report.zone().getId()).append(")\n\n");
         for (Table table : tables(report)) {
             out.append("## ").append(table.title()).append("\n\n");
             if (table.rows().isEmpty()) {
@@ -48,10 +61,13 @@ final class ReportWriter {
     }
 
     static String html(Report report) {
-        StringBuilder out = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Agent telemetry report</title>\n"
+        String title = "Agent telemetry report, " + period(report);
+        StringBuilder out = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(title)).append("</title>\n"
                 + "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin-bottom:1.5em}"
-                + "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}th{background:#f4f4f4}</style></head><body>\n"
-                + "<h1>Agent telemetry report</h1>\n<p>").append(escape(report.from() + " to " + report.to())).append("</p>\n");
+                + "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}th{background:#f4f4f4}svg.chart{display:block;margin:1em 0 2em}</style>"
+                + "</head><body>\n<h1>").append(escape(title)).append("</h1>\n<p>").append(escape(report.from() + " to " + report.to()
+                + ", days in " + report.zone().getId())).append("</p>\n");
+        charts(report).forEach(out::append);
         for (Table table : tables(report)) {
             out.append("<h2>").append(escape(table.title())).append("</h2>\n");
             if (table.rows().isEmpty()) {
@@ -69,6 +85,31 @@ final class ReportWriter {
             out.append("</table>\n");
         }
         return out.append("</body></html>\n").toString();
+    }
+
+    private static final Map<String, String> SEVERITY_COLORS = Map.of("critical", "#b2182b", "high", "#ef8a62", "medium", "#f6c141", "low", "#67a9cf");
+    private static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low");
+
+    /** The charts of the HTML report; tokens and cost only when Claude Code's telemetry is there. */
+    private static List<String> charts(Report r) {
+        List<java.time.LocalDate> days = SvgCharts.days(r.firstDay(), r.lastDay());
+        Report.Daily daily = r.daily();
+        List<String> charts = new ArrayList<>();
+        List<String> types = daily.eventsByType().values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
+        charts.add(SvgCharts.stackedByDay("Events per day, by type", days, daily.eventsByType(), types, SvgCharts::byIndex, ""));
+        charts.add(SvgCharts.horizontal("Tool calls and failures, by tool", r.tools().stream().map(Report.ToolRow::tool).toList(),
+                List.of("calls", "failures"), r.tools().stream().map(t -> new double[] {t.calls(), t.failures()}).toList()));
+        charts.add(SvgCharts.stackedByDay("Alerts per day, by severity", days, daily.alertsBySeverity(), SEVERITIES,
+                series -> SEVERITY_COLORS.get(series.name()), ""));
+        List<String> categories = List.of("critical", "high", "medium", "low").stream().filter(daily.sessionsByRisk()::containsKey).toList();
+        charts.add(SvgCharts.horizontal("Sessions by risk category", categories, List.of("sessions"),
+                categories.stream().map(c -> new double[] {daily.sessionsByRisk().get(c)}).toList()));
+        if (r.usage().requests() > 0) {
+            charts.add(SvgCharts.stackedByDay("Tokens per day", days, daily.tokens(), List.of("input", "output", "cache read"), SvgCharts::byIndex, ""));
+            List<String> models = daily.costUsd().values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
+            charts.add(SvgCharts.stackedByDay("Cost per day, by model (USD)", days, daily.costUsd(), models, SvgCharts::byIndex, "$"));
+        }
+        return charts;
     }
 
     private static List<Table> tables(Report r) {
@@ -113,6 +154,6 @@ final class ReportWriter {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return SvgCharts.escape(text);
     }
 }
