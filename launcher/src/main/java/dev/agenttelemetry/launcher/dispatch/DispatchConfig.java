@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  *   - name: oncall
  *     type: email
  *     smtp: {host: smtp.example.com, port: 587, starttls: true, username: alerts, password: "${env:SMTP_PASSWORD}"}
+ *     # or ssl: true for TLS from the start (port 465); starttls: false only for a relay on localhost
  *     from: alerts@example.com
  *     to: [oncall@example.com]
  * routes:
@@ -163,11 +164,17 @@ record DispatchConfig(List<Channel> channels, List<Route> routes, int ratePerCha
 
     private static Channel email(String name, Map<?, ?> channel, String where, List<String> problems, UnaryOperator<String> expand) {
         if (!(channel.get("smtp") instanceof Map<?, ?> smtp)) {
-            problems.add(where + ".smtp: expected {host, port, starttls, username, password}");
+            problems.add(where + ".smtp: expected {host, port, starttls or ssl, username, password}");
             return null;
         }
         String host = text(smtp, "host", where + ".smtp", problems, expand);
-        int port = number(smtp.get("port"), 587, where + ".smtp.port", problems);
+        boolean implicitTls = Boolean.TRUE.equals(smtp.get("ssl"));
+        if (implicitTls && Boolean.TRUE.equals(smtp.get("starttls"))) {
+            problems.add(where + ".smtp: ssl (TLS from the start, port 465) and starttls (TLS after the greeting, port 587) exclude each other");
+        }
+        EmailChannel.Security security = implicitTls ? EmailChannel.Security.SMTPS
+                : Boolean.FALSE.equals(smtp.get("starttls")) ? EmailChannel.Security.NONE : EmailChannel.Security.STARTTLS;
+        int port = number(smtp.get("port"), implicitTls ? 465 : 587, where + ".smtp.port", problems);
         String from = text(channel, "from", where, problems, expand);
         List<String> to = new ArrayList<>();
         if (channel.get("to") instanceof List<?> list) {
@@ -180,8 +187,7 @@ record DispatchConfig(List<Channel> channels, List<Route> routes, int ratePerCha
         }
         String user = smtp.get("username") == null ? null : expand.apply(String.valueOf(smtp.get("username")));
         String password = smtp.get("password") == null ? "" : expand.apply(String.valueOf(smtp.get("password")));
-        return host == null || from == null ? null : new EmailChannel(name, new EmailChannel.Smtp(host, port,
-                !Boolean.FALSE.equals(smtp.get("starttls")), user, password), from, to);
+        return host == null || from == null ? null : new EmailChannel(name, new EmailChannel.Smtp(host, port, security, user, password), from, to);
     }
 
     private static String text(Map<?, ?> map, String key, String where, List<String> problems, UnaryOperator<String> expand) {
