@@ -57,7 +57,10 @@ public record HookRequest(String sessionId, String hookEventName, String cwd, bo
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (FIELDS.contains(name)) {
+                if (FIELDS.contains(name) && fields.containsKey(name)) {
+                    problems.add("field '" + name + "' appears more than once"); // JSON leaves it open which one counts
+                    parser.skipChildren();
+                } else if (FIELDS.contains(name)) {
                     if (value == JsonToken.VALUE_STRING) {
                         fields.putIfAbsent(name, parser.getText());
                     } else if (value == JsonToken.START_ARRAY && (name.equals("workspace_roots") || name.equals("workspaceRoots"))) {
@@ -90,7 +93,7 @@ public record HookRequest(String sessionId, String hookEventName, String cwd, bo
         String sessionId = required(fields, problems, "session_id", "sessionId", "conversation_id", "conversationId");
         String hookEventName = required(fields, problems, "hook_event_name", "hookEventName");
         if (!problems.isEmpty()) {
-            throw new Invalid(problems);
+            throw new Invalid(List.copyOf(new java.util.LinkedHashSet<>(problems)));
         }
         String cwd = firstUsable(fields, "cwd", "workspace_roots", "workspaceRoots");
         return new HookRequest(sessionId, hookEventName, cwd, KNOWN_HOOK_EVENTS.contains(hookEventName));

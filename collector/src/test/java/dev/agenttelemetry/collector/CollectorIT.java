@@ -160,6 +160,15 @@ class CollectorIT {
             HttpResponse<String> allBad = post(collector.url() + "/v1/hooks/batch", "application/json", "[{},{}]");
             assertThat(allBad.statusCode()).isEqualTo(400);
 
+            // A duplicated key is refused the same way in an array, in NDJSON and alone: JSON leaves open which one counts.
+            String twice = "{\"session_id\":\"b-3\",\"session_id\":\"b-4\",\"hook_event_name\":\"Stop\"}";
+            for (String[] batch : List.of(new String[] {"application/json", "[" + twice + "]"}, new String[] {"application/x-ndjson", twice + "\n"})) {
+                JsonNode duplicated = JSON.readTree(post(collector.url() + "/v1/hooks/batch", batch[0], batch[1]).body());
+                assertThat(duplicated.path("rejected").get(0).path("validation_errors").get(0).asText()).as(batch[0])
+                        .isEqualTo("field 'session_id' appears more than once");
+            }
+            assertThat(post(collector.url() + "/v1/hooks", "application/json", twice).body()).contains("field 'session_id' appears more than once");
+
             List<ConsumerRecord<String, HookEnvelope>> records = fixture.readRaw(4, Duration.ofSeconds(30));
             assertThat(records).hasSize(4);
             assertThat(records.stream().filter(r -> r.key().equals("b-1")).map(r -> r.value().getHookEventName()))

@@ -7,14 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Context the agent's hook payloads lack: host, OS user and, when cwd is inside a git work tree, its root,
  * branch and HEAD commit. Git facts are read from {@code .git} directly (no process per event) and cached
- * per cwd for a short time, since the branch can change during a session.
+ * per cwd, refreshed in the background after a short time, since the branch can change during a session.
  */
 public final class LocalContext {
     /** What is known about one working directory. */
@@ -27,14 +29,15 @@ public final class LocalContext {
     private final String host;
     private final String osUser;
     private final Duration ttl;
-    private final Map<String, Cached> cache = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-            return size() > MAX_CACHED;
-        }
-    };
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Refreshes expired entries off the caller's thread (the collector's event loop), one at a time. */
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "git-context");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    private record Cached(Optional<GitInfo> git, long readAtNanos) {
+    private record Cached(Optional<GitInfo> git, long readAtNanos, AtomicBoolean refreshing) {
     }
 
     public LocalContext(Duration ttl) {
@@ -51,18 +54,30 @@ public final class LocalContext {
         return osUser;
     }
 
-    public synchronized Optional<GitInfo> git(String cwd) {
+    /**
+     * The git facts of a working directory. Only the first event of a directory reads {@code .git} on the caller's
+     * thread (a few small files); later ones get the cached facts, and once those are older than the expiry a
+     * background thread reads them again while events go on with the previous ones. No lock is shared between
+     * directories.
+     */
+    public Optional<GitInfo> git(String cwd) {
         if (cwd == null || cwd.isBlank()) {
             return Optional.empty();
         }
-        long now = System.nanoTime();
         Cached cached = cache.get(cwd);
-        if (cached != null && now - cached.readAtNanos() < ttl.toNanos()) {
-            return cached.git();
+        if (cached == null) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear(); // more directories than any machine's sessions use: start again rather than grow
+            }
+            cached = cache.computeIfAbsent(cwd, dir -> new Cached(readGit(dir), System.nanoTime(), new AtomicBoolean()));
+        } else if (System.nanoTime() - cached.readAtNanos() >= ttl.toNanos() && cached.refreshing().compareAndSet(false, true)) {
+            try {
+                refresher.execute(() -> cache.put(cwd, new Cached(readGit(cwd), System.nanoTime(), new AtomicBoolean())));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                cached.refreshing().set(false);
+            }
         }
-        Optional<GitInfo> git = readGit(cwd);
-        cache.put(cwd, new Cached(git, now));
-        return git;
+        return cached.git();
     }
 
     static Optional<GitInfo> readGit(String cwd) {

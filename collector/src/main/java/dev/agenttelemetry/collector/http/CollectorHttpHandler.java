@@ -1,7 +1,6 @@
 package dev.agenttelemetry.collector.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -131,6 +130,9 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
             exchange.reject("invalid_hook", HttpAnswers.error(HttpResponseStatus.BAD_REQUEST, "the batch is not a JSON array of hook payloads",
                     List.of("malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())));
             return;
+        } catch (java.io.IOException e) {
+            exchange.reject("invalid_hook", HttpAnswers.error(HttpResponseStatus.BAD_REQUEST, "the batch is not a JSON array of hook payloads"));
+            return;
         }
         Instant now = Instant.now();
         ObjectNode answer = HttpAnswers.object();
@@ -140,7 +142,7 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
             try {
-                HookRequest hook = item.node == null ? HookRequest.parse(item.text.getBytes(StandardCharsets.UTF_8)) : HookRequest.of(item.node);
+                HookRequest hook = HookRequest.parse(item.text.getBytes(StandardCharsets.UTF_8));
                 accepted.add(intake.accept(hook, item.text, exchange.source(), now));
                 acceptedIndexes.add(i);
             } catch (HookRequest.Invalid e) {
@@ -197,19 +199,33 @@ final class CollectorHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
         });
     }
 
-    private record Item(String text, JsonNode node) {
+    private record Item(String text) {
     }
 
-    private static List<Item> batchItems(String body) throws JsonProcessingException {
+    /**
+     * The items of a batch as the client wrote them: the elements of a JSON array (cut from the text, so each is
+     * validated and kept exactly as a single hook would be) or the lines of NDJSON.
+     */
+    private static List<Item> batchItems(String body) throws java.io.IOException {
         List<Item> items = new ArrayList<>();
         String trimmed = body.strip();
         if (trimmed.startsWith("[")) {
-            JsonNode array = JSON.readTree(trimmed);
-            for (JsonNode node : array) {
-                items.add(new Item(node.toString(), node));
+            try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(trimmed)) {
+                parser.nextToken();
+                while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    if (parser.currentToken() == null) {
+                        throw new com.fasterxml.jackson.core.JsonParseException(parser, "the array is not closed");
+                    }
+                    int start = (int) parser.currentTokenLocation().getCharOffset();
+                    parser.skipChildren();
+                    items.add(new Item(trimmed.substring(start, (int) parser.currentLocation().getCharOffset())));
+                }
+                if (parser.nextToken() != null) {
+                    throw new com.fasterxml.jackson.core.JsonParseException(parser, "content after the array");
+                }
             }
         } else {
-            trimmed.lines().filter(line -> !line.isBlank()).forEach(line -> items.add(new Item(line, null)));
+            trimmed.lines().filter(line -> !line.isBlank()).forEach(line -> items.add(new Item(line)));
         }
         return items;
     }

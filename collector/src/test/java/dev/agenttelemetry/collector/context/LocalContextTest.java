@@ -30,6 +30,23 @@ class LocalContextTest {
     }
 
     @Test
+    void aBranchSwitchIsSeenAfterTheExpiryWhileEventsGoOnWithTheFactsTheyHad() throws Exception {
+        Path repo = dir.resolve("switching");
+        Files.createDirectories(repo.resolve(".git/refs/heads"));
+        Files.writeString(repo.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+        Files.writeString(repo.resolve(".git/refs/heads/main"), SHA + "\n");
+        Files.writeString(repo.resolve(".git/refs/heads/fix"), SHA + "\n");
+        LocalContext context = new LocalContext(Duration.ofMillis(50));
+        assertThat(context.git(repo.toString()).orElseThrow().branch()).isEqualTo("main");
+
+        Files.writeString(repo.resolve(".git/HEAD"), "ref: refs/heads/fix\n");
+        assertThat(context.git(repo.toString()).orElseThrow().branch()).as("within the expiry: the cached facts").isEqualTo("main");
+        Thread.sleep(60);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> "fix".equals(context.git(repo.toString()).orElseThrow().branch()));
+    }
+
+    @Test
     void readsPackedRefsWorktreesAndDetachedHeads() throws Exception {
         Path main = dir.resolve("main");
         Files.createDirectories(main.resolve(".git/worktrees/wt"));
