@@ -59,7 +59,8 @@ class PrometheusScrapeIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> !prometheus.query("up{job=\"agent-telemetry\"} == 1").isEmpty());
                 for (int round = 1; round <= 5; round++) {
                     postHooks(pipeline.collectorUrl(), round); // traffic across several scrapes, so rates have two samples
-                    Thread.sleep(1_000);
+                    String posted = Integer.toString((round + 1) * COMMANDS.size());
+                    await().atMost(Duration.ofSeconds(30)).until(() -> !prometheus.query("sum(collector_hooks_total) >= " + posted).isEmpty());
                 }
                 List<String> queries = dashboardQueries(Path.of("..", "deploy", "grafana", "dashboards", "pipeline-health.json"));
                 assertThat(queries).hasSizeGreaterThan(15);

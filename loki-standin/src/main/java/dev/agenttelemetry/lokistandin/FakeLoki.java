@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Grafana Loki cannot be installed here, so tests push to this server instead. It implements
+ * Grafana Loki is neither a Maven artifact nor a Debian package, so tests push to this server instead. It implements
  * {@code POST /loki/api/v1/push} in both of Loki's encodings (snappy-compressed protobuf
  * {@code logproto.PushRequest}, and JSON, optionally gzip) with structured metadata, and answers as Loki
  * 3.4 was measured to answer (shared/NOTES.md): 204 with an empty body on success; text/plain errors;

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -22,23 +21,13 @@ public final class KafkaMeters implements AutoCloseable {
         this.binder = binder;
     }
 
-    public static KafkaMeters of(Producer<?, ?> producer, String component) {
-        return of(producer, component, Metrics.globalRegistry);
-    }
-
     public static KafkaMeters of(Producer<?, ?> producer, String component, MeterRegistry registry) {
         KafkaClientMetrics metrics = new KafkaClientMetrics(producer, List.of(Tag.of("component", component)));
         metrics.bindTo(registry);
         return new KafkaMeters(metrics);
     }
 
-    public static KafkaMeters of(Consumer<?, ?> consumer, String component) {
-        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, List.of(Tag.of("component", component)));
-        metrics.bindTo(Metrics.globalRegistry);
-        return new KafkaMeters(metrics);
-    }
-
-    /** Kafka Streams' metrics (kept out of {@link #of(Producer, String)} so that plain clients need no kafka-streams jar). */
+    /** Kafka Streams' metrics (kept out of {@link KafkaMeters#of} so that plain clients need no kafka-streams jar). */
     public static final class Streams {
         private Streams() {
         }

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.collector.metrics;
 
+import dev.agenttelemetry.metrics.CounterFamily;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,8 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -18,10 +17,10 @@ import java.util.function.LongSupplier;
  */
 public final class CollectorMetrics {
     private final PrometheusMeterRegistry registry;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
-    private final Map<String, Counter> requestBytes = new ConcurrentHashMap<>();
-    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
-    private final Map<String, Counter> hooks = new ConcurrentHashMap<>();
+    private final CounterFamily requests;
+    private final CounterFamily requestBytes;
+    private final CounterFamily rejections;
+    private final CounterFamily hooks;
     private final Timer produceLatency;
     private final Counter spooled;
     private final Counter replayed;
@@ -29,6 +28,10 @@ public final class CollectorMetrics {
     /** @param registry where the meters live; in {@code up} the process's registry, so /metrics shows every component */
     public CollectorMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
+        requests = new CounterFamily(registry, "collector.requests", "HTTP requests by endpoint and status.", "endpoint", "status");
+        requestBytes = new CounterFamily(registry, "collector.request.bytes", "Request body bytes by endpoint.", "endpoint");
+        rejections = new CounterFamily(registry, "collector.rejections", "Requests or events refused, by reason.", "reason");
+        hooks = new CounterFamily(registry, "collector.hooks", "Hooks taken, by hook event and outcome.", "hook_event", "outcome");
         produceLatency = Timer.builder("collector.produce.latency").description("Time from send to Kafka's acknowledgement.")
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
                         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -44,21 +47,17 @@ public final class CollectorMetrics {
     }
 
     public void request(String endpoint, int status, long bytes) {
-        requests.computeIfAbsent(endpoint + " " + status, k -> Counter.builder("collector.requests").description("HTTP requests by endpoint and status.")
-                .tag("endpoint", endpoint).tag("status", Integer.toString(status)).register(registry)).increment();
-        requestBytes.computeIfAbsent(endpoint, k -> Counter.builder("collector.request.bytes").description("Request body bytes by endpoint.")
-                .tag("endpoint", endpoint).register(registry)).increment(bytes);
+        requests.increment(endpoint, Integer.toString(status));
+        requestBytes.increment(bytes, endpoint);
     }
 
     /** A hook taken: its event (PreToolUse, ..., other) and where it went (delivered to Kafka, spooled, failed). */
     public void hook(String event, String outcome) {
-        hooks.computeIfAbsent(event + " " + outcome, k -> Counter.builder("collector.hooks").description("Hooks taken, by hook event and outcome.")
-                .tag("hook_event", event).tag("outcome", outcome).register(registry)).increment();
+        hooks.increment(event, outcome);
     }
 
     public void rejected(String reason) {
-        rejections.computeIfAbsent(reason, k -> Counter.builder("collector.rejections").description("Requests or events refused, by reason.")
-                .tag("reason", reason).register(registry)).increment();
+        rejections.increment(reason);
     }
 
     public void produceLatency(long nanos) {

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -31,14 +32,20 @@ public final class KafkaSender<V> implements AutoCloseable {
     public static final String DEFAULT_COMPRESSION = "lz4";
 
     private final Producer<String, V> producer;
-    /** Kafka's producer metrics in the collector's registry, when it has one. */
-    private KafkaMeters meters;
+    /** Kafka's producer metrics in the collector's registry; empty for a producer a test hands in. */
+    private final Optional<KafkaMeters> meters;
     private final String topic;
     private final Function<V, String> key;
     private final ToLongFunction<V> timestamp;
 
     KafkaSender(Producer<String, V> producer, String topic, Function<V, String> key, ToLongFunction<V> timestamp) {
+        this(producer, Optional.empty(), topic, key, timestamp);
+    }
+
+    private KafkaSender(Producer<String, V> producer, Optional<KafkaMeters> meters, String topic, Function<V, String> key,
+                        ToLongFunction<V> timestamp) {
         this.producer = producer;
+        this.meters = meters;
         this.topic = topic;
         this.key = key;
         this.timestamp = timestamp;
@@ -65,9 +72,7 @@ public final class KafkaSender<V> implements AutoCloseable {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putAll(overrides);
         KafkaProducer<String, V> producer = new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
-        KafkaSender<V> sender = new KafkaSender<>(producer, topic.name(), key, timestamp);
-        sender.meters = KafkaMeters.of(producer, "collector", registry);
-        return sender;
+        return new KafkaSender<>(producer, Optional.of(KafkaMeters.of(producer, "collector", registry)), topic.name(), key, timestamp);
     }
 
     public CompletableFuture<RecordMetadata> send(V value) {
@@ -89,9 +94,7 @@ public final class KafkaSender<V> implements AutoCloseable {
 
     @Override
     public void close() {
-        if (meters != null) {
-            meters.close();
-        }
+        meters.ifPresent(KafkaMeters::close);
         producer.close(Duration.ofSeconds(10));
     }
 }

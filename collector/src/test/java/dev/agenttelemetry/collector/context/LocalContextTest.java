@@ -41,7 +41,6 @@ class LocalContextTest {
 
         Files.writeString(repo.resolve(".git/HEAD"), "ref: refs/heads/fix\n");
         assertThat(context.git(repo.toString()).orElseThrow().branch()).as("within the expiry: the cached facts").isEqualTo("main");
-        Thread.sleep(60);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> "fix".equals(context.git(repo.toString()).orElseThrow().branch()));
     }

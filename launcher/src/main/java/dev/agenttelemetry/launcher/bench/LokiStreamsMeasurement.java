@@ -40,8 +40,9 @@ import java.util.stream.Collectors;
 public final class LokiStreamsMeasurement implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(5);
+    private static final Duration QUIET = Duration.ofSeconds(3);
 
-    @Option(names = "--corpora", paramLabel = "DIR", defaultValue = "../shared/corpora", description = "Directory with real-hooks.jsonl (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--corpora", paramLabel = "DIR", defaultValue = "${env:AGENT_TELEMETRY_CORPORA:-corpora}", description = "Directory with real-hooks.jsonl (default: $AGENT_TELEMETRY_CORPORA, else ./corpora).")
     Path corpora;
 
     @Option(names = "--labels", paramLabel = "FIELDS", description = "The sink's labels.fields for this run (default: the sink's own).")
@@ -73,15 +74,31 @@ public final class LokiStreamsMeasurement implements Callable<Integer> {
                             HttpResponse.BodyHandlers.discarding());
                     accepted += answer.statusCode() == 200 ? 1 : 0;
                 }
-                Instant deadline = Instant.now().plus(WAIT);
-                while (loki.entries(Map.of("kind", "event")).size() < accepted && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(500); // the stand-in has no change notification
-                }
-                Thread.sleep(5_000); // alerts and session activity follow their events
+                awaitSettled(loki, accepted);
                 print(loki, accepted);
             }
         }
         return 0;
+    }
+
+    /**
+     * Until every event is in Loki and nothing more has arrived for a few seconds (alerts and session activity follow
+     * their events), or the deadline. Polling with a sleep: the stand-in has no change notification.
+     */
+    private static void awaitSettled(FakeLoki loki, int events) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        int seen = -1;
+        Instant changed = Instant.now();
+        while (Instant.now().isBefore(deadline)) {
+            int size = loki.size();
+            if (size != seen) {
+                seen = size;
+                changed = Instant.now();
+            } else if (loki.entries(Map.of("kind", "event")).size() >= events && changed.isBefore(Instant.now().minus(QUIET))) {
+                return;
+            }
+            Thread.sleep(500);
+        }
     }
 
     private void print(FakeLoki loki, int accepted) {

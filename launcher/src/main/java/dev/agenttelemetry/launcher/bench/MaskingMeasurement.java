@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 @Command(name = "masking", mixinStandardHelpOptions = true,
         description = {"Measures the masker on the labelled corpora: recall on real secrets, the share of look-alikes and",
                 "of everyday commands it changes, and its speed on median-size payloads."},
-        footer = {"", "Example:", "  agent-telemetry bench masking --corpora ../shared/corpora"})
+        footer = {"", "Example:", "  agent-telemetry bench masking --corpora path/to/corpora"})
 public final class MaskingMeasurement implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -38,8 +38,8 @@ public final class MaskingMeasurement implements Callable<Integer> {
      */
     private static final Pattern TOKEN = Pattern.compile("(?<!\\\\)[A-Za-z0-9_\\-+/.~]{8,}"); // not from the letter of an escape such as \n
 
-    @Option(names = "--corpora", paramLabel = "DIR", defaultValue = "../shared/corpora",
-            description = "Directory with secrets.jsonl and benign-commands.jsonl (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--corpora", paramLabel = "DIR", defaultValue = "${env:AGENT_TELEMETRY_CORPORA:-corpora}",
+            description = "Directory with secrets.jsonl and benign-commands.jsonl (default: $AGENT_TELEMETRY_CORPORA, else ./corpora).")
     Path corpora;
 
     @Option(names = "--show-misses", paramLabel = "N", defaultValue = "0", description = "Print up to N missed secret rules with an example each, and up to N changed look-alikes.")
@@ -60,17 +60,14 @@ public final class MaskingMeasurement implements Callable<Integer> {
         Map<String, Integer> missedByRule = new TreeMap<>();
         Map<String, String> missedExample = new TreeMap<>();
         List<String> changedLookAlikes = new ArrayList<>();
-        List<String> secretsLines = Files.readAllLines(secretsFile, StandardCharsets.UTF_8);
-        Set<String> textsLabelledSecret = new HashSet<>();
-        for (String line : secretsLines) {
-            JsonNode row = JSON.readTree(line);
-            if (row.path("is_secret").asBoolean()) {
-                textsLabelledSecret.add(row.path("text").asText().strip());
-            }
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(secretsFile, StandardCharsets.UTF_8)) {
+            rows.add(JSON.readTree(line));
         }
+        Set<String> textsLabelledSecret = new HashSet<>();
+        rows.stream().filter(row -> row.path("is_secret").asBoolean()).forEach(row -> textsLabelledSecret.add(row.path("text").asText().strip()));
         int contradictedChanged = 0;
-        for (String line : secretsLines) {
-            JsonNode row = JSON.readTree(line);
+        for (JsonNode row : rows) {
             String text = row.path("text").asText();
             String rule = row.path("rule_id").asText();
             Half half = Half.of(family(rule));

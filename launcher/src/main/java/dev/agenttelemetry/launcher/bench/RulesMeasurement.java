@@ -36,13 +36,13 @@ import java.util.concurrent.Callable;
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = {"Measures the rules on the labelled corpora: recall per attack category (direct and indirect",
                 "separately) and the share of everyday commands that raise an alert."},
-        footer = {"", "Example:", "  agent-telemetry bench rules --corpora ../shared/corpora --show-misses 10"})
+        footer = {"", "Example:", "  agent-telemetry bench rules --corpora path/to/corpora --show-misses 10"})
 public final class RulesMeasurement implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROJECT = "/home/dev/shop";
 
-    @Option(names = "--corpora", paramLabel = "DIR", defaultValue = "../shared/corpora",
-            description = "Directory with attacks.jsonl and benign-commands.jsonl (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--corpora", paramLabel = "DIR", defaultValue = "${env:AGENT_TELEMETRY_CORPORA:-corpora}",
+            description = "Directory with attacks.jsonl and benign-commands.jsonl (default: $AGENT_TELEMETRY_CORPORA, else ./corpora).")
     Path corpora;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "A rule file instead of the shipped rules.")

@@ -3,7 +3,7 @@ package dev.agenttelemetry.launcher.dispatch;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.topics.Topic;
-import io.micrometer.core.instrument.Metrics;
+import dev.agenttelemetry.metrics.CounterFamily;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -79,8 +79,11 @@ final class Dispatcher {
     }
 
     /** Notifications by channel and outcome (sent, failed for good, retried), in Micrometer's global registry. */
+    private static final CounterFamily NOTIFICATIONS = CounterFamily.global("dispatcher.notifications",
+            "Alert notifications, by channel and outcome.", "channel", "outcome");
+
     private static void notified(Channel channel, String outcome) {
-        Metrics.counter("dispatcher.notifications", "channel", channel.name(), "outcome", outcome).increment();
+        NOTIFICATIONS.increment(channel.name(), outcome);
     }
 
     /** @return false when the dispatcher stopped before the channel took the alert */

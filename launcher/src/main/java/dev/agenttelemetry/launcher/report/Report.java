@@ -100,7 +100,8 @@ public record Report(Instant from, Instant to, ZoneId zone, long sessions, long 
         alerts.values().forEach(a -> add(alertsByDay, LocalDate.ofInstant(a.getFirstSeen(), zone), a.getSeverity().name(), 1));
         Map<LocalDate, Map<String, Double>> tokensByDay = new TreeMap<>();
         Map<LocalDate, Map<String, Double>> costByDay = new TreeMap<>();
-        for (OtlpLogRecord request : apiRequests(telemetry)) {
+        List<OtlpLogRecord> apiRequests = apiRequests(telemetry);
+        for (OtlpLogRecord request : apiRequests) {
             Instant when = request.getTimeUnixNano() > 0 ? Instant.ofEpochSecond(0, request.getTimeUnixNano()) : request.getReceivedAt();
             LocalDate day = LocalDate.ofInstant(when, zone);
             add(tokensByDay, day, "input", number(request.getAttributes().get("input_tokens")));
@@ -115,7 +116,7 @@ public record Report(Instant from, Instant to, ZoneId zone, long sessions, long 
                 events.stream().filter(e -> e.getPairing() != null && e.getPairing().getOutcome() == ToolOutcome.failure).count(),
                 events.stream().filter(e -> e.getEventType() == EventType.user_prompt).count(),
                 calls.stream().filter(e -> e.getEventType() == EventType.sub_agent_delegation).count(),
-                tools, alerts.size(), bySeverity, byRule, riskiest, usage(events, telemetry),
+                tools, alerts.size(), bySeverity, byRule, riskiest, usage(events, apiRequests),
                 new Daily(eventsByDay, alertsByDay, tokensByDay, costByDay, sessionsByRisk));
     }
 
@@ -127,8 +128,8 @@ public record Report(Instant from, Instant to, ZoneId zone, long sessions, long 
         return telemetry.stream().filter(r -> r.getEventName() != null && r.getEventName().endsWith("api_request")).toList();
     }
 
-    private static Usage usage(List<AgentEvent> events, List<OtlpLogRecord> telemetry) {
-        List<OtlpLogRecord> requests = apiRequests(telemetry);
+    /** @param requests Claude Code's api_request records */
+    private static Usage usage(List<AgentEvent> events, List<OtlpLogRecord> requests) {
         Map<String, Double> byModel = new TreeMap<>();
         Map<String, double[]> byPrompt = new HashMap<>();
         double cost = 0;

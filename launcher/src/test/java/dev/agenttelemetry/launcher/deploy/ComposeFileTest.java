@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The compose file cannot be run here (no container engine), so it is read: no host networking (Docker Desktop
+ * The tests need no container engine, so the compose file is read rather than run: no host networking (Docker Desktop
  * has none by default), only loopback ports on the host, the collector on all interfaces of its container with the
  * bearer token from .env, Prometheus scraping what the services serve, and every file it mounts present. Where a
  * Docker CLI with compose exists, {@code docker compose config} must accept it too.

@@ -1,19 +1,19 @@
 package dev.agenttelemetry.sink.loki.push;
 
+import dev.agenttelemetry.metrics.CounterFamily;
 import dev.agenttelemetry.metrics.PrometheusEndpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Loki sink's meters, in Micrometer's global registry (rendered by the /metrics of the process that runs the
  * Connect worker): pushes by HTTP status, retries, entries dead-lettered by reason.
  */
 public final class PushMeters {
-    private static final Map<String, Counter> PUSHES = new ConcurrentHashMap<>();
-    private static final Map<String, Counter> DEAD_LETTERED = new ConcurrentHashMap<>();
+    private static final CounterFamily PUSHES = CounterFamily.global("loki.pushes", "Push requests to Loki, by answer.", "status");
+    private static final CounterFamily DEAD_LETTERED = CounterFamily.global("loki.entries.dead.lettered",
+            "Records sent to the dead-letter topic, by reason.", "reason");
     private static final Counter RETRIES = Counter.builder("loki.push.retries").description("Pushes to Loki sent again after a 429, 5xx or I/O error.")
             .register(Metrics.globalRegistry);
 
@@ -32,8 +32,7 @@ public final class PushMeters {
 
     /** @param status Loki's HTTP status, or {@code io_error} when it did not answer */
     static void pushed(String status) {
-        PUSHES.computeIfAbsent(status, s -> Counter.builder("loki.pushes").description("Push requests to Loki, by answer.")
-                .tag("status", s).register(Metrics.globalRegistry)).increment();
+        PUSHES.increment(status);
     }
 
     static void retried() {
@@ -42,7 +41,6 @@ public final class PushMeters {
 
     /** @param reason {@code unconvertible} (the record could not become an entry) or {@code refused} (Loki would not store it) */
     public static void deadLettered(String reason) {
-        DEAD_LETTERED.computeIfAbsent(reason, r -> Counter.builder("loki.entries.dead.lettered").description("Records sent to the dead-letter topic, by reason.")
-                .tag("reason", r).register(Metrics.globalRegistry)).increment();
+        DEAD_LETTERED.increment(reason);
     }
 }
