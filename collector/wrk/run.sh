@@ -18,7 +18,7 @@ work="$(mktemp -d)"
 trap 'kill -TERM "$up" 2> /dev/null; wait "$up" 2> /dev/null || true; rm -rf "$work"' EXIT
 
 export PAYLOADS="$work/payloads.ndjson"
-java -cp "$root/launcher/target/agent-telemetry.jar" dev.agenttelemetry.launcher.bench.Payloads 1000 > "$PAYLOADS"
+java -cp "$root/benchmarks/target/benchmarks.jar" dev.agenttelemetry.benchmarks.Payloads 1000 > "$PAYLOADS"
 port=4797
 mkdir -p "$work/data"
 printf '%s\n' "$@" > "$work/data/agent-telemetry.properties"

@@ -13,7 +13,7 @@ import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.SessionActivity;
 import dev.agenttelemetry.schemas.serde.AvroSerdes;
-import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.topics.Topic;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;

@@ -11,7 +11,7 @@ import dev.agenttelemetry.collector.otlp.OtlpIntake;
 import dev.agenttelemetry.collector.publish.HookPublisher;
 import dev.agenttelemetry.collector.publish.KafkaSender;
 import dev.agenttelemetry.collector.spool.Spool;
-import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.topics.Topic;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
-import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

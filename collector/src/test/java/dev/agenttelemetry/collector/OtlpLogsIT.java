@@ -2,7 +2,7 @@ package dev.agenttelemetry.collector;
 
 import dev.agenttelemetry.avro.OtlpLogRecord;
 import dev.agenttelemetry.config.KafkaAccess;
-import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.TestKafka;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;

@@ -3,7 +3,7 @@ package dev.agenttelemetry.collector;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -4,7 +4,7 @@ import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.enricher.chain.SessionChainer;
 import dev.agenttelemetry.enricher.pairing.ToolCallPairer;
-import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.topics.Topic;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;

@@ -6,10 +6,10 @@ import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.enricher.masking.Masker;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
-import dev.agenttelemetry.schemas.topics.TopicCatalog;
-import dev.agenttelemetry.schemas.topics.TopicLayout;
-import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.topics.TopicCatalog;
+import dev.agenttelemetry.topics.TopicLayout;
+import dev.agenttelemetry.topics.TopicProvisioner;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,13 +23,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +77,54 @@ class EnricherIT {
                 assertThat(new String(dead.headers().lastHeader("dlq.source.topic").value())).isEqualTo(layout.raw().name());
                 assertThat(new String(dead.headers().lastHeader("dlq.reason").value())).contains("magic byte");
                 assertThat(new String(dead.headers().lastHeader("dlq.application").value())).isEqualTo("enricher-it");
+            }
+        }
+    }
+
+    @Test
+    void runsAloneFromAPropertiesFileAndStopsOnSigterm() throws Exception {
+        Map<String, String> topicNames = Map.of("topic.raw.name", "alone-raw", "topic.events.name", "alone-events", "topic.dlq.name", "alone-dlq");
+        TopicLayout layout = TopicLayout.from(new ConfigReader(topicNames, "test"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, KafkaAccess.plaintext(TestKafka.bootstrapServers()), "_schemas-alone")) {
+            TopicProvisioner.ensure(admin, layout.all(), Duration.ofSeconds(30));
+            Path settings = TestKafka.workDir("enricher-alone-").resolve("enricher.properties");
+            StringBuilder file = new StringBuilder("bootstrap.servers=" + TestKafka.bootstrapServers() + "\nschema.registry.url=" + registry.url()
+                    + "\nstreams.state.dir=" + settings.getParent().resolve("state") + "\nmetrics.port=0\nenricher.application.id=enricher-alone\n");
+            topicNames.forEach((key, value) -> file.append(key).append('=').append(value).append('\n'));
+            Files.writeString(settings, file);
+            Process app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), EnricherApp.class.getName(), settings.toString()).redirectErrorStream(true).start();
+            try (BufferedReader output = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                do {
+                    line = output.readLine();
+                } while (line != null && !line.startsWith("Ready: enricher running, metrics at http://127.0.0.1:"));
+                assertThat(line).as("the enricher said it was ready").isNotNull();
+                Thread drain = new Thread(() -> {
+                    try {
+                        output.transferTo(Writer.nullWriter());
+                    } catch (IOException e) {
+                        // the child ended
+                    }
+                });
+                drain.start();
+                TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),
+                        new ByteArraySerializer(), new ByteArraySerializer())) {
+                    producer.send(new ProducerRecord<>(layout.raw().name(), "alone-s1".getBytes(), topics.raw().valueSerde().serializer().serialize(
+                            layout.raw().name(), HookEnvelope.newBuilder().setEventId("alone-1").setReceivedAt(Instant.now())
+                                    .setHookEventName("PreToolUse").setSessionId("alone-s1")
+                                    .setPayload("{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}").build()))).get();
+                }
+                List<ConsumerRecord<String, AgentEvent>> events = read(layout.events().name(), 1, topics.events().valueSerde().deserializer()::deserialize);
+                assertThat(events).extracting(record -> record.value().getEventId()).containsExactly("alone-1");
+
+                app.destroy(); // SIGTERM
+                assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("the enricher stopped").isTrue();
+                assertThat(app.exitValue()).as("128 + SIGTERM, as any JVM that a signal stops").isEqualTo(143);
+            } finally {
+                app.destroyForcibly();
             }
         }
     }

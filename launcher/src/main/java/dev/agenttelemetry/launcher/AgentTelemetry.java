@@ -2,7 +2,6 @@ package dev.agenttelemetry.launcher;
 
 import dev.agenttelemetry.config.ConfigException;
 import dev.agenttelemetry.launcher.alerts.AlertsCommand;
-import dev.agenttelemetry.launcher.bench.BenchCommand;
 import dev.agenttelemetry.launcher.collector.CollectorCommand;
 import dev.agenttelemetry.launcher.mask.MaskCommand;
 import dev.agenttelemetry.launcher.log.LogCommand;
@@ -28,7 +27,7 @@ import java.util.Properties;
 /** The {@code agent-telemetry} command. */
 @Command(name = "agent-telemetry", mixinStandardHelpOptions = true, versionProvider = AgentTelemetry.Version.class,
         description = "Telemetry, masking and security alerts for AI coding agents, on Apache Kafka.",
-        subcommands = {UpCommand.class, BrokerCommand.class, StreamsAppCommand.Enricher.class, StreamsAppCommand.Analytics.class, AclsCommand.class, AlertsCommand.class, DispatchCommand.class, LogCommand.class, SessionCommand.class, VerifyCommand.class, ReportCommand.class, StatusCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, BrokerCommand.class, StreamsAppCommand.Enricher.class, StreamsAppCommand.Analytics.class, AclsCommand.class, AlertsCommand.class, DispatchCommand.class, LogCommand.class, SessionCommand.class, VerifyCommand.class, ReportCommand.class, StatusCommand.class, InstallHooksCommand.class, UninstallHooksCommand.class, CollectorCommand.class, MaskCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  agent-telemetry up                the whole pipeline on this machine",
                 "  agent-telemetry install-hooks     point Claude Code's hooks at the collector",
                 "  agent-telemetry alerts --follow   watch security alerts as they are raised",
@@ -41,7 +40,11 @@ public final class AgentTelemetry {
     }
 
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new AgentTelemetry());
+        return configure(new CommandLine(new AgentTelemetry()));
+    }
+
+    /** Our help layout and error handling, for this command line and others built on its commands. */
+    public static CommandLine configure(CommandLine commandLine) {
         HelpText.joinParagraphs(commandLine);
         commandLine.setExecutionExceptionHandler((error, cmd, parseResult) -> {
             Throwable cause = error;
@@ -54,7 +57,7 @@ public final class AgentTelemetry {
         return commandLine;
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
             Properties properties = new Properties();

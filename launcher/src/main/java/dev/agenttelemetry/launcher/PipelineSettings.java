@@ -6,7 +6,7 @@ import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.enricher.EnricherConfig;
 import dev.agenttelemetry.launcher.security.AccessPlan;
 import dev.agenttelemetry.launcher.up.ConnectRunner;
-import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.topics.TopicLayout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

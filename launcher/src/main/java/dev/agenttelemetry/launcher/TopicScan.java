@@ -1,7 +1,7 @@
 package dev.agenttelemetry.launcher;
 
 import dev.agenttelemetry.config.KafkaAccess;
-import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.topics.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

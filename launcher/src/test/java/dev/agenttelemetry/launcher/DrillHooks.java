@@ -3,7 +3,7 @@ package dev.agenttelemetry.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.config.KafkaAccess;
-import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.topics.Topic;
 import dev.agenttelemetry.testkit.Await;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;

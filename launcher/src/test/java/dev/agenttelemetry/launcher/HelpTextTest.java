@@ -20,12 +20,11 @@ class HelpTextTest {
 
     @Test
     void everyCommandsHelpReadsAsParagraphs() {
-        Cli.Run help = Cli.run("bench", "collector", "--help");
+        Cli.Run help = Cli.run("dispatch", "--help");
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.out().replaceAll("\\s+", " "))
-                .contains("latency at a fixed rate and throughput at saturation, side by side with the same producer")
-                .contains("load in 10 s slices until the JIT compiler takes under a tenth of a core");
+                .contains("a consumer group on the alerts topic that sends each new alert to the channels its severity routes it to");
     }
 
     @Test

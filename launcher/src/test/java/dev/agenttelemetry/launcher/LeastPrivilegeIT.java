@@ -4,7 +4,7 @@ import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.security.AccessPlan;
 import dev.agenttelemetry.lokistandin.FakeLoki;
-import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.topics.TopicLayout;
 import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;

@@ -5,9 +5,9 @@ import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.config.ConfigReader;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
-import dev.agenttelemetry.schemas.topics.TopicCatalog;
-import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.topics.TopicCatalog;
+import dev.agenttelemetry.topics.TopicLayout;
 import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
@@ -179,7 +179,7 @@ class PipelineCrashIT {
                 "--schema-registry-url", registryUrl);
     }
 
-    private static <V> List<V> awaitCount(dev.agenttelemetry.schemas.topics.Topic<String, V> topic, int expected) throws Exception {
+    private static <V> List<V> awaitCount(dev.agenttelemetry.topics.Topic<String, V> topic, int expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         List<V> found = List.of();
         while (found.size() < expected && System.nanoTime() < deadline) {

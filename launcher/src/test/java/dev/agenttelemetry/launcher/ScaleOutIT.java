@@ -13,10 +13,10 @@ import dev.agenttelemetry.enricher.EnricherTopology;
 import dev.agenttelemetry.enricher.HookEventEnricher;
 import dev.agenttelemetry.enricher.masking.Masker;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
-import dev.agenttelemetry.schemas.topics.TopicCatalog;
-import dev.agenttelemetry.schemas.topics.TopicLayout;
-import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.topics.TopicCatalog;
+import dev.agenttelemetry.topics.TopicLayout;
+import dev.agenttelemetry.topics.TopicProvisioner;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -139,7 +139,7 @@ class ScaleOutIT {
     }
 
     /** The topic's records that match, once at least {@code expected} of them arrived (or 90 s passed). */
-    private static <V> List<V> awaitAll(String kafka, dev.agenttelemetry.schemas.topics.Topic<String, V> topic, int expected,
+    private static <V> List<V> awaitAll(String kafka, dev.agenttelemetry.topics.Topic<String, V> topic, int expected,
                                         java.util.function.Predicate<V> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         List<V> found = List.of();

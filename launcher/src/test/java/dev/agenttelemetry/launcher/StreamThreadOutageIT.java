@@ -1,6 +1,6 @@
 package dev.agenttelemetry.launcher;
 
-import dev.agenttelemetry.launcher.up.StreamsRunner;
+import dev.agenttelemetry.runtime.StreamsRunner;
 import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.CommittedValues;
 import dev.agenttelemetry.testkit.TestKafka;

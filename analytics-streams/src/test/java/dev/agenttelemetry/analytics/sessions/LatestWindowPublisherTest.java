@@ -2,8 +2,8 @@ package dev.agenttelemetry.analytics.sessions;
 
 import dev.agenttelemetry.avro.SessionActivity;
 import dev.agenttelemetry.schemas.registry.InMemorySchemaRegistry;
-import dev.agenttelemetry.schemas.topics.TopicCatalog;
-import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.topics.TopicCatalog;
+import dev.agenttelemetry.topics.TopicLayout;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.internals.SessionWindow;

@@ -1,7 +1,7 @@
 package dev.agenttelemetry.collector.publish;
 
 import dev.agenttelemetry.config.KafkaAccess;
-import dev.agenttelemetry.schemas.topics.Topic;
+import dev.agenttelemetry.topics.Topic;
 import dev.agenttelemetry.metrics.KafkaMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;

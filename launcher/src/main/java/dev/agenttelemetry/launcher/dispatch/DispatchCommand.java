@@ -1,11 +1,13 @@
 package dev.agenttelemetry.launcher.dispatch;
 
-import dev.agenttelemetry.metrics.PrometheusEndpoint;
 import dev.agenttelemetry.avro.SecurityAlert;
+import dev.agenttelemetry.dispatch.DispatchConfig;
+import dev.agenttelemetry.dispatch.Dispatcher;
+import dev.agenttelemetry.metrics.PrometheusEndpoint;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.topics.Topic;
-import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.topics.Topic;
+import dev.agenttelemetry.topics.TopicCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -4,7 +4,7 @@ import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.launcher.TopicScan;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.topics.TopicCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,6 +1,6 @@
 package dev.agenttelemetry.launcher.security;
 
-import dev.agenttelemetry.schemas.topics.TopicLayout;
+import dev.agenttelemetry.topics.TopicLayout;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;

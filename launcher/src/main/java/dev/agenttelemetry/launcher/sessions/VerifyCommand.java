@@ -3,7 +3,7 @@ package dev.agenttelemetry.launcher.sessions;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.launcher.KafkaOptions;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.topics.TopicCatalog;
+import dev.agenttelemetry.topics.TopicCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.status;
 
+import dev.agenttelemetry.runtime.ConsumerLag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

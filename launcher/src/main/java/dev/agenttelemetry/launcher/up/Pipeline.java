@@ -1,14 +1,14 @@
 package dev.agenttelemetry.launcher.up;
 
+import dev.agenttelemetry.runtime.StreamsApp;
+import dev.agenttelemetry.analytics.AnalyticsApp;
 import dev.agenttelemetry.analytics.AnalyticsConfig;
-import dev.agenttelemetry.analytics.AnalyticsTopology;
 import dev.agenttelemetry.collector.Collector;
 import dev.agenttelemetry.collector.CollectorConfig;
 import dev.agenttelemetry.config.ConfigException;
 import dev.agenttelemetry.config.KafkaAccess;
+import dev.agenttelemetry.enricher.EnricherApp;
 import dev.agenttelemetry.enricher.EnricherConfig;
-import dev.agenttelemetry.enricher.EnricherTopology;
-import dev.agenttelemetry.enricher.masking.Masker;
 import dev.agenttelemetry.kafka.EmbeddedKafkaBroker;
 import dev.agenttelemetry.launcher.KafkaCheck;
 import dev.agenttelemetry.launcher.PipelineSettings;
@@ -16,9 +16,9 @@ import dev.agenttelemetry.launcher.security.AccessPlan;
 import dev.agenttelemetry.metrics.PrometheusEndpoint;
 import dev.agenttelemetry.launcher.security.EmbeddedBrokerSecurity;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
-import dev.agenttelemetry.schemas.topics.TopicCatalog;
-import dev.agenttelemetry.schemas.topics.TopicProvisioner;
+import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.topics.TopicCatalog;
+import dev.agenttelemetry.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.IOException;
@@ -36,16 +36,14 @@ import java.util.Set;
  * Loki sink when a Loki URL is set. Closing stops everything in reverse order.
  */
 public final class Pipeline implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = StreamsApp.START_TIMEOUT;
 
     /** Setting: Streams applications {@code up} leaves out because they run in processes of their own. */
     public static final String WITHOUT = "up.without";
-    /** How long new records may wait on a Streams application's input, its offsets standing still, before it is restarted (0: never). */
-    public static final String STALL_TIMEOUT = "streams.stall.timeout.ms";
     /** Settings passed to the Loki sink connector, prefix removed: {@code loki.sink.labels.fields}, {@code loki.sink.loki.tenant}. */
     public static final String LOKI_SINK_PREFIX = "loki.sink.";
-    public static final String ENRICHER = "enricher";
-    public static final String ANALYTICS = "analytics";
+    public static final String ENRICHER = EnricherApp.NAME;
+    public static final String ANALYTICS = AnalyticsApp.NAME;
 
     /** Told about each component as it comes up, for progress output. */
     public interface Progress {
@@ -152,7 +150,7 @@ public final class Pipeline implements AutoCloseable {
             progress.skipped("Enricher", "runs elsewhere (" + WITHOUT + ")");
         } else {
             EnricherConfig enricherConfig = EnricherConfig.from(settings.config(), bootstrapServers, dataDir.resolve("streams"), settings.topics().dlq().name());
-            track(startEnricher(enricherConfig, topics, stallTimeout(settings)));
+            track(EnricherApp.start(enricherConfig, topics, StreamsApp.stallTimeout(settings.config())));
             progress.started("Enricher", enricherConfig.applicationId() + " running", since(t));
         }
 
@@ -161,7 +159,7 @@ public final class Pipeline implements AutoCloseable {
             progress.skipped("Analytics", "runs elsewhere (" + WITHOUT + ")");
         } else {
             AnalyticsConfig analyticsConfig = AnalyticsConfig.from(settings.config(), bootstrapServers, dataDir.resolve("streams"));
-            track(startAnalytics(analyticsConfig, topics, stallTimeout(settings)));
+            track(AnalyticsApp.start(analyticsConfig, topics, StreamsApp.stallTimeout(settings.config())));
             progress.started("Analytics", analyticsConfig.applicationId() + " running, " + analyticsConfig.rules().rules().size()
                     + " rules from " + analyticsConfig.rules().source(), since(t));
         }
@@ -176,24 +174,6 @@ public final class Pipeline implements AutoCloseable {
         } else {
             progress.skipped("Loki sink", "off (set --loki-url to forward to Grafana Loki)");
         }
-    }
-
-    /** The enricher, running once this returns. */
-    public static StreamsRunner startEnricher(EnricherConfig config, TopicCatalog topics, Duration stallTimeout) throws Exception {
-        return StreamsRunner.start("enricher", () -> EnricherTopology.build(topics.raw(), topics.events(),
-                        config.eventEnricher(Masker.create(config.masking())), config.chainTtl(), config.pairingGap()),
-                config.streamsProperties(), START_TIMEOUT, StreamsRunner.RESTART_DELAY, stallTimeout);
-    }
-
-    /** The analytics application, running once this returns. */
-    public static StreamsRunner startAnalytics(AnalyticsConfig config, TopicCatalog topics, Duration stallTimeout) throws Exception {
-        return StreamsRunner.start("analytics", () -> AnalyticsTopology.build(topics.events(), topics.alerts(), topics.sessions(), config.rules(),
-                config.sessionGap(), config.publishInterval()), config.streamsProperties(), START_TIMEOUT, StreamsRunner.RESTART_DELAY, stallTimeout);
-    }
-
-    /** {@value #STALL_TIMEOUT}: 3 minutes unless set; 0 turns the watch off. */
-    public static Duration stallTimeout(PipelineSettings settings) {
-        return settings.config().millis(STALL_TIMEOUT, StreamsRunner.STALL_TIMEOUT, Duration.ZERO);
     }
 
     /** The Streams applications that {@code up.without} says run in processes of their own ({@code agent-telemetry enricher}, ...). */

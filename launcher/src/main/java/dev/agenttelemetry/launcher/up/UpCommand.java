@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.up;
 
+import dev.agenttelemetry.runtime.UntilStopped;
 import dev.agenttelemetry.launcher.CommonOptions;
 import dev.agenttelemetry.launcher.PipelineSettings;
 import picocli.CommandLine.Command;

@@ -8,7 +8,7 @@ import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.Severity;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
-import dev.agenttelemetry.schemas.registry.server.EmbeddedSchemaRegistry;
+import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.schemas.serde.ConfluentAvroSerializer;
 import dev.agenttelemetry.testkit.TestKafka;
 import dev.agenttelemetry.lokistandin.FakeLoki;

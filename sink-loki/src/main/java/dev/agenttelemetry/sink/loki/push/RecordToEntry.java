@@ -1,19 +1,12 @@
 package dev.agenttelemetry.sink.loki.push;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.agenttelemetry.schemas.json.RecordJson;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.Schema;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +29,6 @@ public final class RecordToEntry {
     static final int MAX_METADATA_VALUE_CHARS = 4_096;
     /** Loki refuses more than 64 KB of structured metadata per entry; keep well below. */
     static final int MAX_METADATA_BYTES = 60_000;
-    private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern INVALID_LABEL_CHARS = Pattern.compile("[^a-zA-Z0-9_]");
 
     private final Map<String, String> fieldLabels;
@@ -128,64 +120,28 @@ public final class RecordToEntry {
         };
     }
 
+    /** The record in the pipeline's one JSON form; a Connect {@link Struct} is read as the Avro record it came from. */
     static String toJson(Object record) {
-        StringWriter out = new StringWriter(4096); // most lines fit: no growing copies
-        try (JsonGenerator generator = JSON.createGenerator(out)) {
-            write(generator, record);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return RecordJson.toJson(record instanceof Struct struct ? fields(struct) : record);
     }
 
-    private static void write(JsonGenerator out, Object value) throws IOException {
-        if (value == null) {
-            out.writeNull();
-        } else if (value instanceof GenericRecord record) {
-            out.writeStartObject();
-            for (Schema.Field field : record.getSchema().getFields()) {
-                out.writeFieldName(field.name());
-                write(out, record.get(field.pos()));
-            }
-            out.writeEndObject();
-        } else if (value instanceof Struct struct) {
-            out.writeStartObject();
+    private static Object fields(Object value) {
+        if (value instanceof Struct struct) {
+            LinkedHashMap<String, Object> values = new LinkedHashMap<>();
             for (Field field : struct.schema().fields()) {
-                out.writeFieldName(field.name());
-                write(out, struct.get(field));
+                values.put(field.name(), fields(struct.get(field)));
             }
-            out.writeEndObject();
+            String name = struct.schema().name() == null ? "record" : struct.schema().name();
+            return new RecordJson.Fields(name.substring(name.lastIndexOf('.') + 1), values);
         } else if (value instanceof Date date) {
-            out.writeNumber(date.getTime()); // Connect's Timestamp: epoch millis, as our Avro timestamps
-        } else if (value instanceof byte[] bytes) {
-            out.writeString(Base64.getEncoder().encodeToString(bytes));
+            return date.toInstant(); // Connect's Timestamp, from Avro's timestamp-millis
+        } else if (value instanceof List<?> items) {
+            return items.stream().map(RecordToEntry::fields).toList();
         } else if (value instanceof Map<?, ?> map) {
-            out.writeStartObject();
-            for (Map.Entry<?, ?> entry : new TreeMap<>(map).entrySet()) {
-                out.writeFieldName(entry.getKey().toString());
-                write(out, entry.getValue());
-            }
-            out.writeEndObject();
-        } else if (value instanceof Collection<?> items) {
-            out.writeStartArray();
-            for (Object item : items) {
-                write(out, item);
-            }
-            out.writeEndArray();
-        } else if (value instanceof Integer i) {
-            out.writeNumber(i);
-        } else if (value instanceof Long l) {
-            out.writeNumber(l);
-        } else if (value instanceof Float f) {
-            out.writeNumber(f);
-        } else if (value instanceof Double d) {
-            out.writeNumber(d);
-        } else if (value instanceof Boolean b) {
-            out.writeBoolean(b);
-        } else if (value instanceof ByteBuffer bytes) {
-            out.writeString(Base64.getEncoder().encodeToString(bytes.duplicate().array()));
-        } else {
-            out.writeString(value.toString()); // strings (Utf8), enum symbols, fixed
+            Map<Object, Object> converted = new LinkedHashMap<>();
+            map.forEach((key, item) -> converted.put(key, fields(item)));
+            return converted;
         }
+        return value;
     }
 }

@@ -1,7 +1,0 @@
-package dev.agenttelemetry.schemas.topics;
-
-import java.time.Duration;
-
-/** How one topic is created: its name, partitions, replication and retention. */
-public record TopicSpec(String name, int partitions, short replicationFactor, Duration retention, int maxMessageBytes) {
-}
