@@ -1,5 +1,6 @@
 package dev.agenttelemetry.dispatch;
 
+import dev.agenttelemetry.retry.RetryPolicy;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.topics.Topic;
@@ -33,11 +34,14 @@ public final class Dispatcher {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
     private final DispatchConfig config;
+    /** Never gives up on a temporary failure: a channel that is down holds the alerts back. */
+    private final RetryPolicy retry;
     private final Map<String, Channel> channels = new HashMap<>();
     private final Map<String, long[]> rateWindows = new HashMap<>();
 
     public Dispatcher(DispatchConfig config) {
         this.config = config;
+        this.retry = RetryPolicy.of(RetryPolicy.FOREVER, config.backoff(), config.backoff().compareTo(MAX_BACKOFF) > 0 ? config.backoff() : MAX_BACKOFF);
         config.channels().forEach(channel -> channels.put(channel.name(), channel));
     }
 
@@ -89,26 +93,25 @@ public final class Dispatcher {
     /** @return false when the dispatcher stopped before the channel took the alert */
     private boolean deliver(Channel channel, SecurityAlert alert, BooleanSupplier running) throws InterruptedException {
         awaitRate(channel.name());
-        Duration backoff = config.backoff();
-        for (int attempt = 1; running.getAsBoolean(); attempt++) {
+        for (int attempts = 1; running.getAsBoolean(); attempts++) {
             try {
                 channel.send(alert);
                 notified(channel, "sent");
                 return true;
             } catch (Channel.DeliveryException e) {
-                notified(channel, e.retriable() ? "retried" : "failed");
-                if (!e.retriable()) {
+                RetryPolicy.Decision decision = retry.decide(attempts, e.retriable() ? RetryPolicy.Outcome.RETRIABLE : RetryPolicy.Outcome.FATAL);
+                notified(channel, decision.retry() ? "retried" : "failed");
+                if (!decision.retry()) {
                     log.error("Alert {} not sent to {}, which refused it for good: {}", alert.getAlertId(), channel.name(), e.getMessage());
                     return true;
                 }
-                if (attempt > config.maxRetries()) {
-                    log.error("Alert {} still not sent to {} after {} attempts, retrying in {} s: {}", alert.getAlertId(), channel.name(),
-                            attempt, backoff.toSeconds(), e.getMessage());
+                if (attempts > config.maxRetries()) {
+                    log.error("Alert {} still not sent to {} after {} attempts, retrying in {} ms: {}", alert.getAlertId(), channel.name(),
+                            attempts, decision.delay().toMillis(), e.getMessage());
                 } else {
-                    log.warn("Alert {} not sent to {} (attempt {}), retrying: {}", alert.getAlertId(), channel.name(), attempt, e.getMessage());
+                    log.warn("Alert {} not sent to {} (attempt {}), retrying: {}", alert.getAlertId(), channel.name(), attempts, e.getMessage());
                 }
-                Thread.sleep(backoff.toMillis()); // backoff between delivery attempts
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                retry.await(decision);
             }
         }
         return false;

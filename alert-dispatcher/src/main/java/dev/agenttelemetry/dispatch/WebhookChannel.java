@@ -1,5 +1,6 @@
 package dev.agenttelemetry.dispatch;
 
+import dev.agenttelemetry.retry.RetryPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agenttelemetry.avro.SecurityAlert;
@@ -62,7 +63,7 @@ final class WebhookChannel implements Channel {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if (status / 100 != 2) {
-                throw new DeliveryException(name + ": " + url.getHost() + " answered " + status, status == 429 || status / 100 == 5, null);
+                throw new DeliveryException(name + ": " + url.getHost() + " answered " + status, RetryPolicy.ofHttpStatus(status) == RetryPolicy.Outcome.RETRIABLE, null);
             }
         } catch (IOException e) {
             throw new DeliveryException(name + ": no answer from " + url.getHost() + " (" + e.getMessage() + ")", true, e);

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.collector.publish;
 
+import dev.agenttelemetry.retry.RetryPolicy;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.collector.metrics.CollectorMetrics;
 import dev.agenttelemetry.collector.spool.Spool;
@@ -147,7 +148,8 @@ public final class HookPublisher implements AutoCloseable {
     }
 
     private void replayLoop() {
-        Duration backoff = MIN_BACKOFF;
+        RetryPolicy retry = RetryPolicy.of(RetryPolicy.FOREVER, MIN_BACKOFF, MAX_BACKOFF);
+        int failedRounds = 0;
         while (running) {
             try {
                 if (spool.pendingEntries() == 0) {
@@ -168,10 +170,9 @@ public final class HookPublisher implements AutoCloseable {
                     metrics.replayed(acked);
                 }
                 if (acked < batch.size()) {
-                    Thread.sleep(backoff.toMillis()); // Kafka still unavailable: back off before trying again
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    retry.await(retry.decide(++failedRounds, RetryPolicy.Outcome.RETRIABLE)); // Kafka still unavailable
                 } else {
-                    backoff = MIN_BACKOFF;
+                    failedRounds = 0;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,7 +1,7 @@
 package dev.agenttelemetry.sink.loki.config;
 
 import dev.agenttelemetry.sink.loki.push.PushEncoding;
-import dev.agenttelemetry.sink.loki.push.RetryPolicy;
+import dev.agenttelemetry.retry.RetryPolicy;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -262,8 +262,8 @@ public final class LokiSinkConfig extends AbstractConfig {
     }
 
     public RetryPolicy retryPolicy() {
-        return new RetryPolicy(getInt(RETRY_MAX_CONFIG), Duration.ofMillis(getInt(RETRY_BACKOFF_INITIAL_MS_CONFIG)),
-                Duration.ofMillis(getInt(RETRY_BACKOFF_MAX_MS_CONFIG)));
+        int initial = getInt(RETRY_BACKOFF_INITIAL_MS_CONFIG);
+        return RetryPolicy.of(getInt(RETRY_MAX_CONFIG), Duration.ofMillis(initial), Duration.ofMillis(Math.max(initial, getInt(RETRY_BACKOFF_MAX_MS_CONFIG))));
     }
 
     /** The configuration reference (docs/sink-loki-configuration.md), generated from the ConfigDef so it cannot drift. */

@@ -1,5 +1,6 @@
 package dev.agenttelemetry.sink.loki.push;
 
+import dev.agenttelemetry.retry.RetryPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -130,25 +131,26 @@ public final class LokiWriter implements AutoCloseable {
 
     private LokiClient.Answer sendWithRetries(SortedMap<String, String> labels, List<LokiEntry> entries)
             throws LokiPushException, InterruptedException {
-        String lastProblem = "";
-        for (int attempt = 0; attempt <= retry.maxRetries(); attempt++) {
-            if (attempt > 0) {
-                PushMeters.retried();
-                Thread.sleep(retry.backoff(attempt - 1).toMillis()); // backoff between retries; Loki sends no Retry-After
-            }
+        for (int attempts = 1; ; attempts++) {
+            String problem;
             try {
                 LokiClient.Answer answer = client.send(labels, entries);
                 PushMeters.pushed(Integer.toString(answer.status()));
-                if (answer.status() != 429 && answer.status() / 100 != 5) {
+                if (RetryPolicy.ofHttpStatus(answer.status()) != RetryPolicy.Outcome.RETRIABLE) {
                     return answer;
                 }
-                lastProblem = "Loki answered " + answer.status() + ": " + answer.body();
+                problem = "Loki answered " + answer.status() + ": " + answer.body();
             } catch (IOException e) {
                 PushMeters.pushed("io_error");
-                lastProblem = "Loki at " + client.pushUri() + " did not answer: " + e;
+                problem = "Loki at " + client.pushUri() + " did not answer: " + e;
             }
+            RetryPolicy.Decision decision = retry.decide(attempts, RetryPolicy.Outcome.RETRIABLE);
+            if (!decision.retry()) {
+                throw new LokiPushException(0, true, problem + " (after " + attempts + " attempts, " + entries.size() + " entries)", null);
+            }
+            PushMeters.retried();
+            retry.await(decision); // Loki sends no Retry-After
         }
-        throw new LokiPushException(0, true, lastProblem + " (after " + (retry.maxRetries() + 1) + " attempts, " + entries.size() + " entries)", null);
     }
 
     @Override

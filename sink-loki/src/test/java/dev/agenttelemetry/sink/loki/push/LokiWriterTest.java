@@ -1,5 +1,6 @@
 package dev.agenttelemetry.sink.loki.push;
 
+import dev.agenttelemetry.retry.RetryPolicy;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +40,7 @@ class LokiWriterTest {
     private LokiWriter writer(int maxRecords) {
         LokiClient client = new LokiClient(URI.create(loki.url() + "/loki/api/v1/push"), "", Optional.empty(), Duration.ofSeconds(5),
                 PushEncoding.PROTOBUF, Optional.empty());
-        return new LokiWriter(client, maxRecords, 1024 * 1024, new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5)), 2);
+        return new LokiWriter(client, maxRecords, 1024 * 1024, RetryPolicy.of(2, Duration.ofMillis(1), Duration.ofMillis(5)), 2);
     }
 
     private LokiEntry entry(String kind, long offsetMillis, String line) {
@@ -103,5 +104,10 @@ class LokiWriterTest {
         loki.failNext(new FakeLoki.Failure(404, "404 page not found\n", Duration.ZERO));
         assertThatThrownBy(() -> writer.write(List.of(entry("event", 3, "z")))).isInstanceOfSatisfying(LokiPushException.class,
                 e -> assertThat(e.getMessage()).contains("check loki.url"));
+
+        long before = loki.requests();
+        loki.failNext(new FakeLoki.Failure(501, "not implemented\n", Duration.ZERO));
+        assertThat(writer.write(List.of(entry("event", 4, "w")))).as("refused: dead-lettered").hasSize(1);
+        assertThat(loki.requests() - before).as("501 is the server's final answer: not retried").isEqualTo(1L);
     }
 }
