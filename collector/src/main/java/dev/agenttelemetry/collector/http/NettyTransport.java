@@ -14,7 +14,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 /**
  * Linux's epoll through Netty's native transport when it loads, else NIO. It makes fewer system calls and copies: in
  * {@code agent-telemetry bench collector} at saturation the collector's threads went from about 61 to 40 µs a hook
- * (README, Performance).
+ * (docs/performance.md).
  */
 public final class NettyTransport {
     private NettyTransport() {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "Runs the alert dispatcher until Ctrl+C: a consumer group on the alerts topic that sends each new alert to",
                 "the channels its severity routes it to (console, generic JSON webhook, Slack-compatible webhook, email over",
                 "SMTP), with a rate limit per channel and retries, committing an alert only after it was sent.",
-                "The configuration file format is in the README (Alerts to people). ${env:NAME} values come from the environment.",
+                "The configuration file format is in docs/operations.md (Alerts to people). ${env:NAME} values come from the environment.",
                 "Exit codes: 0 stopped, 1 Kafka unreachable, 2 invalid configuration."},
         footer = {"", "Examples:", "  agent-telemetry dispatch --config dispatch.yaml --check",
                 "  SLACK_WEBHOOK_URL=https://hooks.slack.com/services/... \\",
