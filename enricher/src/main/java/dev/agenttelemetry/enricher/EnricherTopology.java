@@ -47,8 +47,8 @@ public final class EnricherTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ToolCallPairer.STORE), Serdes.String(), events.valueSerde())
                 .withCachingDisabled());
         builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName("raw-hooks"))
-                .mapValues(enricher::enrich, Named.as("enrich"))
-                .peek((session, event) -> EnricherMeters.enriched(event.getEventType().name()), Named.as("count"))
+                .mapValues(enricher::enrichForPairing, Named.as("enrich"))
+                .peek((session, enriched) -> EnricherMeters.enriched(enriched.event().getEventType().name()), Named.as("count"))
                 .process(() -> new ToolCallPairer(pairingGap), Named.as("pair"), ToolCallPairer.STORE)
                 .processValues(() -> new SessionChainer(chainTtl), Named.as("chain"), SessionChainer.STORE)
                 .to(events.name(), Produced.with(events.keySerde(), events.valueSerde()).withName("agent-events"));

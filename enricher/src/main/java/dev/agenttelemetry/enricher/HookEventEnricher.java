@@ -17,6 +17,7 @@ import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.avro.PathClass;
 import dev.agenttelemetry.avro.PathRef;
 import dev.agenttelemetry.enricher.context.PathContext;
+import dev.agenttelemetry.enricher.pairing.ToolCallPairer;
 import dev.agenttelemetry.enricher.classify.EventClassifier;
 import dev.agenttelemetry.enricher.masking.Masker;
 
@@ -59,7 +60,21 @@ public final class HookEventEnricher {
         this(masker, promptPreviewChars, new PathContext(List.of()));
     }
 
+    /**
+     * An event and what pairing its tool call needs from the payload, read while the payload is parsed anyway, so
+     * the enricher parses each payload once.
+     *
+     * @param toolInputHash for a tool call without a tool use id: a hash of its masked input, else null
+     * @param error         for a PostToolUseFailure: the error it reports, masked, else null
+     */
+    public record Enriched(AgentEvent event, String toolInputHash, String error) {
+    }
+
     public AgentEvent enrich(HookEnvelope envelope) {
+        return enrichForPairing(envelope).event();
+    }
+
+    public Enriched enrichForPairing(HookEnvelope envelope) {
         ObjectNode parsed = parse(envelope.getPayload());
         ObjectNode payload = parsed != null ? parsed : JSON.createObjectNode();
         MaskCounter counter = new MaskCounter(ownIds(payload, envelope.getSessionId()));
@@ -93,7 +108,7 @@ public final class HookEventEnricher {
             paths.add(new PathRef(counter.mask(path.path()), path.pathClass()));
             outside |= path.pathClass() != PathClass.inside_project;
         }
-        return AgentEvent.newBuilder()
+        AgentEvent event = AgentEvent.newBuilder()
                 .setEventId(envelope.getEventId())
                 .setReceivedAt(envelope.getReceivedAt())
                 .setSource(envelope.getSource())
@@ -122,6 +137,8 @@ public final class HookEventEnricher {
                 .setMaskedValues(counter.total)
                 .setUserId(userId(envelope.getOsUser(), envelope.getHost()))
                 .build();
+        return new Enriched(event, toolUseId == null ? ToolCallPairer.inputHash(input) : null,
+                "PostToolUseFailure".equals(envelope.getHookEventName()) ? ToolCallPairer.errorOf(payload) : null);
     }
 
     /** A stable pseudonym: per-user baselines need an identity, the audit trail does not need the name. */

@@ -1,7 +1,7 @@
 package dev.agenttelemetry.enricher.pairing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttelemetry.enricher.HookEventEnricher;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.ToolOutcome;
@@ -13,7 +13,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,11 +30,10 @@ import java.util.Set;
  * post whose pre never comes is forgotten after the gap. Pending halves live in a changelogged store and
  * leave it when paired or timed out, so it does not grow without bound.
  */
-public final class ToolCallPairer implements Processor<String, AgentEvent, String, AgentEvent> {
+public final class ToolCallPairer implements Processor<String, HookEventEnricher.Enriched, String, AgentEvent> {
     public static final String STORE = "pending-tool-calls";
     public static final String MISSING_RESULT_EVENT = "ToolResultMissing";
     private static final Set<String> POSTS = Set.of("PostToolUse", "PostToolUseFailure");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Duration gap;
     private ProcessorContext<String, AgentEvent> context;
@@ -54,15 +52,15 @@ public final class ToolCallPairer implements Processor<String, AgentEvent, Strin
     }
 
     @Override
-    public void process(Record<String, AgentEvent> record) {
-        AgentEvent event = record.value();
+    public void process(Record<String, HookEventEnricher.Enriched> record) {
+        AgentEvent event = record.value().event();
         boolean pre = "PreToolUse".equals(event.getHookEventName());
         boolean post = POSTS.contains(event.getHookEventName());
         if (!(pre || post) || event.getToolName() == null) {
-            context.forward(record);
+            context.forward(record.withValue(event));
             return;
         }
-        String key = pairingKey(event);
+        String key = pairingKey(event, record.value().toolInputHash());
         AgentEvent other = pending.get(key);
         boolean otherIsPre = other != null && "PreToolUse".equals(other.getHookEventName());
         if (other != null && (pre != otherIsPre)) {
@@ -72,23 +70,23 @@ public final class ToolCallPairer implements Processor<String, AgentEvent, Strin
                     .setOtherEventId(other.getEventId())
                     .setDurationMs(Math.abs(event.getReceivedAt().toEpochMilli() - other.getReceivedAt().toEpochMilli()))
                     .setOutcome("PostToolUseFailure".equals(postEvent.getHookEventName()) ? ToolOutcome.failure : ToolOutcome.success)
-                    .setError(errorOf(postEvent))
+                    .setError(post ? record.value().error() : other.getPairing() == null ? null : other.getPairing().getError())
                     .build());
         } else {
-            pending.put(key, pendingCopy(event));
+            pending.put(key, pendingCopy(event, record.value().error()));
         }
         context.forward(record.withValue(event));
     }
 
     /**
      * What is kept of the first half of a pair: a copy (the forwarded event is completed downstream, by the
-     * chain) without the payload, content and prompt, which pairing never reads (a failed post's payload
-     * holds its error, so it is kept), so the store and its changelog hold a few hundred bytes a call.
+     * chain) without the payload, content and prompt, which pairing never reads, so the store and its changelog
+     * hold a few hundred bytes a call. A failed post keeps its error in a pairing of its own until its pre comes.
      */
-    private static AgentEvent pendingCopy(AgentEvent event) {
-        AgentEvent.Builder copy = AgentEvent.newBuilder(event).setContent(null).setPrompt(null);
-        if (!"PostToolUseFailure".equals(event.getHookEventName())) {
-            copy.setPayload("{}");
+    private static AgentEvent pendingCopy(AgentEvent event, String error) {
+        AgentEvent.Builder copy = AgentEvent.newBuilder(event).setContent(null).setPrompt(null).setPayload("{}");
+        if (error != null) {
+            copy.setPairing(ToolPairing.newBuilder().setOtherEventId("").setDurationMs(0).setOutcome(ToolOutcome.failure).setError(error).build());
         }
         return copy.build();
     }
@@ -123,37 +121,25 @@ public final class ToolCallPairer implements Processor<String, AgentEvent, Strin
         }
     }
 
-    static String pairingKey(AgentEvent event) {
+    static String pairingKey(AgentEvent event, String toolInputHash) {
         if (event.getToolUseId() != null) {
             return event.getSessionId() + "|" + event.getToolUseId();
         }
-        return event.getSessionId() + "|" + event.getToolName() + "|" + inputHash(event.getPayload());
+        return event.getSessionId() + "|" + event.getToolName() + "|" + toolInputHash;
     }
 
-    private static String inputHash(String payload) {
-        String input = "";
+    /** What pairs a tool call without a tool use id: a hash of its (masked) input; none for a payload that is not JSON. */
+    public static String inputHash(JsonNode toolInput) {
         try {
-            input = JSON.readTree(payload).path("tool_input").toString();
-        } catch (IOException e) {
-            // unparseable payloads pair by tool alone
-        }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8)), 0, 12);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(toolInput.toString().getBytes(StandardCharsets.UTF_8)), 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 
-    private static String errorOf(AgentEvent post) {
-        if (!"PostToolUseFailure".equals(post.getHookEventName())) {
-            return null;
-        }
-        try {
-            JsonNode payload = JSON.readTree(post.getPayload()); // already masked
-            JsonNode error = payload.has("error") ? payload.get("error") : payload.path("tool_response").path("error");
-            return error.isMissingNode() || error.isNull() ? null : error.isTextual() ? error.asText() : error.toString();
-        } catch (IOException e) {
-            return null;
-        }
+    /** The error a failed tool call's (masked) payload reports. */
+    public static String errorOf(JsonNode payload) {
+        JsonNode error = payload.has("error") ? payload.get("error") : payload.path("tool_response").path("error");
+        return error.isMissingNode() || error.isNull() ? null : error.isTextual() ? error.asText() : error.toString();
     }
 }
