@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import dev.agenttelemetry.avro.OtlpLogRecord;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,25 +44,17 @@ public final class OtlpLogsParser {
     }
 
     public void parseProtobuf(byte[] body, Instant receivedAt, List<OtlpLogRecord> out) throws Invalid {
-        ExportLogsServiceRequest request;
         try {
-            request = ExportLogsServiceRequest.parseFrom(body);
+            read(ExportLogsServiceRequest.parseFrom(body), receivedAt, out);
         } catch (InvalidProtocolBufferException e) {
             throw new Invalid("not an OTLP ExportLogsServiceRequest in protobuf: " + e.getMessage());
         }
-        for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
-            Map<String, String> resource = protoAttributes(resourceLogs.getResource().getAttributesList());
-            for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
-                for (LogRecord record : scopeLogs.getLogRecordsList()) {
-                    out.add(record(receivedAt, protoAttributes(record.getAttributesList()), resource, record.getEventName(),
-                            record.getTimeUnixNano(), record.getObservedTimeUnixNano(), record.getSeverityNumberValue(),
-                            record.getSeverityText(), record.hasBody() ? text(record.getBody()) : null,
-                            scopeLogs.getScope().getName(), scopeLogs.getScope().getVersion()));
-                }
-            }
-        }
     }
 
+    /**
+     * OTLP's JSON encoding is protobuf's JSON mapping (read by protobuf's own {@link JsonFormat}), except that trace
+     * and span ids are hex, not base64: they are turned into base64 first.
+     */
     public void parseJson(byte[] body, Instant receivedAt, List<OtlpLogRecord> out) throws Invalid {
         JsonNode root;
         try {
@@ -72,15 +66,45 @@ public final class OtlpLogsParser {
             throw new Invalid("an OTLP logs request needs a \"resourceLogs\" array");
         }
         for (JsonNode resourceLogs : root.path("resourceLogs")) {
-            Map<String, String> resource = jsonAttributes(resourceLogs.path("resource").path("attributes"));
             for (JsonNode scopeLogs : resourceLogs.path("scopeLogs")) {
-                JsonNode scope = scopeLogs.path("scope");
-                for (JsonNode record : scopeLogs.path("logRecords")) {
-                    out.add(record(receivedAt, jsonAttributes(record.path("attributes")), resource, record.path("eventName").asText(""),
-                            record.path("timeUnixNano").asLong(0), record.path("observedTimeUnixNano").asLong(0),
-                            record.path("severityNumber").asInt(0), record.path("severityText").asText(""),
-                            record.has("body") ? text(record.get("body")) : null,
-                            scope.path("name").asText(""), scope.path("version").asText("")));
+                for (JsonNode logRecord : scopeLogs.path("logRecords")) {
+                    if (logRecord instanceof ObjectNode object) {
+                        hexToBase64(object, "traceId");
+                        hexToBase64(object, "spanId");
+                    }
+                }
+            }
+        }
+        ExportLogsServiceRequest.Builder request = ExportLogsServiceRequest.newBuilder();
+        try {
+            JsonFormat.parser().ignoringUnknownFields().merge(root.toString(), request);
+        } catch (InvalidProtocolBufferException e) {
+            throw new Invalid("not an OTLP logs request in JSON: " + e.getMessage());
+        }
+        read(request.build(), receivedAt, out);
+    }
+
+    private static void hexToBase64(ObjectNode logRecord, String field) throws Invalid {
+        JsonNode id = logRecord.get(field);
+        if (id == null || !id.isTextual() || id.asText().isEmpty()) {
+            return;
+        }
+        try {
+            logRecord.put(field, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(id.asText())));
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("\"" + field + "\" of a log record is not hex");
+        }
+    }
+
+    private void read(ExportLogsServiceRequest request, Instant receivedAt, List<OtlpLogRecord> out) {
+        for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
+            Map<String, String> resource = attributes(resourceLogs.getResource().getAttributesList());
+            for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
+                for (LogRecord record : scopeLogs.getLogRecordsList()) {
+                    out.add(record(receivedAt, attributes(record.getAttributesList()), resource, record.getEventName(),
+                            record.getTimeUnixNano(), record.getObservedTimeUnixNano(), record.getSeverityNumberValue(),
+                            record.getSeverityText(), record.hasBody() ? text(record.getBody()) : null,
+                            scopeLogs.getScope().getName(), scopeLogs.getScope().getVersion()));
                 }
             }
         }
@@ -107,7 +131,7 @@ public final class OtlpLogsParser {
                 .build();
     }
 
-    private static Map<String, String> protoAttributes(List<KeyValue> attributes) {
+    private static Map<String, String> attributes(List<KeyValue> attributes) {
         Map<String, String> map = new HashMap<>();
         attributes.forEach(kv -> map.put(kv.getKey(), text(kv.getValue())));
         return map;
@@ -132,35 +156,6 @@ public final class OtlpLogsParser {
             }
             case VALUE_NOT_SET -> "";
         };
-    }
-
-    private static Map<String, String> jsonAttributes(JsonNode attributes) {
-        Map<String, String> map = new HashMap<>();
-        for (JsonNode kv : attributes) {
-            map.put(kv.path("key").asText(), text(kv.path("value")));
-        }
-        return map;
-    }
-
-    /** OTLP JSON AnyValue: {"stringValue": ...} | {"intValue": "12"} | {"arrayValue": {"values": [...]}} | ... */
-    private static String text(JsonNode value) {
-        if (value.has("stringValue")) {
-            return value.get("stringValue").asText();
-        }
-        if (value.has("intValue") || value.has("doubleValue") || value.has("boolValue") || value.has("bytesValue")) {
-            return value.elements().next().asText();
-        }
-        if (value.has("arrayValue")) {
-            ArrayNode array = JSON.createArrayNode();
-            value.path("arrayValue").path("values").forEach(v -> array.add(text(v)));
-            return array.toString();
-        }
-        if (value.has("kvlistValue")) {
-            ObjectNode object = JSON.createObjectNode();
-            value.path("kvlistValue").path("values").forEach(kv -> object.put(kv.path("key").asText(), text(kv.path("value"))));
-            return object.toString();
-        }
-        return value.isValueNode() ? value.asText() : "";
     }
 
     private static String emptyToNull(String text) {
