@@ -160,7 +160,7 @@ class LokiSinkTaskIT {
         task(false).put(List.of(new SinkRecord("agent.alerts", 0, null, "s9", schema, struct, 7, now.toEpochMilli(), TimestampType.CREATE_TIME)));
         FakeLoki.Entry entry = loki.entries(Map.of("kind", "alert", "severity", "high")).get(0);
         assertThat(entry.metadata()).containsEntry("alert_id", "a9").containsEntry("session_id", "s9").containsEntry("rule_id", "privilege_escalation");
-        assertThat(new ObjectMapper().readTree(entry.line()).path("first_seen").asLong()).isEqualTo(now.toEpochMilli());
+        assertThat(new ObjectMapper().readTree(entry.line()).path("first_seen").asText()).isEqualTo(Instant.ofEpochMilli(now.toEpochMilli()).toString());
     }
 
     @Test
