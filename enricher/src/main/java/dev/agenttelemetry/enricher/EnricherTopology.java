@@ -42,7 +42,7 @@ public final class EnricherTopology {
         // cache holds on to the whole raw input record (kept for the processing exception handler, but not counted
         // against the cache's size), so a cache of a few hundred bytes a call kept ~70 MB of raw hooks on the heap
         // at 1,000 hooks/s for ~15 s each: most of what filled the old generation.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionChainer.STORE), Serdes.String(), Serdes.String())
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SessionChainer.STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ToolCallPairer.STORE), Serdes.String(), events.valueSerde())
                 .withCachingDisabled());

@@ -1,18 +1,23 @@
 package dev.agenttelemetry.analytics.detection;
 
 import dev.agenttelemetry.avro.SecurityAlert;
+import dev.agenttelemetry.avro.state.OpenAlertState;
+import dev.agenttelemetry.avro.state.RuleMatches;
+import dev.agenttelemetry.avro.state.RuleState;
+import dev.agenttelemetry.avro.state.ToolCallBucket;
+import dev.agenttelemetry.avro.state.Violation;
+import dev.agenttelemetry.schemas.serde.StateEncoding;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -96,49 +101,32 @@ public final class SessionRuleState {
         return userId;
     }
 
-    private static final int FORMAT = 4;
+    /** Formats of the hand-laid binary form stores held before they used Avro; still read, rewritten in Avro on the next update. */
+    private static final int LEGACY_FORMAT = 4;
     /** Format 3 did not store open alerts' first-seen times apart from the alerts. */
-    private static final int FORMAT_WITHOUT_FIRST_SEEN = 3;
+    private static final int LEGACY_FORMAT_WITHOUT_FIRST_SEEN = 3;
     /** Format 2 had no sweep time either: such a state is looked at by the next sweep, which rewrites it. */
-    private static final int FORMAT_WITHOUT_SWEEP_TIME = 2;
+    private static final int LEGACY_FORMAT_WITHOUT_SWEEP_TIME = 2;
 
-    /** @param sweepAtMillis when the sweeper next has work with this state (see {@link RuleEngine#nextSweepMillis}) */
+    /**
+     * The stored form: a {@link RuleState} in Avro ({@link StateEncoding}).
+     *
+     * @param sweepAtMillis when the sweeper next has work with this state (see {@link RuleEngine#nextSweepMillis})
+     */
     public byte[] toBytes(long sweepAtMillis) {
+        List<ToolCallBucket> buckets = new ArrayList<>(toolCallBuckets.size());
+        toolCallBuckets.forEach(bucket -> buckets.add(new ToolCallBucket(bucket[0], (int) bucket[1])));
+        List<RuleMatches> ruleMatches = new ArrayList<>(matches.size());
+        matches.forEach((rule, times) -> ruleMatches.add(new RuleMatches(rule, new ArrayList<>(times))));
+        List<Violation> latest = new ArrayList<>(violations.size());
+        violations.forEach(violation -> latest.add(new Violation(violation[0], (int) violation[1])));
+        List<OpenAlertState> alerts = new ArrayList<>(open.size());
         try {
-            Writer out = new Writer();
-            out.writeByte(FORMAT);
-            out.writeLong(sweepAtMillis);
-            out.writeUTF(userId == null ? "" : userId);
-            out.writeLong(lastEventMillis);
-            out.writeInt(peakToolCalls);
-            out.writeInt(toolCallBuckets.size());
-            for (long[] bucket : toolCallBuckets) {
-                out.writeLong(bucket[0]);
-                out.writeInt((int) bucket[1]);
-            }
-            out.writeInt(matches.size());
-            for (Map.Entry<String, Deque<Long>> entry : matches.entrySet()) {
-                out.writeUTF(entry.getKey());
-                out.writeInt(entry.getValue().size());
-                for (long time : entry.getValue()) {
-                    out.writeLong(time);
-                }
-            }
-            out.writeInt(violations.size());
-            for (long[] violation : violations) {
-                out.writeLong(violation[0]);
-                out.writeByte((int) violation[1]);
-            }
-            out.writeInt(open.size());
             for (Map.Entry<String, OpenAlert> entry : open.entrySet()) {
-                out.writeUTF(entry.getKey());
-                out.writeInt(entry.getValue().reported);
-                out.writeLong(entry.getValue().firstSeenMillis);
-                ByteBuffer alert = entry.getValue().encoded();
-                out.writeInt(alert.remaining());
-                out.write(alert);
+                alerts.add(new OpenAlertState(entry.getKey(), entry.getValue().reported, entry.getValue().firstSeenMillis, entry.getValue().encoded()));
             }
-            return out.toByteArray();
+            return StateEncoding.bytes(new RuleState(sweepAtMillis, userId, lastEventMillis, peakToolCalls, buckets, ruleMatches, latest, alerts)
+                    .toByteBuffer());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,15 +134,40 @@ public final class SessionRuleState {
 
     /** The sweep time a stored state was written with, read without decoding the rest. */
     public static long sweepAtMillis(byte[] data) {
-        return data[0] == FORMAT || data[0] == FORMAT_WITHOUT_FIRST_SEEN ? ByteBuffer.wrap(data, 1, Long.BYTES).getLong() : Long.MIN_VALUE;
+        if (StateEncoding.isAvro(data)) {
+            return StateEncoding.firstLong(data);
+        }
+        return data[0] == LEGACY_FORMAT || data[0] == LEGACY_FORMAT_WITHOUT_FIRST_SEEN ? ByteBuffer.wrap(data, 1, Long.BYTES).getLong() : Long.MIN_VALUE;
     }
 
     public static SessionRuleState fromBytes(byte[] data) {
+        if (!StateEncoding.isAvro(data)) {
+            return fromLegacyBytes(data);
+        }
+        RuleState stored;
+        try {
+            stored = RuleState.fromByteBuffer(ByteBuffer.wrap(data));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable session rule state", e);
+        }
+        SessionRuleState state = new SessionRuleState();
+        state.userId = stored.getUserId();
+        state.lastEventMillis = stored.getLastEventMillis();
+        state.peakToolCalls = stored.getPeakToolCalls();
+        stored.getToolCallBuckets().forEach(bucket -> state.toolCallBuckets.add(new long[]{bucket.getBucket(), bucket.getToolCalls()}));
+        stored.getMatches().forEach(match -> state.matches.put(match.getRuleId(), new ArrayDeque<>(match.getTimesMillis())));
+        stored.getViolations().forEach(violation -> state.violations.add(new long[]{violation.getAtMillis(), violation.getSeverity()}));
+        stored.getOpenAlerts().forEach(alert -> state.open.put(alert.getRuleId(),
+                new OpenAlert(StateEncoding.bytes(alert.getAlert()), alert.getFirstSeenMillis(), alert.getReported())));
+        return state;
+    }
+
+    private static SessionRuleState fromLegacyBytes(byte[] data) {
         ByteBuffer in = ByteBuffer.wrap(data);
         int version = in.get();
-        if (version == FORMAT || version == FORMAT_WITHOUT_FIRST_SEEN) {
+        if (version == LEGACY_FORMAT || version == LEGACY_FORMAT_WITHOUT_FIRST_SEEN) {
             in.getLong(); // the sweep time
-        } else if (version != FORMAT_WITHOUT_SWEEP_TIME) {
+        } else if (version != LEGACY_FORMAT_WITHOUT_SWEEP_TIME) {
             throw new IllegalStateException("unknown session rule state format " + version);
         }
         SessionRuleState state = new SessionRuleState();
@@ -179,15 +192,15 @@ public final class SessionRuleState {
         for (int i = in.getInt(); i > 0; i--) {
             String rule = readUTF(in);
             int reported = in.getInt();
-            long firstSeenMillis = version == FORMAT ? in.getLong() : Long.MIN_VALUE;
+            long firstSeenMillis = version == LEGACY_FORMAT ? in.getLong() : Long.MIN_VALUE;
             byte[] alert = new byte[in.getInt()];
             in.get(alert);
-            state.open.put(rule, version == FORMAT ? new OpenAlert(alert, firstSeenMillis, reported) : new OpenAlert(decode(alert), reported));
+            state.open.put(rule, version == LEGACY_FORMAT ? new OpenAlert(alert, firstSeenMillis, reported) : new OpenAlert(decode(alert), reported));
         }
         return state;
     }
 
-    /** A string as {@link DataOutputStream#writeUTF} writes it (the stored format predates these buffers). */
+    /** A string as {@link java.io.DataOutputStream#writeUTF} writes it, in the legacy form. */
     private static String readUTF(ByteBuffer in) {
         int length = Short.toUnsignedInt(in.getShort());
         int start = in.position();
@@ -202,48 +215,5 @@ public final class SessionRuleState {
             }
         }
         return new String(in.array(), start, length, StandardCharsets.ISO_8859_1);
-    }
-
-    /** Big-endian fields in a growing array, laid out as {@link DataOutputStream} lays them out, without its locks. */
-    private static final class Writer {
-        private ByteBuffer buffer = ByteBuffer.allocate(256);
-
-        private ByteBuffer room(int bytes) {
-            if (buffer.remaining() < bytes) {
-                ByteBuffer larger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + bytes));
-                buffer = larger.put(buffer.flip());
-            }
-            return buffer;
-        }
-
-        void writeByte(int value) {
-            room(1).put((byte) value);
-        }
-
-        void writeInt(int value) {
-            room(Integer.BYTES).putInt(value);
-        }
-
-        void writeLong(long value) {
-            room(Long.BYTES).putLong(value);
-        }
-
-        void write(ByteBuffer bytes) {
-            room(bytes.remaining()).put(bytes);
-        }
-
-        void writeUTF(String value) throws IOException {
-            if (value.length() <= 0xFFFF && value.chars().allMatch(c -> c > 0 && c < 0x80)) { // ASCII: one byte a character in modified UTF-8 too
-                room(2 + value.length()).putShort((short) value.length()).put(value.getBytes(StandardCharsets.US_ASCII));
-                return;
-            }
-            ByteArrayOutputStream modifiedUtf8 = new ByteArrayOutputStream(value.length() + 2);
-            new DataOutputStream(modifiedUtf8).writeUTF(value);
-            write(ByteBuffer.wrap(modifiedUtf8.toByteArray()));
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(buffer.array(), buffer.position());
-        }
     }
 }

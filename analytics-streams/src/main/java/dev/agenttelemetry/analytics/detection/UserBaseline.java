@@ -1,5 +1,10 @@
 package dev.agenttelemetry.analytics.detection;
 
+import dev.agenttelemetry.avro.state.UserBaselineState;
+import dev.agenttelemetry.schemas.serde.StateEncoding;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +33,23 @@ public record UserBaseline(List<Integer> peaks) {
         return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
     }
 
+    /** Avro ({@link StateEncoding}); earlier stores held a count and the peaks as big-endian ints, still read. */
     public byte[] toBytes() {
-        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * peaks.size());
-        buffer.putInt(peaks.size());
-        peaks.forEach(buffer::putInt);
-        return buffer.array();
+        try {
+            return StateEncoding.bytes(new UserBaselineState(peaks).toByteBuffer());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static UserBaseline fromBytes(byte[] data) {
+        if (StateEncoding.isAvro(data)) {
+            try {
+                return new UserBaseline(UserBaselineState.fromByteBuffer(ByteBuffer.wrap(data)).getPeaks());
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable user baseline", e);
+            }
+        }
         ByteBuffer buffer = ByteBuffer.wrap(data);
         List<Integer> peaks = new ArrayList<>();
         for (int i = buffer.getInt(); i > 0; i--) {

@@ -1,7 +1,15 @@
 package dev.agenttelemetry.analytics.risk;
 
+import dev.agenttelemetry.avro.state.SessionFeaturesState;
+import dev.agenttelemetry.avro.state.UserHistoryState;
+import dev.agenttelemetry.schemas.serde.StateEncoding;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,25 +31,29 @@ final class UserHistory {
         return sessions.entrySet().stream().filter(e -> !e.getKey().equals(sessionId)).map(Map.Entry::getValue).toList();
     }
 
+    /** Avro ({@link StateEncoding}); earlier stores held a hand-laid binary form, still read. */
     byte[] toBytes() {
-        int size = 4;
-        for (Map.Entry<String, double[]> entry : sessions.entrySet()) {
-            size += 4 + entry.getKey().getBytes(StandardCharsets.UTF_8).length + 4 + 8 * entry.getValue().length;
+        List<SessionFeaturesState> kept = new ArrayList<>(sessions.size());
+        sessions.forEach((session, values) -> kept.add(new SessionFeaturesState(session, Arrays.stream(values).boxed().toList())));
+        try {
+            return StateEncoding.bytes(new UserHistoryState(kept).toByteBuffer());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        ByteBuffer buffer = ByteBuffer.allocate(size);
-        buffer.putInt(sessions.size());
-        sessions.forEach((session, values) -> {
-            byte[] id = session.getBytes(StandardCharsets.UTF_8);
-            buffer.putInt(id.length).put(id).putInt(values.length);
-            for (double value : values) {
-                buffer.putDouble(value);
-            }
-        });
-        return buffer.array();
     }
 
     static UserHistory fromBytes(byte[] data) {
         UserHistory history = new UserHistory();
+        if (StateEncoding.isAvro(data)) {
+            try {
+                for (SessionFeaturesState session : UserHistoryState.fromByteBuffer(ByteBuffer.wrap(data)).getSessions()) {
+                    history.sessions.put(session.getSessionId(), session.getFeatures().stream().mapToDouble(Double::doubleValue).toArray());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable user history", e);
+            }
+            return history;
+        }
         ByteBuffer buffer = ByteBuffer.wrap(data);
         for (int n = buffer.getInt(); n > 0; n--) {
             byte[] id = new byte[buffer.getInt()];

@@ -75,20 +75,20 @@ class RuleEngineTest {
     }
 
     @Test
-    void userIdsBeyondAsciiAreStoredAsModifiedUtf8AndReadBack() throws Exception {
+    void userIdsBeyondAsciiAreStoredAndReadBackAlsoFromTheLegacyForm() throws Exception {
         RuleEngine engine = new RuleEngine(RuleBook.defaults());
         SessionRuleState state = new SessionRuleState();
         String user = "jürgen-Ω-\u0000-😀";
         engine.onEvent(Events.base("e1", T0).setUserId(user).setEventType(dev.agenttelemetry.avro.EventType.command_execution)
                 .setToolName("Bash").setCommand("sudo ls").build(), state, NO_BASELINE);
         byte[] stored = state.toBytes(0);
-        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
-        new java.io.DataOutputStream(expected).writeUTF(user);
-        assertThat(java.util.Arrays.copyOfRange(stored, 1 + Long.BYTES, 1 + Long.BYTES + expected.size())).isEqualTo(expected.toByteArray());
+
         SessionRuleState copy = SessionRuleState.fromBytes(stored);
         assertThat(copy.userId()).isEqualTo(user);
         assertThat(copy.hasOpenAlerts()).isTrue();
         assertThat(copy.toBytes(0)).isEqualTo(stored);
+        // the same state as the hand-laid binary form stored it (modified UTF-8 user id) reads the same
+        assertThat(SessionRuleState.fromBytes(legacy("rule-state-format4-non-ascii-user.hex")).toBytes(0)).isEqualTo(stored);
     }
 
     @Test
@@ -99,23 +99,28 @@ class RuleEngineTest {
         engine.onEvent(Events.bash("e2", T0.plusSeconds(5), "sudo ls"), state, NO_BASELINE);
 
         byte[] stored = state.toBytes(engine.nextSweepMillis(state));
+        assertThat(stored[0]).as("Avro's single-object marker").isEqualTo((byte) 0xC3);
         // the sweep has nothing to do before the 10-minute suppression window of the first alert ends
         assertThat(SessionRuleState.sweepAtMillis(stored)).isEqualTo(T0.plusSeconds(600).toEpochMilli());
         assertThat(SessionRuleState.fromBytes(stored).toBytes(engine.nextSweepMillis(state))).isEqualTo(stored);
-        // states stored by earlier versions are still read: format 3 had no separate first-seen time per open alert
-        // (the one open alert is last: rule, reported count, first seen, then the alert's length and bytes) ...
-        int firstSeenAt = stored.length - Long.BYTES - Integer.BYTES;
-        while (!(ByteBuffer.wrap(stored, firstSeenAt, Long.BYTES).getLong() == T0.toEpochMilli()
-                && ByteBuffer.wrap(stored, firstSeenAt + Long.BYTES, Integer.BYTES).getInt() == stored.length - firstSeenAt - Long.BYTES - Integer.BYTES)) {
+        // states stored in the hand-laid binary form before are still read: format 4 (this state) ...
+        byte[] format4 = legacy("rule-state-format4.hex");
+        assertThat(SessionRuleState.sweepAtMillis(format4)).isEqualTo(SessionRuleState.sweepAtMillis(stored));
+        assertThat(SessionRuleState.fromBytes(format4).toBytes(engine.nextSweepMillis(state))).isEqualTo(stored);
+        // ... format 3, without a separate first-seen time per open alert (the one open alert is last: rule, reported
+        // count, first seen, then the alert's length and bytes) ...
+        int firstSeenAt = format4.length - Long.BYTES - Integer.BYTES;
+        while (!(ByteBuffer.wrap(format4, firstSeenAt, Long.BYTES).getLong() == T0.toEpochMilli()
+                && ByteBuffer.wrap(format4, firstSeenAt + Long.BYTES, Integer.BYTES).getInt() == format4.length - firstSeenAt - Long.BYTES - Integer.BYTES)) {
             firstSeenAt--;
         }
-        byte[] format3 = new byte[stored.length - Long.BYTES];
-        System.arraycopy(stored, 0, format3, 0, firstSeenAt);
-        System.arraycopy(stored, firstSeenAt + Long.BYTES, format3, firstSeenAt, stored.length - firstSeenAt - Long.BYTES);
+        byte[] format3 = new byte[format4.length - Long.BYTES];
+        System.arraycopy(format4, 0, format3, 0, firstSeenAt);
+        System.arraycopy(format4, firstSeenAt + Long.BYTES, format3, firstSeenAt, format4.length - firstSeenAt - Long.BYTES);
         format3[0] = 3;
         assertThat(SessionRuleState.sweepAtMillis(format3)).isEqualTo(SessionRuleState.sweepAtMillis(stored));
         assertThat(SessionRuleState.fromBytes(format3).toBytes(engine.nextSweepMillis(state))).isEqualTo(stored);
-        // ... and format 2 no sweep time either: such a state is due at once
+        // ... and format 2, without a sweep time either: such a state is due at once
         byte[] format2 = new byte[format3.length - Long.BYTES];
         format2[0] = 2;
         System.arraycopy(format3, 1 + Long.BYTES, format2, 1, format3.length - 1 - Long.BYTES);
@@ -147,6 +152,16 @@ class RuleEngineTest {
         }
         assertThat(baseline.peaks()).hasSize(20).startsWith(6).endsWith(25);
         assertThat(UserBaseline.fromBytes(baseline.toBytes())).isEqualTo(baseline);
+        ByteBuffer legacy = ByteBuffer.allocate(4 + 4 * 20).putInt(20);
+        baseline.peaks().forEach(legacy::putInt);
+        assertThat(UserBaseline.fromBytes(legacy.array())).as("the big-endian form stored before").isEqualTo(baseline);
         assertThat(baseline.medianPeak()).isEqualTo(15.5);
+    }
+
+    /** A state as the hand-laid binary form stored it, written by that form's code from the events of the test that reads it. */
+    private static byte[] legacy(String name) throws java.io.IOException {
+        try (java.io.InputStream in = RuleEngineTest.class.getResourceAsStream("/legacy-state/" + name)) {
+            return java.util.HexFormat.of().parseHex(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip());
+        }
     }
 }

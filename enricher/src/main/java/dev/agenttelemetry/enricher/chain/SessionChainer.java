@@ -1,6 +1,8 @@
 package dev.agenttelemetry.enricher.chain;
 
 import dev.agenttelemetry.avro.AgentEvent;
+import dev.agenttelemetry.avro.state.ChainState;
+import dev.agenttelemetry.schemas.serde.StateEncoding;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -8,6 +10,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +30,7 @@ public final class SessionChainer implements FixedKeyProcessor<String, AgentEven
 
     private final Duration ttl;
     private FixedKeyProcessorContext<String, AgentEvent> context;
-    private KeyValueStore<String, String> chains;
+    private KeyValueStore<String, byte[]> chains;
 
     public SessionChainer(Duration ttl) {
         this.ttl = ttl;
@@ -41,32 +47,52 @@ public final class SessionChainer implements FixedKeyProcessor<String, AgentEven
     public void process(FixedKeyRecord<String, AgentEvent> record) {
         AgentEvent event = record.value();
         String session = event.getSessionId();
-        String state = chains.get(session); // "<sequence> <hash> <last seen millis>"
+        byte[] stored = chains.get(session);
         long sequence = 1;
         String previousHash = null;
-        if (state != null) {
-            String[] parts = state.split(" ");
-            sequence = Long.parseLong(parts[0]) + 1;
-            previousHash = parts[1];
+        if (stored != null) {
+            ChainState last = read(stored);
+            sequence = last.getSequence() + 1;
+            previousHash = last.getHash();
         }
         String hash = ChainHash.of(event, sequence, previousHash);
         event.setSequence(sequence);
         event.setPreviousHash(previousHash);
         event.setHash(hash);
-        chains.put(session, sequence + " " + hash + " " + context.currentSystemTimeMs());
+        chains.put(session, write(new ChainState(sequence, hash, context.currentSystemTimeMs())));
         context.forward(record.withValue(event));
     }
 
     private void dropIdleSessions(long now) {
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, String> all = chains.all()) {
+        try (KeyValueIterator<String, byte[]> all = chains.all()) {
             all.forEachRemaining(entry -> {
-                long lastSeen = Long.parseLong(entry.value.substring(entry.value.lastIndexOf(' ') + 1));
-                if (now - lastSeen > ttl.toMillis()) {
+                if (now - read(entry.value).getLastSeenMillis() > ttl.toMillis()) {
                     idle.add(entry.key);
                 }
             });
         }
         idle.forEach(chains::delete);
+    }
+
+    /** A stored link: Avro ({@link StateEncoding}), or the text {@code "<sequence> <hash> <last seen millis>"} stores held before. */
+    static ChainState read(byte[] stored) {
+        if (!StateEncoding.isAvro(stored)) {
+            String[] parts = new String(stored, StandardCharsets.UTF_8).split(" ");
+            return new ChainState(Long.parseLong(parts[0]), parts[1], Long.parseLong(parts[2]));
+        }
+        try {
+            return ChainState.fromByteBuffer(ByteBuffer.wrap(stored));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable session-chain state", e);
+        }
+    }
+
+    static byte[] write(ChainState state) {
+        try {
+            return StateEncoding.bytes(state.toByteBuffer());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
