@@ -4,7 +4,6 @@ import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
-import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -58,8 +58,7 @@ class SpoolDiskFullIT {
             fillUp(dir.resolve("last-bytes.bin")); // not a byte left: even the replay position cannot be written
 
             try (Collector online = fixture.start(settings)) {
-                Await.until("the spool replayed on the full disk", Duration.ofSeconds(60), Duration.ofMillis(200),
-                        () -> isDrained(metrics(online)));
+                await("the spool replayed on the full disk").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> isDrained(metrics(online)));
                 assertThat(CollectorFixture.post(online.url() + "/v1/hooks", "application/json", hook(accepted.size())).statusCode()).isEqualTo(200);
             }
             List<String> delivered = fixture.readRaw(accepted.size() + 2, Duration.ofSeconds(5)).stream()

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.config.KafkaAccess;
 import dev.agenttelemetry.topics.Topic;
-import dev.agenttelemetry.testkit.Await;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
 import java.util.function.Supplier;
 
 /**
@@ -118,7 +119,7 @@ final class DrillHooks extends Thread {
     /** Waits until {@code more} further hooks were accepted. */
     void awaitMore(int more) throws InterruptedException {
         int target = accepted.size() + more;
-        Await.until("hooks accepted", Duration.ofSeconds(120), Duration.ofMillis(100), () -> {
+        await("hooks accepted").atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (failure != null) {
                 throw new AssertionError("posting hooks failed", failure);
             }

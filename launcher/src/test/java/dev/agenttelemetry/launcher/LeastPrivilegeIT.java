@@ -6,7 +6,6 @@ import dev.agenttelemetry.launcher.security.AccessPlan;
 import dev.agenttelemetry.lokistandin.FakeLoki;
 import dev.agenttelemetry.topics.TopicLayout;
 import dev.agenttelemetry.kafka.FreePorts;
-import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -243,6 +242,6 @@ class LeastPrivilegeIT {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Await.until(what, Duration.ofSeconds(120), Duration.ofMillis(500), condition); // each check reads the topics
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(condition::getAsBoolean); // each check reads the topics
     }
 }

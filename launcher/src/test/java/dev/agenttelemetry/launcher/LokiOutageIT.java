@@ -13,7 +13,6 @@ import dev.agenttelemetry.topics.TopicCatalog;
 import dev.agenttelemetry.topics.TopicLayout;
 import dev.agenttelemetry.topics.TopicProvisioner;
 import dev.agenttelemetry.kafka.FreePorts;
-import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -97,7 +96,9 @@ class LokiOutageIT {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Duration took = Await.until(what, Duration.ofSeconds(120), Duration.ofMillis(200), condition);
+        long start = System.nanoTime();
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(condition::getAsBoolean);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
         System.out.printf("%s after %.1f s%n", what, took.toMillis() / 1e3);
     }
 }

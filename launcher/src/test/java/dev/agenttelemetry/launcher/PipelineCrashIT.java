@@ -8,7 +8,6 @@ import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.topics.TopicCatalog;
 import dev.agenttelemetry.topics.TopicLayout;
-import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -33,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -169,8 +169,7 @@ class PipelineCrashIT {
         }
 
         void awaitAccepted(int count) throws InterruptedException {
-            Await.until(session + " hooks accepted", Duration.ofSeconds(60), Duration.ofMillis(50),
-                    () -> accepted.size() >= count);
+            await(session + " hooks accepted").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> accepted.size() >= count);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.agenttelemetry.launcher;
 
 import dev.agenttelemetry.runtime.StreamsRunner;
-import dev.agenttelemetry.testkit.Await;
 import dev.agenttelemetry.testkit.CommittedValues;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -129,7 +129,7 @@ class StreamThreadOutageIT {
 
     /** What the output topic holds once it holds {@code expected} values (or more: duplicates). */
     private static List<String> awaitOutput(String bootstrap, int expected, Duration timeout) throws InterruptedException {
-        Await.until(expected + " values on the output", timeout, Duration.ofSeconds(1), () -> CommittedValues.of(bootstrap, "out").size() >= expected);
+        await(expected + " values on the output").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> CommittedValues.of(bootstrap, "out").size() >= expected);
         return CommittedValues.of(bootstrap, "out");
     }
 }

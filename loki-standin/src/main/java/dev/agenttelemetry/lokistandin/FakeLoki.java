@@ -36,7 +36,7 @@ import java.util.zip.GZIPInputStream;
  * Grafana Loki is neither a Maven artifact nor a Debian package, so tests push to this server instead. It implements
  * {@code POST /loki/api/v1/push} in both of Loki's encodings (snappy-compressed protobuf
  * {@code logproto.PushRequest}, and JSON, optionally gzip) with structured metadata, and answers as Loki
- * 3.4 was measured to answer (shared/NOTES.md): 204 with an empty body on success; text/plain errors;
+ * 3.4 answers: 204 with an empty body on success; text/plain errors;
  * 400 for a missing media type, an undecodable body, invalid or too many labels (whole request dropped);
  * 400 for entries too old, too new, more than an hour behind the stream's newest entry, too long, or
  * with too much structured metadata, while the valid entries of the same request ARE stored; only the

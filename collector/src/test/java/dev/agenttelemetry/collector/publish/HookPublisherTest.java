@@ -4,7 +4,6 @@ import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.collector.metrics.CollectorMetrics;
 import dev.agenttelemetry.collector.spool.FsyncPolicy;
 import dev.agenttelemetry.collector.spool.Spool;
-import dev.agenttelemetry.testkit.Await;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -18,6 +17,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,7 +48,7 @@ class HookPublisherTest {
                 while (kafka.completeNext()) {
                     // acknowledge whatever the second round sent
                 }
-                Await.until("the spool drained", Duration.ofSeconds(10), Duration.ofMillis(10), () -> spool.pendingEntries() == 0);
+                await("the spool drained").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> spool.pendingEntries() == 0);
             }
             Map<String, Long> sends = kafka.history().stream().collect(Collectors.groupingBy(r -> r.value().getEventId(), Collectors.counting()));
             assertThat(sends).as("sends per event").containsExactlyInAnyOrderEntriesOf(Map.of("e0", 2L, "e1", 1L, "e2", 1L, "e3", 1L, "e4", 1L));
@@ -56,7 +56,7 @@ class HookPublisherTest {
     }
 
     private static void awaitSends(MockProducer<?, ?> kafka, int count) throws InterruptedException {
-        Await.until(count + " sends", Duration.ofSeconds(10), Duration.ofMillis(5), () -> kafka.history().size() >= count);
+        await(count + " sends").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> kafka.history().size() >= count);
     }
 
     private static HookEnvelope envelope(int n) {

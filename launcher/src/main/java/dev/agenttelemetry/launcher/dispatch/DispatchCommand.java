@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "SMTP), with a rate limit per channel and retries, committing an alert only after it was sent.",
                 "The configuration file format is in docs/operations.md (Alerts to people). ${env:NAME} values come from the environment.",
                 "Exit codes: 0 stopped, 1 Kafka unreachable, 2 invalid configuration."},
-        footer = {"", "Examples:", "  agent-telemetry dispatch --config dispatch.yaml --check",
+        footer = {"", "Examples:", "  agent-telemetry dispatch --config-file dispatch.yaml --check",
                 "  SLACK_WEBHOOK_URL=https://hooks.slack.com/services/... \\",
-                "      agent-telemetry dispatch --config dispatch.yaml"})
+                "      agent-telemetry dispatch --config-file dispatch.yaml"})
 public final class DispatchCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

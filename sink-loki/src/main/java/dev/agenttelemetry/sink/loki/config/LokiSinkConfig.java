@@ -130,7 +130,7 @@ public final class LokiSinkConfig extends AbstractConfig {
                     "Retries of a push that got 429, 5xx or no answer, before the batch is handed back to Connect to redeliver.",
                     BATCHING, 5, Width.SHORT, "Max retries")
             .define(RETRY_BACKOFF_INITIAL_MS_CONFIG, Type.INT, 250, ConfigDef.Range.between(1, 60_000), Importance.LOW,
-                    "Wait before the first retry; doubles with each retry, with jitter (half to all of it).",
+                    "The longest wait before the first retry; doubles with each retry. Each wait is drawn at random between 0 and that ceiling (full jitter).",
                     BATCHING, 6, Width.SHORT, "Initial backoff (ms)")
             .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(1, 600_000), Importance.LOW,
                     "Longest wait between retries.", BATCHING, 7, Width.SHORT, "Max backoff (ms)")
