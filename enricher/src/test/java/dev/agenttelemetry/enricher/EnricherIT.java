@@ -10,6 +10,7 @@ import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.topics.TopicCatalog;
 import dev.agenttelemetry.topics.TopicLayout;
 import dev.agenttelemetry.topics.TopicProvisioner;
+import dev.agenttelemetry.testkit.ChildJvm;
 import dev.agenttelemetry.testkit.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,10 +24,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,22 +95,9 @@ class EnricherIT {
                     + "\nstreams.state.dir=" + settings.getParent().resolve("state") + "\nmetrics.port=0\nenricher.application.id=enricher-alone\n");
             topicNames.forEach((key, value) -> file.append(key).append('=').append(value).append('\n'));
             Files.writeString(settings, file);
-            Process app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), EnricherApp.class.getName(), settings.toString()).redirectErrorStream(true).start();
-            try (BufferedReader output = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                do {
-                    line = output.readLine();
-                } while (line != null && !line.startsWith("Ready: enricher running, metrics at http://127.0.0.1:"));
-                assertThat(line).as("the enricher said it was ready").isNotNull();
-                Thread drain = new Thread(() -> {
-                    try {
-                        output.transferTo(Writer.nullWriter());
-                    } catch (IOException e) {
-                        // the child ended
-                    }
-                });
-                drain.start();
+            Process app = ChildJvm.startMain(EnricherApp.class, settings.toString());
+            try {
+                ChildJvm.awaitLine(app, Pattern.compile("^Ready: enricher running, metrics at http://127\\.0\\.0\\.1:"), Duration.ofSeconds(90));
                 TopicCatalog topics = TopicCatalog.of(layout, new SchemaRegistryClient(registry.url()));
                 try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),
                         new ByteArraySerializer(), new ByteArraySerializer())) {

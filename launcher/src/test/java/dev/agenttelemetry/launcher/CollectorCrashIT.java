@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.testkit.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.avro.HookEnvelope;
 import dev.agenttelemetry.collector.Collector;
@@ -55,7 +56,7 @@ class CollectorCrashIT {
 
             Process child = ChildProcesses.start("collector", "--data-dir", dataDir.toString(), "--collector-port", "0",
                     "--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", registry.url());
-            String url = ChildProcesses.awaitLine(child, Pattern.compile("hooks to (http://\\S+)/v1/hooks"), Duration.ofSeconds(60));
+            String url = ChildJvm.awaitLine(child, Pattern.compile("hooks to (http://\\S+)/v1/hooks"), Duration.ofSeconds(60));
             HttpClient http = HttpClient.newHttpClient();
             List<Integer> accepted = new ArrayList<>();
             for (int n = 0; n < 40; n++) {

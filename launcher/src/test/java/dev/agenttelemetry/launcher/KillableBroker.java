@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.testkit.ChildJvm;
 import dev.agenttelemetry.kafka.FreePorts;
 import dev.agenttelemetry.testkit.TestKafka;
 
@@ -26,7 +27,7 @@ record KillableBroker(Path dataDir, int port) {
     /** Starts the broker on its data directory and port; it is ready when this returns. */
     Process start() throws IOException {
         Process broker = ChildProcesses.start("broker", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
-        ChildProcesses.awaitLine(broker, Pattern.compile("^(Ready): "), Duration.ofSeconds(90));
+        ChildJvm.awaitLine(broker, Pattern.compile("^(Ready): "), Duration.ofSeconds(90));
         return broker;
     }
 }

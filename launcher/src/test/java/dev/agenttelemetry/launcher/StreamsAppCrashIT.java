@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher;
 
+import dev.agenttelemetry.testkit.ChildJvm;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.SecurityAlert;
 import dev.agenttelemetry.avro.SessionActivity;
@@ -135,7 +136,7 @@ class StreamsAppCrashIT {
     private static Process startApp(String app, Path dataDir, String bootstrap, String registry) throws IOException {
         Process process = ChildProcesses.start(app, "--data-dir", dataDir.toString(), "--bootstrap-servers", bootstrap,
                 "--schema-registry-url", registry, "--metrics-port", "0");
-        ChildProcesses.awaitLine(process, Pattern.compile("^(Ready): "), Duration.ofSeconds(120));
+        ChildJvm.awaitLine(process, Pattern.compile("^(Ready): "), Duration.ofSeconds(120));
         return process;
     }
 

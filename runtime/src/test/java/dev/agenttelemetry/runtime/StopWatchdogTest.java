@@ -1,12 +1,12 @@
 package dev.agenttelemetry.runtime;
 
+import dev.agenttelemetry.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +34,7 @@ class StopWatchdogTest {
 
     @Test
     void haltsAStopThatHangsAndPrintsWhereItHangs() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), HangingStop.class.getName())
-                .redirectErrorStream(true).start();
+        Process child = ChildJvm.startMain(HangingStop.class);
         try (BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             do {
