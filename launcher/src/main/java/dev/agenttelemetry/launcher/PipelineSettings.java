@@ -38,7 +38,11 @@ public record PipelineSettings(Path dataDir, ConfigReader config, Optional<Strin
                 overrides.put(k, v);
             }
         });
-        ConfigReader loaded = ConfigReader.load(file, System.getenv()).with(overrides);
+        return of(dataDir, ConfigReader.load(file, System.getenv()).with(overrides));
+    }
+
+    /** The settings of a pipeline whose data lives in {@code dataDir}. */
+    public static PipelineSettings of(Path dataDir, ConfigReader loaded) {
         // Secrets of the embedded secured broker live in the data directory unless configured elsewhere.
         ConfigReader config = loaded.optional(KafkaAccess.SECRETS_DIR).isPresent() ? loaded
                 : loaded.with(Map.of(KafkaAccess.SECRETS_DIR, dataDir.toAbsolutePath().resolve("security").toString()));

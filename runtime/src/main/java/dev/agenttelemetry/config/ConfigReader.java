@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Typed access to flat string settings (a properties file, environment, command-line options), so
@@ -13,11 +14,23 @@ import java.util.TreeMap;
 public final class ConfigReader {
     private final Map<String, String> values;
     private final String source;
+    /** Told each key read, and each prefix as {@code prefix*}: how the configuration reference checks it documents every key. */
+    private final Consumer<String> reads;
 
     /** @param source where the values came from, for error messages (e.g. a file name) */
     public ConfigReader(Map<String, String> values, String source) {
+        this(values, source, key -> { });
+    }
+
+    private ConfigReader(Map<String, String> values, String source, Consumer<String> reads) {
         this.values = new TreeMap<>(values);
         this.source = source;
+        this.reads = reads;
+    }
+
+    /** The same settings, telling {@code reads} every key read (and every prefix, as {@code prefix*}). */
+    public ConfigReader reporting(Consumer<String> reads) {
+        return new ConfigReader(values, source, reads);
     }
 
     /**
@@ -52,10 +65,11 @@ public final class ConfigReader {
     public ConfigReader with(Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>(values);
         merged.putAll(overrides);
-        return new ConfigReader(merged, source + " or command line");
+        return new ConfigReader(merged, source + " or command line", reads);
     }
 
     public Optional<String> optional(String key) {
+        reads.accept(key);
         String value = values.get(key);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
@@ -144,6 +158,7 @@ public final class ConfigReader {
 
     /** Every setting whose key starts with {@code prefix}, with the prefix removed (e.g. pass-through client properties). */
     public Map<String, String> withPrefix(String prefix) {
+        reads.accept(prefix + "*");
         Map<String, String> result = new TreeMap<>();
         values.forEach((k, v) -> {
             if (k.startsWith(prefix)) {

@@ -49,10 +49,7 @@ public final class StreamsApp {
         }
         try {
             ConfigReader config = ConfigReader.load(args.length == 1 ? Path.of(args[0]) : null, System.getenv());
-            Placement placement = new Placement(config.required("bootstrap.servers"), config.required("schema.registry.url"),
-                    Path.of(config.string("streams.state.dir", "streams")).toAbsolutePath(), config.string("metrics.host", "127.0.0.1"),
-                    config.integer("metrics.port", defaultMetricsPort, 0, 65535));
-            run(name, config, placement, starter, System.out);
+            run(name, config, placement(config, defaultMetricsPort), starter, System.out);
             System.exit(0);
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
@@ -61,6 +58,13 @@ public final class StreamsApp {
             System.err.println("error: " + name + " stopped: " + e);
             System.exit(1);
         }
+    }
+
+    /** Where an application run by its {@code main} runs, from its settings. */
+    public static Placement placement(ConfigReader config, int defaultMetricsPort) {
+        return new Placement(config.required("bootstrap.servers"), config.required("schema.registry.url"),
+                Path.of(config.string("streams.state.dir", "streams")).toAbsolutePath(), config.string("metrics.host", "127.0.0.1"),
+                config.integer("metrics.port", defaultMetricsPort, 0, 65535));
     }
 
     /** Runs the application until the process is stopped (Ctrl+C, SIGTERM). */

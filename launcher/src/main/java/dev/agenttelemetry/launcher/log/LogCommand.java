@@ -1,5 +1,6 @@
 package dev.agenttelemetry.launcher.log;
 
+import dev.agenttelemetry.launcher.up.Pipeline;
 import dev.agenttelemetry.avro.AgentEvent;
 import dev.agenttelemetry.avro.EventType;
 import dev.agenttelemetry.avro.ToolOutcome;
@@ -108,7 +109,7 @@ public final class LogCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null;
         if (loki != null) {
-            events = LokiEvents.read(loki, resolved.settings().config().string("loki.tenant", ""), query,
+            events = LokiEvents.read(loki, resolved.settings().config().string(Pipeline.LOKI_SINK_PREFIX + "loki.tenant", ""), query,
                     Math.max(limit, tail == null ? 0 : tail), tail != null);
         } else {
             kafka.requireReachable(resolved);

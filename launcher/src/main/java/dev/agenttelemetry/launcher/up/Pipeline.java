@@ -169,15 +169,25 @@ public final class Pipeline implements AutoCloseable {
             ConnectRunner connect = track(ConnectRunner.start(settings.kafkaAccess(bootstrapServers, AccessPlan.CONNECT), dataDir.resolve("connect"),
                     settings.connectRestPort(), settings.lokiUrl().get(), schemaRegistryUrl,
                     List.of(topics.events().name(), topics.alerts().name(), topics.sessions().name()),
-                    settings.topics().dlq().name(), settings.config().withPrefix(LOKI_SINK_PREFIX), START_TIMEOUT));
+                    settings.topics().dlq().name(), lokiSinkSettings(settings), START_TIMEOUT));
             progress.started("Loki sink", "Connect worker " + connect.restUrl() + " -> " + settings.lokiUrl().get(), since(t));
         } else {
             progress.skipped("Loki sink", "off (set --loki-url to forward to Grafana Loki)");
         }
     }
 
+    /** {@code loki.sink.*}: more settings of the Loki sink connector, prefix removed. */
+    static java.util.Map<String, String> lokiSinkSettings(PipelineSettings settings) {
+        return settings.config().withPrefix(LOKI_SINK_PREFIX);
+    }
+
+    /** {@code broker.override.*}: further properties of the embedded broker, prefix removed. */
+    static java.util.Map<String, String> brokerOverrides(PipelineSettings settings) {
+        return settings.config().withPrefix("broker.override.");
+    }
+
     /** The Streams applications that {@code up.without} says run in processes of their own ({@code agent-telemetry enricher}, ...). */
-    private static Set<String> runElsewhere(PipelineSettings settings) {
+    static Set<String> runElsewhere(PipelineSettings settings) {
         Set<String> without = new java.util.LinkedHashSet<>();
         for (String component : settings.config().string(WITHOUT, "").split(",")) {
             String name = component.trim();
@@ -199,7 +209,7 @@ public final class Pipeline implements AutoCloseable {
     public static EmbeddedKafkaBroker startEmbeddedBroker(PipelineSettings settings) throws Exception {
         Optional<EmbeddedKafkaBroker.Security> security = embeddedBrokerSecurity(settings);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(settings.dataDir().resolve("kafka"),
-                "127.0.0.1", settings.brokerPort(), settings.controllerPort(), settings.config().withPrefix("broker.override."), security));
+                "127.0.0.1", settings.brokerPort(), settings.controllerPort(), brokerOverrides(settings), security));
         if (security.isPresent()) {
             try {
                 EmbeddedBrokerSecurity.provision(broker, settings.securityDir(), settings.accessPlan());
