@@ -48,15 +48,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param overrides      further broker properties, applied last
      */
     public record Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides,
-                           Optional<Security> security) {
+                           Optional<Security> security, Optional<Membership> membership) {
+        public Settings(Path dataDir, String host, int port, int controllerPort, Map<String, String> overrides, Optional<Security> security) {
+            this(dataDir, host, port, controllerPort, overrides, security, Optional.empty());
+        }
+
         /** Loopback, free ports: for tests and benchmarks that start a broker of their own. */
         public static Settings ephemeral(Path dataDir) {
             return new Settings(dataDir, "127.0.0.1", 0, 0, Map.of(), Optional.empty());
         }
 
         public Settings secured(Security security) {
-            return new Settings(dataDir, host, port, controllerPort, overrides, Optional.of(security));
+            return new Settings(dataDir, host, port, controllerPort, overrides, Optional.of(security), membership);
         }
+
+        /** One node of a cluster instead of a cluster of its own; the ports must then be given. */
+        public Settings member(Membership membership) {
+            return new Settings(dataDir, host, port, controllerPort, overrides, security, Optional.of(membership));
+        }
+    }
+
+    /**
+     * This node's place in a KRaft cluster whose nodes are each broker and controller, with a static quorum.
+     *
+     * @param nodeId    this node's id
+     * @param clusterId the cluster's id, the same on every node (formats each log directory)
+     * @param voters    every controller as {@code id@host:port}, comma-separated
+     */
+    public record Membership(int nodeId, String clusterId, String voters) {
     }
 
     /**
@@ -92,8 +111,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.bootstrap.servers", settings.host() + ":" + controllerPort);
+        if (settings.membership().isPresent()) {
+            props.put("node.id", Integer.toString(settings.membership().get().nodeId()));
+            props.put("controller.quorum.voters", settings.membership().get().voters());
+        } else {
+            props.put("node.id", "1");
+            props.put("controller.quorum.bootstrap.servers", settings.host() + ":" + controllerPort);
+        }
         String clientListener = settings.security().isPresent() ? "SASL_SSL" : "PLAINTEXT";
         props.put("listeners", clientListener + "://" + settings.host() + ":" + port + ",CONTROLLER://" + settings.host() + ":" + controllerPort);
         props.put("advertised.listeners", clientListener + "://" + settings.host() + ":" + port);
@@ -103,7 +127,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         settings.security().ifPresent(security -> props.putAll(securityProperties(security)));
         props.put("log.dirs", logDir.toString());
         // One broker: every internal topic must have replication factor 1, or exactly-once Streams
-        // applications wait forever in REBALANCING without an error.
+        // applications wait forever in REBALANCING without an error. A cluster's nodes override these.
         props.put("offsets.topic.replication.factor", "1");
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
@@ -120,7 +144,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         props.putAll(settings.overrides());
 
-        format(logDir, props, settings.security());
+        format(logDir, props, settings.security(), settings.membership());
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, settings.host() + ":" + port,
@@ -190,7 +214,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Formats the log directory unless it already is: then it keeps its cluster id and data. */
-    private static void format(Path logDir, Properties props, Optional<Security> security) throws IOException {
+    private static void format(Path logDir, Properties props, Optional<Security> security, Optional<Membership> membership) throws IOException {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -198,8 +222,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Writer out = Files.newBufferedWriter(config)) {
             props.store(out, "used to format this log directory");
         }
-        List<String> arguments = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", config.toString(), "--standalone"));
+        List<String> arguments = new ArrayList<>(List.of("format", "--cluster-id", membership.map(Membership::clusterId).orElse(Uuid.randomUuid().toString()),
+                "--config", config.toString()));
+        if (membership.isEmpty()) {
+            arguments.add("--standalone"); // a static quorum (controller.quorum.voters) is formatted without it
+        }
         // The broker authenticates to itself with SCRAM, so its credential must exist before it starts.
         security.ifPresent(s -> arguments.addAll(List.of("--add-scram",
                 "SCRAM-SHA-512=[name=" + s.superUser() + ",password=" + s.superUserPassword() + "]")));

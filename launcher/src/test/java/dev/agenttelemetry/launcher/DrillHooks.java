@@ -71,8 +71,13 @@ final class DrillHooks extends Thread {
     }
 
     void post(int session, String command) throws IOException, InterruptedException {
+        postOn(session(session), command);
+    }
+
+    /** Posts a Bash PreToolUse hook on the session with this id. */
+    void postOn(String sessionId, String command) throws IOException, InterruptedException {
         int n = sent.getAndIncrement();
-        String body = bashHook(session(session), "toolu_" + n, command);
+        String body = bashHook(sessionId, "toolu_" + n, command);
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(collector + "/v1/hooks"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -49,7 +49,7 @@ class LokiOutageIT {
             Set<String> inLoki = new HashSet<>();
             FakeLoki loki = FakeLoki.start(port);
             try (ConnectRunner connect = ConnectRunner.start(KafkaAccess.plaintext(kafka), TestKafka.workDir("outage-connect-"), 0, "http://127.0.0.1:" + port,
-                    registry.url(), List.of(layout.events().name()), layout.dlq().name(), Map.of(), Duration.ofSeconds(60));
+                    registry.url(), List.of(layout.events().name()), layout.dlq().name(), (short) 1, Map.of(), Duration.ofSeconds(60));
                  KafkaProducer<String, AgentEvent> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
                          events.keySerde().serializer(), events.valueSerde().serializer())) {
                 send(producer, events, 0, 50);

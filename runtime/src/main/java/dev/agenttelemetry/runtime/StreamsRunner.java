@@ -1,6 +1,7 @@
 package dev.agenttelemetry.runtime;
 
 import dev.agenttelemetry.metrics.KafkaMeters;
+import dev.agenttelemetry.topics.Replication;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -94,7 +95,7 @@ public final class StreamsRunner implements AutoCloseable {
      */
     public static StreamsRunner start(String name, Supplier<Topology> topology, Map<String, Object> properties, Duration timeout,
                                       Duration restartDelay, Duration stallTimeout) throws InterruptedException {
-        StreamsRunner runner = new StreamsRunner(name, topology, properties, restartDelay);
+        StreamsRunner runner = new StreamsRunner(name, topology, Replication.forStreams(properties), restartDelay);
         if (!stallTimeout.isZero() && !stallTimeout.isNegative()) {
             runner.watchForStalls(stallTimeout);
         }

@@ -27,6 +27,9 @@ public record TopicLayout(TopicSpec raw, TopicSpec events, TopicSpec alerts, Top
         return from(new ConfigReader(java.util.Map.of(), "defaults"));
     }
 
+    /** Every topic's replication factor unless its own is set; unset, {@code min(3, brokers)} ({@link Replication}). */
+    public static final String REPLICATION_FACTOR = "topic.replication.factor";
+
     public static TopicLayout from(ConfigReader config) {
         return new TopicLayout(
                 spec(config, "raw", "agent.hooks.raw", Duration.ofHours(24)),
@@ -41,12 +44,17 @@ public record TopicLayout(TopicSpec raw, TopicSpec events, TopicSpec alerts, Top
         return List.of(raw, events, alerts, sessions, otlpLogs, dlq);
     }
 
+    /** {@value #REPLICATION_FACTOR}, or {@link Replication#FOLLOW_CLUSTER} when unset. */
+    public static short replicationFactor(ConfigReader config) {
+        return (short) config.integer(REPLICATION_FACTOR, Replication.FOLLOW_CLUSTER, 1, Short.MAX_VALUE);
+    }
+
     private static TopicSpec spec(ConfigReader config, String role, String defaultName, Duration defaultRetention) {
         String prefix = "topic." + role + ".";
         return new TopicSpec(
                 config.string(prefix + "name", defaultName),
                 config.integer(prefix + "partitions", 6, 1, 10_000),
-                (short) config.integer(prefix + "replication.factor", 1, 1, Short.MAX_VALUE),
+                (short) config.integer(prefix + "replication.factor", replicationFactor(config), 1, Short.MAX_VALUE),
                 config.millis(prefix + "retention.ms", defaultRetention, Duration.ofMinutes(1)),
                 config.integer(prefix + "max.message.bytes", DEFAULT_MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE));
     }

@@ -36,14 +36,15 @@ public final class TopicProvisioner {
             List<NewTopic> missing = new ArrayList<>();
             for (TopicSpec spec : specs) {
                 if (!existing.contains(spec.name())) {
-                    missing.add(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(Map.of(
+                    missing.add(new NewTopic(spec.name(), spec.partitions(), Replication.factor(admin, spec.replicationFactor())).configs(Map.of(
                             TopicConfig.RETENTION_MS_CONFIG, Long.toString(spec.retention().toMillis()),
                             TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes()))));
                 }
             }
             if (!missing.isEmpty()) {
                 createIgnoringRaces(admin, missing);
-                log.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+                log.info("Created topics {}", missing.stream().map(topic -> topic.name() + " (" + topic.numPartitions() + " partitions, "
+                        + topic.replicationFactor() + " replicas)").toList());
             }
             awaitLeaders(admin, specs.stream().map(TopicSpec::name).collect(Collectors.toSet()), deadline);
         } catch (ExecutionException e) {
@@ -63,20 +64,24 @@ public final class TopicProvisioner {
         }
     }
 
-    private static void awaitLeaders(Admin admin, Set<String> names, Instant deadline) throws InterruptedException {
+    /** Waits until every partition of the topics has a leader; after the deadline, says which lack one and why. */
+    public static void awaitLeaders(Admin admin, Set<String> names, Instant deadline) throws InterruptedException {
         while (true) {
             try {
                 Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-                boolean ready = described.values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
+                List<String> leaderless = new ArrayList<>();
+                described.values().forEach(d -> d.partitions().stream().filter(p -> p.leader() == null || p.leader().isEmpty())
+                        .forEach(p -> leaderless.add(Replication.noLeader(d.name(), p))));
+                if (leaderless.isEmpty()) {
                     return;
                 }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(String.join("; ", leaderless));
+                }
             } catch (ExecutionException e) {
-                // metadata not propagated yet: retry until the deadline
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("topics " + names + " still have partitions without a leader after the timeout");
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("could not describe the topics " + names + ": " + e.getCause().getMessage(), e.getCause());
+                }
             }
             Thread.sleep(50); // polling the broker's metadata; there is no push notification for leadership
         }

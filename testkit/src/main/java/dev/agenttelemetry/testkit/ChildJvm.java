@@ -20,9 +20,16 @@ public final class ChildJvm {
 
     /** Starts the main method of a class on the test class path, its error output merged into its output. */
     public static Process startMain(Class<?> main, String... args) throws IOException {
+        return startMain(List.of(), main, args);
+    }
+
+    /** As {@link #startMain(Class, String...)}, with JVM options (a heap bound, say). */
+    public static Process startMain(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.agenttelemetry", main.getName()));
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.agenttelemetry"));
+        command.addAll(jvmOptions);
+        command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }

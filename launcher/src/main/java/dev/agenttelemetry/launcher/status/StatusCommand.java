@@ -1,6 +1,8 @@
 package dev.agenttelemetry.launcher.status;
 
 import dev.agenttelemetry.runtime.ConsumerLag;
+import dev.agenttelemetry.topics.Replication;
+import dev.agenttelemetry.topics.TopicSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -81,6 +84,9 @@ public final class StatusCommand implements Callable<Integer> {
             checks.add(http(http, "collector readiness", collector + "/readyz", body -> "Kafka reachable from the collector"));
         }
         if (kafkaUp) {
+            List<String> topics = new ArrayList<>(resolved.settings().topics().all().stream().map(TopicSpec::name).toList());
+            topics.add(resolved.settings().registryTopic());
+            replication(resolved.kafka(), topics, checks);
             String raw = resolved.settings().topics().raw().name();
             String events = resolved.settings().topics().events().name();
             streamsApp(resolved.kafka(), "enricher", config.string(EnricherConfig.APPLICATION_ID, EnricherConfig.DEFAULT_APPLICATION_ID), raw, checks);
@@ -120,6 +126,29 @@ public final class StatusCommand implements Callable<Integer> {
             }
             checks.add(new Check("kafka", false, "down", "no answer from " + kafka + " (is `agent-telemetry up` running?)"));
             return false;
+        }
+    }
+
+    /** The pipeline's topics as their partitions stand: under-replicated (a replica out of sync) and offline (no leader). */
+    private static void replication(KafkaAccess kafka, List<String> topics, List<Check> checks) {
+        try (Admin admin = Admin.create(kafka.clientProperties(Map.of("request.timeout.ms", 3000, "default.api.timeout.ms", 5000)))) {
+            Set<String> existing = admin.listTopics().names().get(5, TimeUnit.SECONDS);
+            List<Replication.Health> health = Replication.health(admin, topics.stream().filter(existing::contains).toList());
+            int partitions = health.stream().mapToInt(Replication.Health::partitions).sum();
+            List<String> problems = new ArrayList<>();
+            for (Replication.Health topic : health) {
+                if (!topic.offline().isEmpty()) {
+                    problems.add(topic.topic() + " partitions " + topic.offline() + " offline (no leader)");
+                }
+                if (!topic.underReplicated().isEmpty()) {
+                    problems.add(topic.topic() + " partitions " + topic.underReplicated() + " under-replicated");
+                }
+            }
+            boolean offline = health.stream().anyMatch(topic -> !topic.offline().isEmpty());
+            checks.add(new Check("topics", !offline, offline ? "offline" : problems.isEmpty() ? "healthy" : "degraded",
+                    problems.isEmpty() ? health.size() + " topics, " + partitions + " partitions, every replica in sync" : String.join("; ", problems)));
+        } catch (Exception e) {
+            checks.add(new Check("topics", false, "unknown", "could not describe the pipeline's topics: " + e.getMessage()));
         }
     }
 

@@ -35,10 +35,12 @@ public final class ConnectRunner implements AutoCloseable {
     /**
      * @param topics     the topics to forward (events, alerts, session activity)
      * @param dlqTopic   where records Loki or the connector cannot take go, with headers saying why
+     * @param dlqReplicationFactor replicas of the dead letter topic, should Connect have to create it
      * @param sinkSettings more of the connector's settings ({@code labels.fields}, {@code loki.tenant}, ...), from {@code loki.sink.*}
      */
     public static ConnectRunner start(KafkaAccess kafka, Path workDir, int restPort, String lokiUrl, String schemaRegistryUrl,
-                                      List<String> topics, String dlqTopic, Map<String, String> sinkSettings, Duration timeout) throws Exception {
+                                      List<String> topics, String dlqTopic, short dlqReplicationFactor, Map<String, String> sinkSettings,
+                                      Duration timeout) throws Exception {
         Files.createDirectories(workDir);
         Map<String, String> worker = new HashMap<>();
         worker.put("bootstrap.servers", kafka.bootstrapServers());
@@ -72,7 +74,7 @@ public final class ConnectRunner implements AutoCloseable {
         connector.put("schema.registry.url", schemaRegistryUrl);
         connector.put("errors.tolerance", "all");
         connector.put("errors.deadletterqueue.topic.name", dlqTopic);
-        connector.put("errors.deadletterqueue.topic.replication.factor", "1");
+        connector.put("errors.deadletterqueue.topic.replication.factor", Short.toString(dlqReplicationFactor));
         connector.put("errors.deadletterqueue.context.headers.enable", "true");
         connector.putAll(sinkSettings);
         FutureCallback<Herder.Created<ConnectorInfo>> created = new FutureCallback<>();

@@ -18,6 +18,8 @@ import dev.agenttelemetry.launcher.security.EmbeddedBrokerSecurity;
 import dev.agenttelemetry.schemas.registry.SchemaRegistryClient;
 import dev.agenttelemetry.registry.server.EmbeddedSchemaRegistry;
 import dev.agenttelemetry.topics.TopicCatalog;
+import dev.agenttelemetry.topics.Replication;
+import dev.agenttelemetry.topics.TopicLayout;
 import dev.agenttelemetry.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -118,8 +120,10 @@ public final class Pipeline implements AutoCloseable {
         }
 
         t = System.nanoTime();
+        short replicationFactor;
         try (Admin admin = Admin.create(settings.kafkaAccess(bootstrapServers, AccessPlan.ADMIN).clientProperties())) {
             TopicProvisioner.ensure(admin, settings.topics().all(), START_TIMEOUT);
+            replicationFactor = Replication.factor(admin, TopicLayout.replicationFactor(settings.config()));
         }
         progress.started("Topics", settings.topics().all().size() + " ready", since(t));
 
@@ -130,7 +134,7 @@ public final class Pipeline implements AutoCloseable {
         } else {
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", settings.registryPort(),
                     settings.kafkaAccess(bootstrapServers, EmbeddedSchemaRegistry.PRINCIPAL),
-                    settings.registryTopic());
+                    settings.registryTopic(), replicationFactor);
             track(registry);
             schemaRegistryUrl = registry.url();
             progress.started("Schema registry", "embedded on " + schemaRegistryUrl, since(t));
@@ -169,7 +173,7 @@ public final class Pipeline implements AutoCloseable {
             ConnectRunner connect = track(ConnectRunner.start(settings.kafkaAccess(bootstrapServers, AccessPlan.CONNECT), dataDir.resolve("connect"),
                     settings.connectRestPort(), settings.lokiUrl().get(), schemaRegistryUrl,
                     List.of(topics.events().name(), topics.alerts().name(), topics.sessions().name()),
-                    settings.topics().dlq().name(), lokiSinkSettings(settings), START_TIMEOUT));
+                    settings.topics().dlq().name(), replicationFactor, lokiSinkSettings(settings), START_TIMEOUT));
             progress.started("Loki sink", "Connect worker " + connect.restUrl() + " -> " + settings.lokiUrl().get(), since(t));
         } else {
             progress.skipped("Loki sink", "off (set --loki-url to forward to Grafana Loki)");

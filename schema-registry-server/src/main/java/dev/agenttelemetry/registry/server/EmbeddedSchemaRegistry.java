@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.agenttelemetry.config.KafkaAccess;
+import dev.agenttelemetry.topics.Replication;
 import dev.agenttelemetry.schemas.registry.RegisteredSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +49,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public static final String PRINCIPAL = "registry";
 
     /**
-     * Replays the registry topic, then serves on {@code host:port} (port 0 picks a free one).
+     * Replays the registry topic, then serves on {@code host:port} (port 0 picks a free one). The topic, when
+     * missing, is created with {@code min(3, brokers)} replicas.
      */
     public static EmbeddedSchemaRegistry start(String host, int port, KafkaAccess kafka, String topic)
             throws IOException, InterruptedException {
-        SchemaStore store = new SchemaStore(kafka, topic);
+        return start(host, port, kafka, topic, Replication.FOLLOW_CLUSTER);
+    }
+
+    /** As {@link #start(String, int, KafkaAccess, String)}, creating a missing topic with {@code replicationFactor} replicas. */
+    public static EmbeddedSchemaRegistry start(String host, int port, KafkaAccess kafka, String topic, short replicationFactor)
+            throws IOException, InterruptedException {
+        SchemaStore store = new SchemaStore(kafka, topic, replicationFactor);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);

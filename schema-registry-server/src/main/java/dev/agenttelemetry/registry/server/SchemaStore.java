@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agenttelemetry.config.KafkaAccess;
+import dev.agenttelemetry.topics.Replication;
+import dev.agenttelemetry.topics.TopicProvisioner;
 import dev.agenttelemetry.schemas.registry.RegisteredSchema;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -53,9 +55,9 @@ final class SchemaStore implements AutoCloseable {
     private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
     private CompatibilityLevel globalLevel = CompatibilityLevel.BACKWARD;
 
-    SchemaStore(KafkaAccess kafka, String topic) throws InterruptedException {
+    SchemaStore(KafkaAccess kafka, String topic, short replicationFactor) throws InterruptedException {
         this.topic = topic;
-        createTopic(kafka, topic);
+        createTopic(kafka, topic, replicationFactor);
         replay(kafka);
         this.producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -222,17 +224,25 @@ final class SchemaStore implements AutoCloseable {
         }
     }
 
-    private static void createTopic(KafkaAccess kafka, String topic) throws InterruptedException {
+    /**
+     * Creates the topic when missing; either way waits until its partition has a leader, so that the replay does not
+     * time out with a message that names nothing when the broker holding it is down.
+     */
+    private static void createTopic(KafkaAccess kafka, String topic, short replicationFactor) throws InterruptedException {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            if (admin.listTopics().names().get().contains(topic)) {
-                return;
+            if (!admin.listTopics().names().get().contains(topic)) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, 1, Replication.factor(admin, replicationFactor))
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
             }
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            TopicProvisioner.awaitLeaders(admin, java.util.Set.of(topic), java.time.Instant.now().plus(IO_TIMEOUT));
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("could not create the registry topic " + topic + ": " + e.getCause().getMessage(), e);
-            }
+            throw new IllegalStateException("could not create the registry topic " + topic + ": " + e.getCause().getMessage(), e);
         }
     }
 
