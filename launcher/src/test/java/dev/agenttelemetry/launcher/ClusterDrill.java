@@ -67,7 +67,7 @@ final class ClusterDrill implements AutoCloseable {
             loki = FakeLoki.start();
             Path pipelineDir = TestKafka.workDir(name + "-pipeline-");
             int registryPort = FreePorts.loopback();
-            List<String> config = new ArrayList<>(List.of("collector.port=0", "schema.registry.port=" + registryPort, "connect.rest.port=0",
+            List<String> config = new ArrayList<>(List.of("collector.port=" + FreePorts.loopback(), "schema.registry.port=" + registryPort, "connect.rest.port=0",
                     "collector.ack.timeout.ms=300"));
             config.addAll(List.of(settings));
             Files.writeString(pipelineDir.resolve(PipelineSettings.CONFIG_FILE_NAME), String.join("\n", config) + "\n");
@@ -100,10 +100,14 @@ final class ClusterDrill implements AutoCloseable {
             throw new AssertionError("the collector came back on " + url + " instead of " + collectorUrl);
         }
         collectorUrl = url;
+        if (hooks != null) {
+            hooks.resumePosting();
+        }
     }
 
-    /** SIGTERM to {@code up}: it stops in order. */
+    /** SIGTERM to {@code up}: it stops in order; hooks pause until {@link #startPipeline} has it back. */
     void stopPipeline() throws InterruptedException {
+        hooks.pausePosting();
         pipeline.destroy();
         assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).as("up stopped").isTrue();
     }

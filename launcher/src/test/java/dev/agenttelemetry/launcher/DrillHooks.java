@@ -44,6 +44,8 @@ final class DrillHooks extends Thread {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger sent = new AtomicInteger();
     private volatile Throwable failure;
+    private final Object pause = new Object();
+    private boolean paused;
 
     DrillHooks(String collector, String sessionPrefix, int sessions) {
         super("drill-hooks");
@@ -61,12 +63,31 @@ final class DrillHooks extends Thread {
     public void run() {
         try {
             while (running.get()) {
-                int n = sent.get();
-                post(n % sessions, "ls src/" + n);
+                synchronized (pause) {
+                    while (paused) {
+                        pause.wait();
+                    }
+                    int n = sent.get();
+                    post(n % sessions, "ls src/" + n);
+                }
                 Thread.sleep(20); // pacing: about 50 hooks a second
             }
         } catch (Throwable e) {
             failure = e;
+        }
+    }
+
+    /** Stops posting once the hook in flight is answered (while the collector is restarted, say). */
+    void pausePosting() {
+        synchronized (pause) {
+            paused = true;
+        }
+    }
+
+    void resumePosting() {
+        synchronized (pause) {
+            paused = false;
+            pause.notifyAll();
         }
     }
 
