@@ -43,6 +43,7 @@ final class ClusterDrill implements AutoCloseable {
     final FakeLoki loki;
     final Path pipelineDir;
     final TopicCatalog topics;
+    final String registryUrl;
     Process pipeline;
     DrillHooks hooks;
     private final String name;
@@ -51,8 +52,9 @@ final class ClusterDrill implements AutoCloseable {
     private final Map<String, Long> alertPostedAt = new ConcurrentHashMap<>();
     private long faultEndedAt;
 
-    private ClusterDrill(String name, KafkaCluster cluster, FakeLoki loki, Path pipelineDir, TopicCatalog topics) {
+    private ClusterDrill(String name, KafkaCluster cluster, FakeLoki loki, Path pipelineDir, TopicCatalog topics, String registryUrl) {
         this.name = name;
+        this.registryUrl = registryUrl;
         this.cluster = cluster;
         this.loki = loki;
         this.pipelineDir = pipelineDir;
@@ -71,9 +73,9 @@ final class ClusterDrill implements AutoCloseable {
                     "collector.ack.timeout.ms=300"));
             config.addAll(List.of(settings));
             Files.writeString(pipelineDir.resolve(PipelineSettings.CONFIG_FILE_NAME), String.join("\n", config) + "\n");
-            TopicCatalog topics = TopicCatalog.of(TopicLayout.from(new ConfigReader(Map.of(), "test")),
-                    new SchemaRegistryClient("http://127.0.0.1:" + registryPort));
-            ClusterDrill drill = new ClusterDrill(name, cluster, loki, pipelineDir, topics);
+            String registryUrl = "http://127.0.0.1:" + registryPort;
+            TopicCatalog topics = TopicCatalog.of(TopicLayout.from(new ConfigReader(Map.of(), "test")), new SchemaRegistryClient(registryUrl));
+            ClusterDrill drill = new ClusterDrill(name, cluster, loki, pipelineDir, topics, registryUrl);
             drill.startPipeline();
             drill.hooks = new DrillHooks(drill.collectorUrl, name + "-s", SESSIONS);
             drill.hooks.start();
