@@ -61,8 +61,13 @@ final class ClusterDrill implements AutoCloseable {
         this.topics = topics;
     }
 
-    /** A started cluster, the pipeline on it, hooks flowing. {@code settings} go to the pipeline's config file. */
+    /** A started cluster, the pipeline on it with the Loki sink, hooks flowing. {@code settings} go to the pipeline's config file. */
     static ClusterDrill start(String name, String... settings) throws Exception {
+        return start(name, true, settings);
+    }
+
+    /** As {@link #start(String, String...)}; without {@code lokiSinkInUp}, a Connect cluster of the drill's own forwards to Loki. */
+    static ClusterDrill start(String name, boolean lokiSinkInUp, String... settings) throws Exception {
         KafkaCluster cluster = KafkaCluster.start(3);
         FakeLoki loki = null;
         try {
@@ -76,6 +81,7 @@ final class ClusterDrill implements AutoCloseable {
             String registryUrl = "http://127.0.0.1:" + registryPort;
             TopicCatalog topics = TopicCatalog.of(TopicLayout.from(new ConfigReader(Map.of(), "test")), new SchemaRegistryClient(registryUrl));
             ClusterDrill drill = new ClusterDrill(name, cluster, loki, pipelineDir, topics, registryUrl);
+            drill.lokiSinkInUp = lokiSinkInUp;
             drill.startPipeline();
             drill.hooks = new DrillHooks(drill.collectorUrl, name + "-s", SESSIONS);
             drill.hooks.start();
@@ -92,11 +98,15 @@ final class ClusterDrill implements AutoCloseable {
     }
 
     private String collectorUrl;
+    private boolean lokiSinkInUp;
 
     /** Starts {@code up} on the cluster (again, after {@link #stopPipeline}); it serves when this returns. */
     void startPipeline() throws IOException {
-        pipeline = ChildProcesses.start("up", "--data-dir", pipelineDir.toString(), "--bootstrap-servers", cluster.bootstrapServers(),
-                "--loki-url", loki.url());
+        List<String> up = new ArrayList<>(List.of("up", "--data-dir", pipelineDir.toString(), "--bootstrap-servers", cluster.bootstrapServers()));
+        if (lokiSinkInUp) {
+            up.addAll(List.of("--loki-url", loki.url()));
+        }
+        pipeline = ChildProcesses.start(up.toArray(String[]::new));
         String url = ChildProcesses.awaitCollectorUrl(pipeline);
         if (collectorUrl != null && !collectorUrl.equals(url)) {
             throw new AssertionError("the collector came back on " + url + " instead of " + collectorUrl);
