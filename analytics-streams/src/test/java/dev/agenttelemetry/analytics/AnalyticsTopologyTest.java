@@ -232,7 +232,9 @@ class AnalyticsTopologyTest {
         sessions.readValuesToList();
         send(Events.bash("late", T0.plusSeconds(1), "sudo rm -rf /")); // its window [T0, T0+1 s] closed 9.5 minutes ago
         assertThat(sessionWindows()).isEmpty();
-        assertThat(alerts.readValuesToList()).isNotEmpty();
+        assertThat(alerts.readValuesToList()).as("the late event's alerts, and only its")
+                .allSatisfy(alert -> assertThat(alert.getEventIds()).containsExactly("late"))
+                .extracting(SecurityAlert::getRuleId).containsExactlyInAnyOrder("destructive_command", "privilege_escalation");
     }
 
     @Test
