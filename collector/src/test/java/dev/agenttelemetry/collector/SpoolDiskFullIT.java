@@ -58,7 +58,7 @@ class SpoolDiskFullIT {
             fillUp(dir.resolve("last-bytes.bin")); // not a byte left: even the replay position cannot be written
 
             try (Collector online = fixture.start(settings)) {
-                await("the spool replayed on the full disk").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> isDrained(metrics(online)));
+                await("the spool replayed on the full disk").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> isDrained(metrics(online)));
                 assertThat(CollectorFixture.post(online.url() + "/v1/hooks", "application/json", hook(accepted.size())).statusCode()).isEqualTo(200);
             }
             List<String> delivered = fixture.readRaw(accepted.size() + 2, Duration.ofSeconds(5)).stream()

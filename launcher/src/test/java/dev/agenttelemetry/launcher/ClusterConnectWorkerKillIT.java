@@ -49,11 +49,11 @@ class ClusterConnectWorkerKillIT {
                     workers.add(startWorker(drill, worker, port));
                 }
                 for (String url : urls) {
-                    await("worker " + url + " serving").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    await("worker " + url + " serving").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                             .ignoreExceptions().until(() -> get(url + "/connectors").statusCode() == 200);
                 }
                 createConnector(drill, urls.get(0));
-                await("both tasks running, one on each worker").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                await("both tasks running, one on each worker").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                         .ignoreExceptions().until(() -> taskWorkers(urls.get(0)).size() == 2);
                 drill.hooks.awaitMore(100);
 
@@ -61,7 +61,7 @@ class ClusterConnectWorkerKillIT {
                 workers.get(1).destroyForcibly(); // SIGKILL: its task's uncommitted offsets are redelivered to the survivor
                 assertThat(workers.get(1).waitFor(30, TimeUnit.SECONDS)).isTrue();
                 drill.probeAlerts(5, Duration.ofSeconds(1));
-                await("both tasks running on the surviving worker").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                await("both tasks running on the surviving worker").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                         .ignoreExceptions().until(() -> taskWorkers(urls.get(0)).equals(Set.of(URI.create(urls.get(0)).getAuthority())));
                 System.out.printf("the killed worker's task ran again on the other worker %.1f s after the kill%n", (System.nanoTime() - killed) / 1e9);
                 drill.faultEnded();

@@ -145,7 +145,7 @@ final class DrillHooks extends Thread {
     /** Waits until {@code more} further hooks were accepted. */
     void awaitMore(int more) throws InterruptedException {
         int target = accepted.size() + more;
-        await("hooks accepted").atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await("hooks accepted").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (failure != null) {
                 throw new AssertionError("posting hooks failed", failure);
             }

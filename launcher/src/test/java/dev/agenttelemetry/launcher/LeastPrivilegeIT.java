@@ -242,6 +242,6 @@ class LeastPrivilegeIT {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(condition::getAsBoolean); // each check reads the topics
+        org.awaitility.Awaitility.await(what).dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(condition::getAsBoolean); // each check reads the topics
     }
 }

@@ -97,7 +97,7 @@ class LokiOutageIT {
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long start = System.nanoTime();
-        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(condition::getAsBoolean);
+        org.awaitility.Awaitility.await(what).dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(condition::getAsBoolean);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         System.out.printf("%s after %.1f s%n", what, took.toMillis() / 1e3);
     }

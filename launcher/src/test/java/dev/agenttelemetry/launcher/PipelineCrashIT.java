@@ -169,7 +169,7 @@ class PipelineCrashIT {
         }
 
         void awaitAccepted(int count) throws InterruptedException {
-            await(session + " hooks accepted").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> accepted.size() >= count);
+            await(session + " hooks accepted").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> accepted.size() >= count);
         }
     }
 

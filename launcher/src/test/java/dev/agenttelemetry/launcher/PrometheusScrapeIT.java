@@ -65,7 +65,7 @@ class PrometheusScrapeIT {
                 List<String> queries = dashboardQueries(Path.of("..", "deploy", "grafana", "dashboards", "pipeline-health.json"));
                 assertThat(queries).hasSizeGreaterThan(15);
                 for (String query : queries) {
-                    await(query).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    await(query).dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                             .until(() -> !prometheus.query(query).isEmpty());
                 }
             }

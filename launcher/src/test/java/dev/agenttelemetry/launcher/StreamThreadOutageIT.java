@@ -129,7 +129,7 @@ class StreamThreadOutageIT {
 
     /** What the output topic holds once it holds {@code expected} values (or more: duplicates). */
     private static List<String> awaitOutput(String bootstrap, int expected, Duration timeout) throws InterruptedException {
-        await(expected + " values on the output").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> CommittedValues.of(bootstrap, "out").size() >= expected);
+        await(expected + " values on the output").dontCatchUncaughtExceptions().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> CommittedValues.of(bootstrap, "out").size() >= expected);
         return CommittedValues.of(bootstrap, "out");
     }
 }

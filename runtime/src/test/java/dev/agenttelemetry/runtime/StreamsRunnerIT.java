@@ -51,7 +51,7 @@ class StreamsRunnerIT {
                 producer.send(new ProducerRecord<>(in, value, value)).get();
             }
 
-            await("the three records processed").atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> CommittedValues.of(bootstrap, out).size() >= 3);
+            await("the three records processed").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> CommittedValues.of(bootstrap, out).size() >= 3);
             assertThat(CommittedValues.of(bootstrap, out)).as("each record once, in order, the poison one after the restart")
                     .containsExactly("before", "poison", "after");
             assertThat(ATTEMPTS.get()).as("one failure beyond the replaced threads' limit shut the application down, then it went on")
@@ -74,7 +74,7 @@ class StreamsRunnerIT {
             for (String value : sent) {
                 producer.send(new ProducerRecord<>(in, value, value)).get();
             }
-            await("the first thread stuck").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(STALLED::get);
+            await("the first thread stuck").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(STALLED::get);
             for (int i = 1; i <= 5; i++) {
                 Thread.sleep(1_000); // new input over several of the watch's looks (every 1.25 s), as in a live pipeline
                 String value = "after-" + i;
@@ -84,7 +84,7 @@ class StreamsRunnerIT {
 
             // The first thread never gets past "stall": only a new client (in a fresh state directory, since the stuck
             // thread keeps the first one locked) processes it and what follows.
-            await("every record processed").atMost(Duration.ofSeconds(150)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> CommittedValues.of(bootstrap, out).size() >= sent.size());
+            await("every record processed").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(150)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> CommittedValues.of(bootstrap, out).size() >= sent.size());
             assertThat(CommittedValues.of(bootstrap, out)).as("each record once, in order").containsExactlyElementsOf(sent);
             assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
 

@@ -124,7 +124,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Waits until every partition of the topics has all its replicas in sync again. */
     public void awaitFullIsr(Collection<String> topics, Duration timeout) {
-        await("every replica of " + topics + " back in sync").atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+        await("every replica of " + topics + " back in sync").dontCatchUncaughtExceptions().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
             try (Admin admin = admin()) {
                 for (TopicDescription description : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
                     for (TopicPartitionInfo partition : description.partitions()) {
@@ -143,7 +143,7 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     private void awaitBrokers(int count) {
-        await("all " + count + " brokers registered").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        await("all " + count + " brokers registered").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
             try (Admin admin = admin()) {
                 return admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() == count;
             }

@@ -48,7 +48,7 @@ class HookPublisherTest {
                 while (kafka.completeNext()) {
                     // acknowledge whatever the second round sent
                 }
-                await("the spool drained").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> spool.pendingEntries() == 0);
+                await("the spool drained").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> spool.pendingEntries() == 0);
             }
             Map<String, Long> sends = kafka.history().stream().collect(Collectors.groupingBy(r -> r.value().getEventId(), Collectors.counting()));
             assertThat(sends).as("sends per event").containsExactlyInAnyOrderEntriesOf(Map.of("e0", 2L, "e1", 1L, "e2", 1L, "e3", 1L, "e4", 1L));
@@ -56,7 +56,7 @@ class HookPublisherTest {
     }
 
     private static void awaitSends(MockProducer<?, ?> kafka, int count) throws InterruptedException {
-        await(count + " sends").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> kafka.history().size() >= count);
+        await(count + " sends").dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> kafka.history().size() >= count);
     }
 
     private static HookEnvelope envelope(int n) {
