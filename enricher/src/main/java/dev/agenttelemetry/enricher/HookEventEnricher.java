@@ -29,7 +29,9 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -41,11 +43,11 @@ public final class HookEventEnricher {
     private final Masker masker;
     private final int promptPreviewChars;
     private final PathContext pathContext;
-    /** Told the kind of every value masked (the enricher app counts them), or null. */
+    /** Told the kind of every value masked (the enricher app counts them). */
     private final Consumer<Masker.Replaced> onMasked;
 
     public HookEventEnricher(Masker masker, int promptPreviewChars, PathContext pathContext) {
-        this(masker, promptPreviewChars, pathContext, null);
+        this(masker, promptPreviewChars, pathContext, replaced -> { });
     }
 
     public HookEventEnricher(Masker masker, int promptPreviewChars, PathContext pathContext, Consumer<Masker.Replaced> onMasked) {
@@ -99,13 +101,17 @@ public final class HookEventEnricher {
                 prompt = PromptDetailsReader.read(payload.path("prompt").asText(), masker, promptPreviewChars);
                 payload.put("prompt", prompt.getPreview()); // only the masked preview is kept
             }
-            maskedPayload = write(maskTree(payload, counter));
+            maskTree(payload, counter);
+            if (counter.carries()) {
+                carryTree(payload, counter);
+            }
+            maskedPayload = write(payload);
         }
         JsonNode input = payload.path("tool_input");
         List<PathRef> paths = new ArrayList<>();
         boolean outside = false;
         for (PathContext.Touched path : touched) {
-            paths.add(new PathRef(counter.mask(path.path()), path.pathClass()));
+            paths.add(new PathRef(counter.maskDerived(path.path()), path.pathClass()));
             outside |= path.pathClass() != PathClass.inside_project;
         }
         AgentEvent event = AgentEvent.newBuilder()
@@ -117,8 +123,8 @@ public final class HookEventEnricher {
                 .setEventType(EventClassifier.classify(envelope.getHookEventName(), toolName))
                 .setToolName(toolName)
                 .setToolUseId(toolUseId)
-                .setCwd(counter.mask(envelope.getCwd()))
-                .setProjectRoot(counter.mask(projectRoot))
+                .setCwd(counter.maskDerived(envelope.getCwd()))
+                .setProjectRoot(counter.maskDerived(projectRoot))
                 .setProjectName(projectRoot == null ? null : lastElement(projectRoot))
                 .setPaths(paths)
                 .setOutsideProjectScope(outside)
@@ -174,11 +180,53 @@ public final class HookEventEnricher {
     }
 
     private final class MaskCounter {
+        /** Shorter masked values are left to the rules: replacing them everywhere would hit ordinary text. */
+        private static final int MIN_CARRIED_LENGTH = 8;
         final Set<String> keep;
         int total;
+        /** Each value masked in the payload, with what replaced it: replaced too wherever a field derived from the raw payload repeats it. */
+        private final Map<String, String> masked = new HashMap<>();
+        private final Consumer<Masker.Replaced> onReplaced = replaced -> {
+            onMasked.accept(replaced);
+            // Home folders and e-mail addresses are found wherever they are; a secret found by its key is not.
+            if (replaced.original().length() >= MIN_CARRIED_LENGTH && replaced.replacement().startsWith("[MASKED:")
+                    && !replaced.kind().equals("email")) {
+                masked.putIfAbsent(replaced.original(), replaced.replacement());
+            }
+        };
 
         MaskCounter(Set<String> keep) {
             this.keep = keep;
+        }
+
+        /** Whether some value was masked that other places may repeat without the context that found it. */
+        boolean carries() {
+            return !masked.isEmpty();
+        }
+
+        /**
+         * The text with every value masked elsewhere in the payload masked here too: a secret found by its key name
+         * ({@code "auth_token": "..."}) is masked where the same string repeats bare (a file name, a later argument).
+         */
+        String carry(String text) {
+            if (text == null || masked.isEmpty()) {
+                return text;
+            }
+            String carried = text;
+            for (Map.Entry<String, String> value : masked.entrySet()) {
+                int at = carried.indexOf(value.getKey());
+                while (at >= 0) {
+                    carried = carried.substring(0, at) + value.getValue() + carried.substring(at + value.getKey().length());
+                    total++;
+                    at = carried.indexOf(value.getKey(), at + value.getValue().length());
+                }
+            }
+            return carried;
+        }
+
+        /** A field read from the raw payload before it was masked (the paths a command touches, the working folder). */
+        String maskDerived(String text) {
+            return mask(carry(text));
         }
 
         boolean isSensitiveField(String name) {
@@ -189,9 +237,30 @@ public final class HookEventEnricher {
             if (text == null) {
                 return null;
             }
-            Masker.Result result = masker.mask(text, keep, onMasked);
+            Masker.Result result = masker.mask(text, keep, onReplaced);
             total += result.masked();
             return result.text();
+        }
+    }
+
+    /** Carries the payload's masked values into every string of the tree that still repeats one ({@link MaskCounter#carry}). */
+    private static void carryTree(JsonNode node, MaskCounter counter) {
+        if (node instanceof ObjectNode object) {
+            object.fields().forEachRemaining(field -> {
+                if (field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(counter.carry(field.getValue().asText())));
+                } else {
+                    carryTree(field.getValue(), counter);
+                }
+            });
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, TextNode.valueOf(counter.carry(array.get(i).asText())));
+                } else {
+                    carryTree(array.get(i), counter);
+                }
+            }
         }
     }
 

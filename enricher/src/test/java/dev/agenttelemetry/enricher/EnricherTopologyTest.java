@@ -139,6 +139,18 @@ class EnricherTopologyTest {
     }
 
     @Test
+    void aValueMaskedInThePayloadIsMaskedInThePathsReadFromIt() {
+        String secret = "c3ZjLWluZ2VzdDpiNzFlLTQ4YzItOWYwMQ/x2ZTM0YTkxYjc=";
+        String payload = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"printf '%s' '\\\"auth_token\\\": \\\"" + secret
+                + "\\\"' > ~/" + secret + "\"}}";
+        raw.pipeInput("s1", hook("PreToolUse", "/home/alice/shop", payload));
+        AgentEvent event = events.readValue();
+
+        assertThat(event.toString()).doesNotContain(secret, secret.substring(0, 20));
+        assertThat(event.getPaths()).extracting(PathRef::getPath).anySatisfy(path -> assertThat(path).startsWith("~/[MASKED:"));
+    }
+
+    @Test
     void keepsAPayloadThatIsNotJsonOnlyAsMaskedText() {
         raw.pipeInput("s1", hook("Mystery", null, "password=hunter22 not json"));
         AgentEvent event = events.readValue();

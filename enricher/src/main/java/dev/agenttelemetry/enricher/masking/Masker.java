@@ -22,9 +22,9 @@ public final class Masker {
 
     /**
      * One value a rule replaced, for measurements: its kind, the text it replaced (the secret itself: never print
-     * it) and up to 40 characters before it, for a reader to see the key or word that made it a candidate.
+     * it), up to 40 characters before it (for a reader to see the key or word that made it a candidate) and what replaced it.
      */
-    public record Replaced(String kind, String original, String before) {
+    public record Replaced(String kind, String original, String before, String replacement) {
     }
 
     /**
@@ -179,13 +179,14 @@ public final class Masker {
                 }
                 int from = m.start(group);
                 int to = m.end(group);
+                String replacement = rule.replacement(m, group);
                 if (replaced != null) {
-                    replaced.accept(new Replaced(rule.kind(), current.substring(from, to), current.substring(Math.max(0, from - 40), from)));
+                    replaced.accept(new Replaced(rule.kind(), current.substring(from, to), current.substring(Math.max(0, from - 40), from), replacement));
                 }
                 if (out == null) {
                     out = new StringBuilder(current.length());
                 }
-                out.append(current, copied, from).append(rule.replacement(m, group));
+                out.append(current, copied, from).append(replacement);
                 copied = to;
                 masked++;
             }
