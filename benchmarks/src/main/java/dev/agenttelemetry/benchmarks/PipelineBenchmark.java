@@ -270,7 +270,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     String session = entry.metadata().getOrDefault("session_id", "");
                     if (session.startsWith(LATENCY_SESSIONS) && "event".equals(entry.labels().get("kind")) && seenInLoki.add(session)) {
                         try {
-                            long received = JSON.readTree(entry.line()).path("received_at").asLong();
+                            long received = Instant.parse(JSON.readTree(entry.line()).path("received_at").asText()).toEpochMilli(); // ISO-8601, as every line
                             if (timed.test(session)) {
                                 lokiLatency.recordValue(Math.max(1, (now - received) * 1000));
                             }
