@@ -2,8 +2,6 @@ package dev.agenttelemetry.schemas.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.LogicalTypes;
@@ -130,18 +128,20 @@ public final class RecordJson {
         }
     }
 
-    /** Whether the text is one whole JSON value; a streaming read, as the payload can be large. */
+    /**
+     * Whether the text is a JSON object as the enricher writes payloads: the schema's contract for the field, so the
+     * ends are checked rather than the whole text parsed again on the sink's hot path.
+     */
     private static boolean isJson(String text) {
-        try (JsonParser parser = JSON.createParser(text)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                return false;
-            }
-            parser.skipChildren();
-            return parser.nextToken() == null;
-        } catch (IOException e) {
-            return false;
+        int first = 0;
+        int last = text.length() - 1;
+        while (first <= last && Character.isWhitespace(text.charAt(first))) {
+            first++;
         }
+        while (last >= first && Character.isWhitespace(text.charAt(last))) {
+            last--;
+        }
+        return first < last && text.charAt(first) == '{' && text.charAt(last) == '}';
     }
 
     private static Schema nonNull(Schema schema) {
