@@ -97,7 +97,7 @@ public final class LokiStreamsMeasurement implements Callable<Integer> {
             } else if (loki.entries(Map.of("kind", "event")).size() >= events && changed.isBefore(Instant.now().minus(QUIET))) {
                 return;
             }
-            Thread.sleep(500);
+            Thread.sleep(500); // the stand-in has no change notification: poll until its count stops moving
         }
     }
 
