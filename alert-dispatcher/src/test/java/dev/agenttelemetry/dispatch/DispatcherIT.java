@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The dispatcher on the real broker, with a webhook receiver, a Slack-compatible one and an SMTP server in the test. */
 class DispatcherIT {
@@ -108,12 +109,13 @@ class DispatcherIT {
                 }
             });
             dispatcher.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (console.toString().lines().count() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(100); // polling what the channels received
+            try {
+                await("three alerts on the console").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> console.toString().lines().count() >= 3);
+            } finally {
+                running.set(false);
+                dispatcher.join(10_000);
             }
-            running.set(false);
-            dispatcher.join(10_000);
 
             assertThat(console.toString().lines().toList()).hasSize(3).anySatisfy(line -> assertThat(line).contains("[CRITICAL]", "rm -rf /"))
                     .anySatisfy(line -> assertThat(line).contains("[LOW]")).anySatisfy(line -> assertThat(line).contains("[HIGH]"));

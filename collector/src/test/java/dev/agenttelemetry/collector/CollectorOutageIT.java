@@ -24,6 +24,7 @@ import static dev.agenttelemetry.collector.CollectorFixture.get;
 import static dev.agenttelemetry.collector.CollectorFixture.hook;
 import static dev.agenttelemetry.collector.CollectorFixture.post;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Kafka stops mid-stream and the collector restarts while its spool is non-empty: every accepted event
@@ -102,12 +103,9 @@ class CollectorOutageIT {
         return CollectorFixture.post(collector.url() + "/v1/hooks", "application/json", hook(SESSIONS.get(n % 3), "PreToolUse", n));
     }
 
-    private static int awaitReady(Collector collector) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        int status;
-        while ((status = get(collector.url() + "/readyz").statusCode()) != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(100); // the replayer flips readiness once the spool is drained
-        }
-        return status;
+    /** The readiness status once it is 200: the replayer flips readiness when the spool is drained. */
+    private static int awaitReady(Collector collector) {
+        return await("readiness after the spool is drained").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get(collector.url() + "/readyz").statusCode(), status -> status == 200);
     }
 }

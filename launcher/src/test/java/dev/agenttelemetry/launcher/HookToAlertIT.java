@@ -31,12 +31,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The walking skeleton on a real broker: a Claude Code PreToolUse hook for {@code rm -rf /} posted to
@@ -157,16 +157,8 @@ class HookToAlertIT {
         throw new AssertionError("no matching record on " + topic.name() + " within " + WAIT);
     }
 
-    private static List<FakeLoki.Entry> awaitLoki(FakeLoki loki, Map<String, String> selector) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        List<FakeLoki.Entry> found = new ArrayList<>();
-        while (found.isEmpty() && Instant.now().isBefore(deadline)) {
-            found = loki.entries(selector);
-            if (found.isEmpty()) {
-                Thread.sleep(100); // polling the stand-in's store; it has no change notification
-            }
-        }
-        assertThat(found).as("entries in Loki matching " + selector).isNotEmpty();
-        return found;
+    private static List<FakeLoki.Entry> awaitLoki(FakeLoki loki, Map<String, String> selector) {
+        return await("entries in Loki matching " + selector).atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> loki.entries(selector), found -> !found.isEmpty());
     }
 }

@@ -45,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PipelineCrashIT {
     private static final int SESSIONS = 6;
     private static final int IN_FLIGHT_SESSIONS = 4;
+    /** How long the restarted pipeline has to catch up with its input. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(120);
 
     @Test
     void killedMidStreamThenRestartedLosesAndDuplicatesNothing() throws Exception {
@@ -179,33 +181,28 @@ class PipelineCrashIT {
     }
 
     private static <V> List<V> awaitCount(dev.agenttelemetry.topics.Topic<String, V> topic, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        List<V> found = List.of();
-        while (found.size() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(500); // polling the topic until the restarted pipeline caught up
-            found = TopicScan.read(KafkaAccess.plaintext(TestKafka.bootstrapServers()), topic, Instant.EPOCH, v -> true, n -> { });
-        }
+        await(expected + " records on " + topic.name() + " after the restart").atMost(CATCH_UP).pollInterval(Duration.ofMillis(500))
+                .until(() -> readAll(topic).size(), count -> count >= expected);
         // A late duplicate could only come from input not yet processed: read again once both applications have none left.
-        awaitNoLag("pcrash-enricher", "pcrash-raw", deadline);
-        awaitNoLag("pcrash-analytics", "pcrash-events", deadline);
+        awaitNoLag("pcrash-enricher", "pcrash-raw");
+        awaitNoLag("pcrash-analytics", "pcrash-events");
+        return readAll(topic);
+    }
+
+    private static <V> List<V> readAll(dev.agenttelemetry.topics.Topic<String, V> topic) throws Exception {
         return TopicScan.read(KafkaAccess.plaintext(TestKafka.bootstrapServers()), topic, Instant.EPOCH, v -> true, n -> { });
     }
 
     /** Until the group has committed every record of its input topic. */
-    private static void awaitNoLag(String group, String input, long deadline) throws Exception {
+    private static void awaitNoLag(String group, String input) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
-            while (System.nanoTime() < deadline) {
+            await(group + " committed every record of " + input).atMost(CATCH_UP).pollInterval(Duration.ofMillis(200)).until(() -> {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
                 Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().filter(tp -> tp.topic().equals(input))
                         .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-                boolean caughtUp = !latest.isEmpty() && admin.listOffsets(latest).all().get().entrySet().stream()
+                return !latest.isEmpty() && admin.listOffsets(latest).all().get().entrySet().stream()
                         .allMatch(end -> committed.get(end.getKey()).offset() >= end.getValue().offset());
-                if (caughtUp) {
-                    return;
-                }
-                Thread.sleep(200); // polling the group's committed offsets
-            }
+            });
         }
-        throw new AssertionError(group + " did not catch up with " + input);
     }
 }

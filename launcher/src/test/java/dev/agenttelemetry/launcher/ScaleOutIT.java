@@ -38,6 +38,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two collectors, two enricher instances and two analytics instances share the work on 4-partition topics:
@@ -130,23 +131,15 @@ class ScaleOutIT {
         return streams;
     }
 
-    private static void awaitRunning(List<KafkaStreams> instances) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (instances.stream().anyMatch(s -> s.state() != KafkaStreams.State.RUNNING) && System.nanoTime() < deadline) {
-            Thread.sleep(100); // polling the instances' state until the group settled
-        }
-        assertThat(instances).allSatisfy(s -> assertThat(s.state()).isEqualTo(KafkaStreams.State.RUNNING));
+    private static void awaitRunning(List<KafkaStreams> instances) {
+        await("every instance RUNNING: the group settled").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(instances).allSatisfy(s -> assertThat(s.state()).isEqualTo(KafkaStreams.State.RUNNING)));
     }
 
-    /** The topic's records that match, once at least {@code expected} of them arrived (or 90 s passed). */
+    /** The topic's records that match, once at least {@code expected} of them arrived. */
     private static <V> List<V> awaitAll(String kafka, dev.agenttelemetry.topics.Topic<String, V> topic, int expected,
-                                        java.util.function.Predicate<V> wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        List<V> found = List.of();
-        while (found.size() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(200); // polling the topic until the pipeline delivered everything
-            found = TopicScan.read(KafkaAccess.plaintext(kafka), topic, Instant.EPOCH, wanted, n -> { });
-        }
-        return found;
+                                        java.util.function.Predicate<V> wanted) {
+        return await(expected + " records on " + topic.name()).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> TopicScan.read(KafkaAccess.plaintext(kafka), topic, Instant.EPOCH, wanted, n -> { }), found -> found.size() >= expected);
     }
 }

@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The plugin archive as an operator would use it: unzipped into the plugin.path of a stock Connect worker
@@ -82,10 +84,8 @@ class LokiPluginArchiveIT {
                     work.resolve("worker.properties").toString(), work.resolve("connector.properties").toString())
                     .redirectErrorStream(true).redirectOutput(work.resolve("worker.log").toFile()).start();
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (loki.size() == 0 && worker.isAlive() && System.nanoTime() < deadline) {
-                    Thread.sleep(200); // polling the Loki stand-in for the worker's push
-                }
+                await("the worker's push, or its exit").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> loki.size() > 0 || !worker.isAlive());
                 assertThat(loki.entries()).as("entries in Loki; worker log: " + work.resolve("worker.log")).singleElement()
                         .satisfies(entry -> assertThat(entry.metadata()).containsEntry("event_id", "plugin-e1"));
                 assertThat(Files.readString(work.resolve("worker.log"))).as("the worker loaded our plugin from its plugin.path")
