@@ -57,7 +57,11 @@ final class MaskingRules {
      */
     static boolean isKeyedSecret(String value, Matcher match, String text) {
         String key = match.group(1);
-        if (!ValueJudge.keyNamesSecret(key) || Provider.claimsButMisfits(value)) {
+        int keyStart = match.start(1);
+        while (keyStart > 0 && (isWordChar(text.charAt(keyStart - 1)) || text.charAt(keyStart - 1) == '-' || text.charAt(keyStart - 1) == '.')) {
+            keyStart--; // the whole name, where the key word is its last part: NextContinuationToken
+        }
+        if (!ValueJudge.keyNamesSecret(text.substring(keyStart, match.end(1))) || Provider.claimsButMisfits(value)) {
             return false;
         }
         boolean quoted = match.groupCount() < 5 || match.start(5) < 0; // group 5 is the key-value rule's bare value; an XML element's is quoted by its tags
@@ -70,6 +74,8 @@ final class MaskingRules {
 
     /** Right after a key's assignment: {@code hubspotKey = "}, {@code "key": }. */
     private static final Pattern ASSIGNED = Pattern.compile("(?i)key\\w{0,20}[\"'`]?[ \t]{0,3}(?:[:=]|:=|=>)[ \t]{0,3}[\"'`]?$");
+    /** The key a value is assigned to, right before it: {@code NextPageToken: "}, {@code token_url = }. */
+    private static final Pattern KEY_BEFORE_VALUE = Pattern.compile("([A-Za-z_$][\\w$.\\-]*)[\"'`]?[ \t]*(?::=|=>|[:=])[ \t]*[\"'`]?$");
     /** The word a token stands in: its surroundings up to whitespace or a quote. */
     private static final String WORD_DELIMITERS = " \t\r\n\"'`<>()[]{},;";
 
@@ -95,13 +101,19 @@ final class MaskingRules {
         if (Provider.claimsButMisfits(text.substring(wordStart, wordEnd))) {
             return false;
         }
-        boolean assigned = ASSIGNED.matcher(text.substring(Math.max(0, start - 32), start)).find();
+        String before = text.substring(Math.max(0, start - 64), start);
+        Matcher key = KEY_BEFORE_VALUE.matcher(before);
+        if (key.find() && !ValueJudge.keyNamesSecret(key.group(1))) {
+            return false; // the value of a key about something else: NextPageToken, token_url
+        }
+        boolean assigned = ASSIGNED.matcher(before.substring(Math.max(0, before.length() - 32))).find();
         return assigned || ValueJudge.isLooseToken(value);
     }
 
     /** A header's credential: not a scheme word alone ({@code `Bearer ${token}`}), a template or one of the non-secret shapes. */
     static boolean isHeaderCredential(String value) {
-        return ValueJudge.notPlaceholder(value) && !value.matches("(?i)bearer|basic|token|digest|bot|apikey") && !ValueJudge.isKnownNonSecret(value);
+        String v = value.endsWith(".") ? value.substring(0, value.length() - 1) : value; // a sentence's full stop: "bearer authentication."
+        return ValueJudge.notPlaceholder(v) && !v.matches("(?i)bearer|basic|token|digest|bot|apikey") && !ValueJudge.isKnownNonSecret(v);
     }
 
     static List<MaskingRule> defaults() {
@@ -176,7 +188,7 @@ final class MaskingRules {
                 // key = value (shell, env files, YAML, JSON, code): the value of a key-like name.
                 MaskingRule.judged("secret", "(?i)(?<!pub(?:lic)?[_.\\-]?)((?:" + KEY_WORDS + "|" + Provider.keyWordsRegex() + ")[\\w.\\-]*)"
                         + "[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
-                        + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:|,(?=[ \\t]*[\"'`]))[ \\t]*" // a comma only before a quoted value: ("token", "...")
+                        + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:|(?<=[\"'][ \\t]{0,3}),(?=[ \\t]*[\"']))[ \\t]*" // a comma only between quoted strings: ("token", "...")
                         + "(?:[|>][-+]?[ \\t]*\\r?\\n[ \\t]*)?" // YAML block and folded scalars
                         + "(?:new\\s+\\w+\\(|\\w+\\(|&)?" + VALUE, MaskingRules::isKeyedSecret, 2, 3, 4, 5)
                         .at(Candidates.atHints(0, KEY_VALUE_STARTS)),

@@ -22,6 +22,8 @@ record Provider(String keyWord, Pattern claims, Pattern format) {
             provider("sourcegraph", "sgp_.*", "(?:sgp_(?:[0-9a-fA-F]{16}_|local_)?)?[0-9a-fA-F]{40}"),
             // SonarQube / SonarCloud: sqp_ (project), squ_ (user), sqa_ (global analysis) tokens, then 40 characters; older ones 40.
             provider("sonar", "sq[pua]_.*", "(?:sq[pua]_)?[A-Za-z0-9]{40}"),
+            // Stripe: secret (sk_), restricted (rk_) and publishable (pk_) keys, in test or live mode.
+            provider("stripe", "[spr]k_(?:test|live|prod)_.*", "[spr]k_(?:test|live|prod)_[0-9A-Za-z]{10,}"),
             // Telegram bot tokens: the bot's numeric id, a colon, 35 characters.
             provider("telegram", "\\d+:[A-Za-z0-9_\\-]+", "\\d{5,16}:[A-Za-z0-9_\\-]{35}"),
             // Mailgun: private API keys key-<32 hex> and <32 hex>-<8 hex>-<8 hex>.

@@ -3,6 +3,7 @@ package dev.agenttelemetry.enricher.masking;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,13 +26,14 @@ final class ValueJudge {
      */
     private static final Pattern CODE_REFERENCE = Pattern.compile(
             "[A-Za-z_$][\\w$]*(?:(?:\\.|\\?\\.|->|::)[A-Za-z_$][\\w$]*)*(?:\\.|\\?\\.|->|::)[A-Za-z_$][A-Za-z_$]*\\d{0,3}(?:\\(.*|\\[.*)?"
-                    + "|(?:this|self)\\.[\\w$.]+|[A-Za-z_$][\\w$]*\\(.*");
+                    + "|(?:this|self)\\.[\\w$.]+|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*");
     private static final Pattern URL = Pattern.compile("(?i)[a-z][a-z0-9+.\\-]*://[^\\s@]*");
     private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:[\\w.\\-@]+/)*[\\w.\\-@]*|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
             + "|env|txt|properties|xml|csv|log|sh|py|js|ts|rb|go|java|gpg|asc|pub|db|sqlite)");
     private static final Pattern NUMBER = Pattern.compile("[-+]?\\d{1,14}(?:[.,:]\\d+)*(?:[eE][-+]?\\d+)?");
-    private static final Pattern VERSION = Pattern.compile("v?\\d+(?:\\.\\d+){1,3}(?:[-+][\\w.]+)?");
+    /** A version or a dependency's version range: {@code 1.2.3}, {@code v2.0-rc1}, {@code ^1.4}, {@code 0.10.x}, {@code >=2.1.*}. */
+    private static final Pattern VERSION = Pattern.compile("(?:[\\^~]|[<>]=?|=)?v?\\d+(?:\\.(?:\\d+|x|\\*)){1,3}(?:[-+][\\w.]+)?");
     /** Config keys, class names, constants: {@code db.password.file}, {@code SecretName}, {@code API_KEY}, {@code my-secret-name}. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z]+(?:[._\\-][a-z]+)*|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z][A-Z_]*|[a-z]+(?:[A-Z][a-z]+)+");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some|a|an)?[_\\- ]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
@@ -62,8 +64,11 @@ final class ValueJudge {
             return true;
         }
         String last = lastWord(key);
-        return !NOT_A_SECRET_KEY_ENDING.contains(last);
+        return !NOT_A_SECRET_KEY_ENDING.contains(last) && !PAGINATION_TOKEN.matcher(key).find();
     }
+
+    /** A token that marks a place in a listing ({@code NextToken}, {@code nextPageToken}, {@code ContinuationToken}), not a credential. */
+    private static final Pattern PAGINATION_TOKEN = Pattern.compile("(?i)(?:next|page|continuation|pagination|cursor|sync|resume)[_\\-.]?token[\"'`]?$");
 
     /** The key's last word, lower-case: split at {@code _ - .} and where a lower-case letter meets a capital. */
     static String lastWord(String key) {
@@ -90,7 +95,81 @@ final class ValueJudge {
         return CLAUDE_ID.matcher(value).matches() || isTemplate(value) || URL.matcher(value).matches() && !value.contains("@")
                 || PATH.matcher(value).matches() || FILE_NAME.matcher(value).matches() || NUMBER.matcher(value).matches()
                 || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
-                || HOST_NAME.matcher(value).matches() || !MaskingRules.notFiller(value);
+                || HOST_NAME.matcher(value).matches() || isCompoundName(value) || !MaskingRules.notFiller(value);
+    }
+
+    private static final Pattern NAME_CHARACTERS = Pattern.compile("[A-Za-z0-9._\\-:/$]+");
+    private static final Pattern NAME_SEPARATORS = Pattern.compile("[._\\-:/$]+");
+    /** The words of a name: an acronym before a capitalised word (the API of APIKeys), a word, an acronym, digits. */
+    private static final Pattern NAME_WORD = Pattern.compile("[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\\d+");
+    private static final Pattern CONSONANT_RUN = Pattern.compile("[b-df-hj-np-tv-xz]{5}");
+    /** Protocols and formats that names spell as words though they have no vowel: {@code HttpAuthOption}, {@code parseHtml}. */
+    private static final Set<String> VOWELLESS_NAME_WORDS = Set.of("http", "https", "html", "grpc", "smtp", "smtps", "pkcs", "ntlm", "sftp", "ftps", "xmpp");
+
+    /**
+     * A name made of words, as code and documentation write them: {@code x-amz-server-side-encryption-customer-key-MD5},
+     * {@code createAwsAuthSigv4aHttpAuthOption}, {@code IDomainCredentials}, {@code urn:...:token-type:jwt},
+     * {@code PaymentIntent.payment_method_data}. Split at separators and case changes, a name has at least two words
+     * of three letters or more, words of three letters on average, pronounceable words (a vowel from four letters
+     * on, no five consonants in a row, at most 20 letters), few one-letter words, and digits only as a part of their
+     * own ({@code 2025-02-19}) or at most twice after a word ({@code S3}, {@code x509}). A random token splits into
+     * one-letter words, digits here and there, or unpronounceable runs.
+     */
+    private static boolean isDigits(String text) {
+        return !text.isEmpty() && text.chars().allMatch(Character::isDigit);
+    }
+
+    static boolean isCompoundName(String value) {
+        if (value.length() < 6 || value.length() > 160 || !NAME_CHARACTERS.matcher(value).matches()) {
+            return false;
+        }
+        int words = 0;
+        int letterWords = 0;
+        int letters = 0;
+        int longWords = 0;
+        int oneLetterWords = 0;
+        int digitsAfterWords = 0;
+        String[] segments = NAME_SEPARATORS.split(value);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            if (segment.isEmpty()) {
+                continue;
+            }
+            if (isDigits(segment)) {
+                if (segment.length() > 4 || i == segments.length - 1 && (i == 0 || !isDigits(segments[i - 1]))) {
+                    return false; // a date's or an index's parts, not a long number nor a password's digit: correct-horse-7
+                }
+                words++;
+                continue;
+            }
+            Matcher word = NAME_WORD.matcher(segment);
+            boolean afterWord = false;
+            while (word.find()) {
+                String w = word.group();
+                words++;
+                if (Character.isDigit(w.charAt(0))) {
+                    if (!afterWord || w.length() > 3 || ++digitsAfterWords > 2) {
+                        return false;
+                    }
+                    afterWord = false;
+                    continue;
+                }
+                afterWord = true;
+                letterWords++;
+                letters += w.length();
+                String lower = w.toLowerCase(Locale.ROOT);
+                if (w.length() == 1) {
+                    oneLetterWords++;
+                } else if (lower.length() > 20 || lower.length() >= 4 && !VOWELLESS_NAME_WORDS.contains(lower)
+                        && (lower.chars().noneMatch(c -> "aeiouy".indexOf(c) >= 0) || CONSONANT_RUN.matcher(lower).find())) {
+                    return false;
+                }
+                if (w.length() >= 3) {
+                    longWords++;
+                }
+            }
+        }
+        return longWords >= 2 && oneLetterWords * 3 <= words && letters >= 3 * letterWords;
     }
 
     /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
@@ -120,7 +199,7 @@ final class ValueJudge {
 
     /** A reference in code rather than a literal: only a value written bare (not in quotes) can be one. */
     static boolean isCodeReference(String value) {
-        return CODE_REFERENCE.matcher(value).matches();
+        return CODE_REFERENCE.matcher(value).matches() || isCompoundName(value.replace("?.", "."));
     }
 
     /**

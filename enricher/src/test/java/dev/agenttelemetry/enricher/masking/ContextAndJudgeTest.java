@@ -50,6 +50,11 @@ class ContextAndJudgeTest {
             "AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249Q2FsbFdpdGhCZWFyZXJUb2tlbg== | YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb24",
             // a card number standing alone (the same digits inside a float or a hex string are left, below)
             "paid with 4539148803436467 yesterday | 4539148803436467",
+            // a key and its value as two quoted arguments
+            "headers.set(\"X-Auth-Token\", \"Zq8Lm3Nw5KxWq3vL9p\") | Zq8Lm3Nw5KxWq3vL9p",
+            // random tokens that split into words and digits are no names
+            "atlassian_token=kq4vzp1ub8nimv7swxp92b4d | kq4vzp1ub8nimv7swxp92b4d",
+            "sumo_token = \"suQxG3NOt0ETab\" | suQxG3NOt0ETab",
             // HTTP Basic credentials: base64 of user:password
             "Authorization header was Basic Y2ktYm90Olp0N3BRMm1XOXg= | Y2ktYm90Olp0N3BRMm1XOXg=",
     })
@@ -98,7 +103,23 @@ class ContextAndJudgeTest {
             "bedrock-api-key-YmVkcm9jay5leGFtcGxlLmNvbQ==",
             // prose with a key word and a comma
             "Secure login with email/password, Multi-Factor sign-in",
+            // names in code and documentation: code spans in a list, an argument after a key-like variable, URNs,
+            // type names, acronyms, digits inside a name, negated expressions, header names, version ranges
+            "on enums `Invoice.payment_settings.token_currency`, `Quote.line_items.price_data`, and `Order.refunds`",
+            "const digest = Buffer.from(signature, 'base64').toString('hex');",
+            "grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',",
+            "  credentials: ICredentialStore;",
+            "this.serviceAPIKey = serviceAPIKey;",
+            "const headerName = \"x-amz-copy-source-server-side-encryption-customer-key-MD5\";",
+            "function buildSigv4aHttpAuthOption(authParameters) {",
+            "disableSessionAuth: config?.disableS3SessionAuth ?? false,",
+            "const signatureFound = !!details.signatures.find(matches);",
+            "  \"oauth\": \"^2.3.x\",",
+            "Amazon Bedrock accepts bearer authentication.",
+            // a place in a listing, not a credential
+            "  NextPageToken: \"Zq8Lm3Nw5KxWq3vL9pXt2m\",",
             // a value that claims a provider's format and does not fit it
+            "stripe.charges.create({amount: 5}, {apiKey: 'sk_test_123'})",
             "\"token1\": \"xoxp-1234567890\"",
             "telegram_bot_token = \"6835:Kq2vL9pXt2mWq3vL9pXt2mWq3vL9pXt2m\"",
     })
