@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agenttelemetry.enricher.masking.Masker;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,8 @@ import java.util.regex.Pattern;
                 "of everyday commands it changes, and its speed on median-size payloads."},
         footer = {"", "Example:", "  agent-telemetry bench masking --corpora path/to/corpora"})
 public final class MaskingMeasurement implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * The secret in a corpus line (the corpus does not mark it): its longest token with letters and digits, else
@@ -42,6 +46,11 @@ public final class MaskingMeasurement implements Callable<Integer> {
             description = "Directory with secrets.jsonl and benign-commands.jsonl (default: $AGENT_TELEMETRY_CORPORA, else ./corpora).")
     Path corpora;
 
+    @Option(names = "--code", paramLabel = "DIR",
+            description = {"Also mask source code: each directory under DIR is a package (e.g. providers' SDKs unpacked from `npm pack`),",
+                    "split in halves by its name; prints the secret-kind masks per MB, where nearly every one hit code, an id or docs."})
+    Path code;
+
     @Option(names = "--show-misses", paramLabel = "N", defaultValue = "0", description = "Print up to N missed secret rules with an example each, and up to N changed look-alikes.")
     int showMisses;
 
@@ -51,8 +60,12 @@ public final class MaskingMeasurement implements Callable<Integer> {
         Path secretsFile = corpora.resolve("secrets.jsonl");
         Path benignFile = corpora.resolve("benign-commands.jsonl");
         Path hooksFile = corpora.resolve("real-hooks.jsonl");
+        if (code != null && !Files.isDirectory(code)) {
+            spec.commandLine().getErr().println("error: --code " + code.toAbsolutePath() + " is not a directory");
+            return 2;
+        }
         if (!Files.isRegularFile(secretsFile) || !Files.isRegularFile(benignFile)) {
-            System.err.println("error: no secrets.jsonl and benign-commands.jsonl in " + corpora.toAbsolutePath() + " (use --corpora DIR)");
+            spec.commandLine().getErr().println("error: no secrets.jsonl and benign-commands.jsonl in " + corpora.toAbsolutePath() + " (use --corpora DIR)");
             return 2;
         }
         Masker masker = Masker.withDefaultRules();
@@ -122,6 +135,9 @@ public final class MaskingMeasurement implements Callable<Integer> {
             PlantedSecrets.measure(secretsFile, hooksFile, masker, out);
         } else {
             out.println("Real hook payloads: no real-hooks.jsonl in " + corpora.toAbsolutePath() + ", skipped");
+        }
+        if (code != null) {
+            new SourceCode(masker).measure(code, out, showMisses);
         }
         out.printf("Masker speed: %,.0f median-size (2 KB) payloads/s on one thread%n", speed(masker));
         if (showMisses > 0) {

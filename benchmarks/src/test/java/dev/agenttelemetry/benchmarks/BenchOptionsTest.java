@@ -19,7 +19,9 @@ class BenchOptionsTest {
             "analytics --rounds -1 | --rounds must be at least 1",
             "collector --warmup -1 | --warmup must be 0 or more",
             "collector --connections 0 | --connections at least 1",
-            "pipeline --warmup -5 | --warmup must be 0 or more"})
+            "pipeline --warmup -5 | --warmup must be 0 or more",
+            "masking --code no-such-directory | is not a directory",
+            "masking --corpora no-such-directory | no secrets.jsonl and benign-commands.jsonl in"})
     void refusesOptionsThatCannotWork(String arguments, String message) {
         StringWriter err = new StringWriter();
         CommandLine bench = BenchCommand.commandLine();
