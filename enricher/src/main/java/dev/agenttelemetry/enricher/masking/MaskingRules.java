@@ -65,11 +65,30 @@ final class MaskingRules {
             return false;
         }
         boolean quoted = match.groupCount() < 5 || match.start(5) < 0; // group 5 is the key-value rule's bare value; an XML element's is quoted by its tags
+        if (!quoted && (isCallArgument(match, text) && PLAIN_NAME.matcher(value).matches() || isChainedAssignment(value))) {
+            return false; // a variable passed to a call, stringToBuffer(b64Signature); code going on, a.password=this.password=n
+        }
         Provider provider = Provider.namedIn(key);
         if (provider != null && !GENERIC_KEY_WORD.matcher(key).find()) {
             return provider.fits(value);
         }
         return ValueJudge.isSecretValue(value, quoted);
+    }
+
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_$][\\w$]*");
+    /** A member name, then an assignment: {@code this.password=}. */
+    private static final Pattern ASSIGNED_MEMBER = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+)=(?!=).*");
+
+    /** A bare value that assigns on to a member made of words: {@code this.password=n}, {@code _.AuthenticationMD5Password=_.X=}. */
+    private static boolean isChainedAssignment(String value) {
+        Matcher member = ASSIGNED_MEMBER.matcher(value);
+        return member.matches() && ValueJudge.isCompoundName(member.group(1));
+    }
+
+    /** Whether the value is inside a call's parentheses opened after the key's separator: {@code signature = stringToBuffer(b64Signature)}. */
+    private static boolean isCallArgument(Matcher match, String text) {
+        int valueStart = match.start(5);
+        return valueStart > 0 && text.charAt(valueStart - 1) == '(';
     }
 
     /** Right after a key's assignment: {@code hubspotKey = "}, {@code "key": }. */
@@ -87,7 +106,8 @@ final class MaskingRules {
     static boolean isLooseSecret(String value, Matcher match, String text) {
         int start = match.start(1);
         int end = match.end(1);
-        if (!isHighEntropy(value) || ValueJudge.isKnownNonSecret(value)) {
+        String unpadded = value.replaceAll("=+$", ""); // minified code ends a name with the = of an assignment: _.AuthenticationMD5Password=
+        if (!isHighEntropy(value) || ValueJudge.isKnownNonSecret(unpadded) || ValueJudge.isCodeReference(unpadded)) {
             return false;
         }
         int wordStart = start;
@@ -113,7 +133,8 @@ final class MaskingRules {
     /** A header's credential: not a scheme word alone ({@code `Bearer ${token}`}), a template or one of the non-secret shapes. */
     static boolean isHeaderCredential(String value) {
         String v = value.endsWith(".") ? value.substring(0, value.length() - 1) : value; // a sentence's full stop: "bearer authentication."
-        return ValueJudge.notPlaceholder(v) && !v.matches("(?i)bearer|basic|token|digest|bot|apikey") && !ValueJudge.isKnownNonSecret(v);
+        return ValueJudge.notPlaceholder(v) && !v.matches("(?i)bearer|basic|token|digest|bot|apikey") && !ValueJudge.isKnownNonSecret(v)
+                && !ValueJudge.isCodeReference(v); // Authorization: asBearerToken(options.apiKey)
     }
 
     static List<MaskingRule> defaults() {

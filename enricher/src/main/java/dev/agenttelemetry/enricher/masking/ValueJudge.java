@@ -26,7 +26,7 @@ final class ValueJudge {
      */
     private static final Pattern CODE_REFERENCE = Pattern.compile(
             "[A-Za-z_$][\\w$]*(?:(?:\\.|\\?\\.|->|::)[A-Za-z_$][\\w$]*)*(?:\\.|\\?\\.|->|::)[A-Za-z_$][A-Za-z_$]*\\d{0,3}(?:\\(.*|\\[.*)?"
-                    + "|(?:this|self)\\.[\\w$.]+|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*");
+                    + "|(?:this|self)\\.[\\w$.]+|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*|_{1,2}[A-Za-z$][\\w$]*");
     private static final Pattern URL = Pattern.compile("(?i)[a-z][a-z0-9+.\\-]*://[^\\s@]*");
     private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:[\\w.\\-@]+/)*[\\w.\\-@]*|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
@@ -36,9 +36,13 @@ final class ValueJudge {
     private static final Pattern VERSION = Pattern.compile("(?:[\\^~]|[<>]=?|=)?v?\\d+(?:\\.(?:\\d+|x|\\*)){1,3}(?:[-+][\\w.]+)?");
     /** Config keys, class names, constants: {@code db.password.file}, {@code SecretName}, {@code API_KEY}, {@code my-secret-name}. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z]+(?:[._\\-][a-z]+)*|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z][A-Z_]*|[a-z]+(?:[A-Z][a-z]+)+");
-    private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some|a|an)?[_\\- ]?(?:api[_\\-]?)?(?:key|token|secret|password|pass"
-            + "|passwd|pwd|credentials?|user(?:name)?|value)[_\\-]?(?:here)?|changeme|example\\w*|placeholder|redacted|dummy|sample|test|xxx+|\\*+|\\.{3}|•+"
+    private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some|a|an|test|fake|dummy|mock|sample|example)?[_\\- ]?"
+            + "(?:api[_\\-]?)?(?:key|token|secret|password|pass|passwd|pwd|credentials?|user(?:name)?|value)[_\\-]?(?:here|\\d{1,2})?|changeme|example\\w*|placeholder|redacted|dummy|sample|test|xxx+|\\*+|\\.{3}|•+"
             + "|true|false|null|nil|none|undefined|required|optional|string|str|bytes|int|number|boolean|object|any|secret|token|password");
+    /** A hash that pins a script or a package: {@code sha384-<base64>} (Subresource Integrity, npm's lock files). */
+    private static final Pattern SUBRESOURCE_INTEGRITY = Pattern.compile("sha(?:256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}");
+    /** A scoped npm package, as {@code require} and {@code import} name it: {@code @smithy/signature-v4}. */
+    private static final Pattern NPM_PACKAGE = Pattern.compile("@[a-z0-9][\\w.\\-]*/[a-z0-9][\\w.\\-]*");
     private static final Pattern HOST_NAME = Pattern.compile("(?i)(?:[a-z0-9\\-]+\\.)+[a-z]{2,24}(?::\\d{1,5})?");
 
     private static final Pattern QUOTES_AROUND = Pattern.compile("^[\"'`(\\[]+|[\"'`),;\\]]+$");
@@ -95,7 +99,8 @@ final class ValueJudge {
         return CLAUDE_ID.matcher(value).matches() || isTemplate(value) || URL.matcher(value).matches() && !value.contains("@")
                 || PATH.matcher(value).matches() || FILE_NAME.matcher(value).matches() || NUMBER.matcher(value).matches()
                 || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
-                || HOST_NAME.matcher(value).matches() || isCompoundName(value) || !MaskingRules.notFiller(value);
+                || HOST_NAME.matcher(value).matches() || isCompoundName(value) || SUBRESOURCE_INTEGRITY.matcher(value).matches()
+                || NPM_PACKAGE.matcher(value).matches() || !MaskingRules.notFiller(value);
     }
 
     private static final Pattern NAME_CHARACTERS = Pattern.compile("[A-Za-z0-9._\\-:/$]+");
@@ -103,6 +108,10 @@ final class ValueJudge {
     /** The words of a name: an acronym before a capitalised word (the API of APIKeys), a word, an acronym, digits. */
     private static final Pattern NAME_WORD = Pattern.compile("[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\\d+");
     private static final Pattern CONSONANT_RUN = Pattern.compile("[b-df-hj-np-tv-xz]{5}");
+    /** Words written with a number: k8s, i18n, a11y. */
+    private static final Pattern NUMERONYM = Pattern.compile("(?i)k8s|i18n|l10n|a11y|o11y|e2e|p2p|ec2|b2[bc]");
+    /** A word and then digits after a dash or an underscore at the end, as passwords add them: correct-horse-7. */
+    private static final Pattern PASSWORD_DIGITS = Pattern.compile("[A-Za-z][_\\-]\\d+$");
     /** Protocols and formats that names spell as words though they have no vowel: {@code HttpAuthOption}, {@code parseHtml}. */
     private static final Set<String> VOWELLESS_NAME_WORDS = Set.of("http", "https", "html", "grpc", "smtp", "smtps", "pkcs", "ntlm", "sftp", "ftps", "xmpp");
 
@@ -129,15 +138,16 @@ final class ValueJudge {
         int longWords = 0;
         int oneLetterWords = 0;
         int digitsAfterWords = 0;
-        String[] segments = NAME_SEPARATORS.split(value);
+        String[] segments = NAME_SEPARATORS.split(NUMERONYM.matcher(value).replaceAll("Word"));
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             if (segment.isEmpty()) {
                 continue;
             }
             if (isDigits(segment)) {
-                if (segment.length() > 4 || i == segments.length - 1 && (i == 0 || !isDigits(segments[i - 1]))) {
-                    return false; // a date's or an index's parts, not a long number nor a password's digit: correct-horse-7
+                if (segment.length() > 4 || i == segments.length - 1 && (i == 0 || !isDigits(segments[i - 1]))
+                        && PASSWORD_DIGITS.matcher(value).find()) {
+                    return false; // a date's or an index's parts, not a long number nor a password's digits: correct-horse-7
                 }
                 words++;
                 continue;
@@ -158,9 +168,10 @@ final class ValueJudge {
                 letterWords++;
                 letters += w.length();
                 String lower = w.toLowerCase(Locale.ROOT);
+                boolean acronym = w.length() <= 6 && w.chars().allMatch(Character::isUpperCase); // CSRF, AWSSDK
                 if (w.length() == 1) {
                     oneLetterWords++;
-                } else if (lower.length() > 20 || lower.length() >= 4 && !VOWELLESS_NAME_WORDS.contains(lower)
+                } else if (lower.length() > 20 || !acronym && lower.length() >= 4 && !VOWELLESS_NAME_WORDS.contains(lower)
                         && (lower.chars().noneMatch(c -> "aeiouy".indexOf(c) >= 0) || CONSONANT_RUN.matcher(lower).find())) {
                     return false;
                 }
@@ -199,7 +210,8 @@ final class ValueJudge {
 
     /** A reference in code rather than a literal: only a value written bare (not in quotes) can be one. */
     static boolean isCodeReference(String value) {
-        return CODE_REFERENCE.matcher(value).matches() || isCompoundName(value.replace("?.", "."));
+        String v = value.endsWith("!") ? value.substring(0, value.length() - 1) : value; // TypeScript's non-null assertion
+        return CODE_REFERENCE.matcher(v).matches() || isCompoundName(v.replace("?.", "."));
     }
 
     /**

@@ -52,6 +52,9 @@ class ContextAndJudgeTest {
             "paid with 4539148803436467 yesterday | 4539148803436467",
             // a key and its value as two quoted arguments
             "headers.set(\"X-Auth-Token\", \"Zq8Lm3Nw5KxWq3vL9p\") | Zq8Lm3Nw5KxWq3vL9p",
+            // an assignment whose value has an = in it, and a password's digit after a dash
+            "FASTLY_TOKEN=_9b3_7kqz2mw5=vt-4hy8pla1d=x | _9b3_7kqz2mw5=vt-4hy8pla1d=x",
+            "export DB_PASSWORD=quiet-lantern-4 | quiet-lantern-4",
             // random tokens that split into words and digits are no names
             "atlassian_token=kq4vzp1ub8nimv7swxp92b4d | kq4vzp1ub8nimv7swxp92b4d",
             "sumo_token = \"suQxG3NOt0ETab\" | suQxG3NOt0ETab",
@@ -116,7 +119,20 @@ class ContextAndJudgeTest {
             "const signatureFound = !!details.signatures.find(matches);",
             "  \"oauth\": \"^2.3.x\",",
             "Amazon Bedrock accepts bearer authentication.",
-            // a place in a listing, not a credential
+            // module names, calls and chained assignments in code, private names, TypeScript's non-null assertion,
+            // acronyms and numeronyms in names, integrity hashes, numbered test keys
+            "const signer = require('@acme/request-signer');",
+            "  headers: { Authorization: toBearer(settings.apiKey) },",
+            "this.options.password=this.password=p",
+            "_.PasswordMessage=_.ReadyForQueryMessage=_.CopyDoneMessage=",
+            "const cookieName = `__Host.acme.session-token.1`;",
+            "  webhookSecret: process.env.ACME_WEBHOOK_SECRET!,",
+            "<script src=\"x.js\" integrity=\"sha384-Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3Nw5KxWq3vL9pXt\"></script>",
+            "const signature = decodeBase64(rawSignature);",
+            "const client = new Client({ apiKey: 'test-key-2' });",
+            "var require_secret = __commonJS",
+            "  private readonly tokenSource: GCPSDKTokenSource;",
+            "run(new token_store_1.TokenStore(), k8s_node_flow_1.k8sHandler)",
             "  NextPageToken: \"Zq8Lm3Nw5KxWq3vL9pXt2m\",",
             // a value that claims a provider's format and does not fit it
             "stripe.charges.create({amount: 5}, {apiKey: 'sk_test_123'})",
