@@ -527,9 +527,19 @@ final class MaskingRules {
         return ascending * 5 >= value.length() * 4;
     }
 
+    /**
+     * Whether the digits begin as payment cards do (ISO/IEC 7812 major industry identifiers 2-6: Mastercard, Amex,
+     * Diners, JCB, Visa, Discover, UnionPay, Maestro), 13 digits only for Visa's old numbers: a millisecond
+     * timestamp ({@code 1650063796248}) or an id starting with 1, 7, 8, 9 or 0 is none.
+     */
+    private static boolean isCardIssuerPrefix(String digits) {
+        char first = digits.charAt(0);
+        return first >= '2' && first <= '6' && (digits.length() != 13 || first == '4');
+    }
+
     static boolean luhnValid(String candidate) {
         String digits = candidate.replace(" ", "").replace("-", "");
-        if (digits.length() < 13 || digits.length() > 19 || digits.chars().distinct().count() < 3) {
+        if (digits.length() < 13 || digits.length() > 19 || digits.chars().distinct().count() < 3 || !isCardIssuerPrefix(digits)) {
             return false;
         }
         int sum = 0;

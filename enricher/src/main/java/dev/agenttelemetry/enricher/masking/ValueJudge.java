@@ -26,7 +26,7 @@ final class ValueJudge {
      */
     private static final Pattern CODE_REFERENCE = Pattern.compile(
             "[A-Za-z_$][\\w$]*(?:(?:\\.|\\?\\.|->|::)[A-Za-z_$][\\w$]*)*(?:\\.|\\?\\.|->|::)[A-Za-z_$][A-Za-z_$]*\\d{0,3}(?:\\(.*|\\[.*)?"
-                    + "|(?:this|self)\\.[\\w$.]+|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*|_{1,2}[A-Za-z$][\\w$]*");
+                    + "|(?:this|self)\\.[\\w$.]+|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*|_{1,2}[A-Za-z$][\\w$]*|/\\*.*");
     private static final Pattern URL = Pattern.compile("(?i)[a-z][a-z0-9+.\\-]*://[^\\s@]*");
     private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:[\\w.\\-@]+/)*[\\w.\\-@]*|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
@@ -109,9 +109,10 @@ final class ValueJudge {
     private static final Pattern NAME_WORD = Pattern.compile("[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\\d+");
     private static final Pattern CONSONANT_RUN = Pattern.compile("[b-df-hj-np-tv-xz]{5}");
     /** Words written with a number: k8s, i18n, a11y. */
-    private static final Pattern NUMERONYM = Pattern.compile("(?i)k8s|i18n|l10n|a11y|o11y|e2e|p2p|ec2|b2[bc]");
-    /** A word and then digits after a dash or an underscore at the end, as passwords add them: correct-horse-7. */
-    private static final Pattern PASSWORD_DIGITS = Pattern.compile("[A-Za-z][_\\-]\\d+$");
+    private static final Pattern NUMERONYM = Pattern.compile("(?i)k8s|i18n|l10n|a11y|o11y|e2e|p2p|ec2|b2[bc]"
+            + "|(?<![A-Za-z0-9])v\\d{1,2}(?:(?:alpha|beta)\\d{0,2})?(?![A-Za-z0-9])"); // and API versions: v2, v2beta1
+    /** A word and then digits after a dash at the end, as passwords add them: correct-horse-7 (not token_cache_1, a module's alias). */
+    private static final Pattern PASSWORD_DIGITS = Pattern.compile("[A-Za-z]-\\d+$");
     /** Protocols and formats that names spell as words though they have no vowel: {@code HttpAuthOption}, {@code parseHtml}. */
     private static final Set<String> VOWELLESS_NAME_WORDS = Set.of("http", "https", "html", "grpc", "smtp", "smtps", "pkcs", "ntlm", "sftp", "ftps", "xmpp");
 
