@@ -527,6 +527,9 @@ final class MaskingRules {
         return ascending * 5 >= value.length() * 4;
     }
 
+    /** Groups as cards print them: fours (the last one shorter), or Amex's and Diners' 4-6-5 and 4-6-4; not a list of numbers. */
+    private static final Pattern CARD_GROUPS = Pattern.compile("\\d{4}(?:([ -])\\d{4}){2}\\1\\d{1,4}(?:\\1\\d{1,3})?|\\d{4}([ -])\\d{6}\\2\\d{4,5}");
+
     /**
      * Whether the digits begin as payment cards do (ISO/IEC 7812 major industry identifiers 2-6: Mastercard, Amex,
      * Diners, JCB, Visa, Discover, UnionPay, Maestro), 13 digits only for Visa's old numbers: a millisecond
@@ -539,7 +542,8 @@ final class MaskingRules {
 
     static boolean luhnValid(String candidate) {
         String digits = candidate.replace(" ", "").replace("-", "");
-        if (digits.length() < 13 || digits.length() > 19 || digits.chars().distinct().count() < 3 || !isCardIssuerPrefix(digits)) {
+        if (digits.length() < 13 || digits.length() > 19 || digits.chars().distinct().count() < 3 || !isCardIssuerPrefix(digits)
+                || !digits.equals(candidate) && !CARD_GROUPS.matcher(candidate).matches()) {
             return false;
         }
         int sum = 0;

@@ -21,12 +21,14 @@ final class ValueJudge {
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+|[0-9A-F]+");
     /**
-     * A reference in code: {@code process.env.API_KEY}, {@code this._token}, {@code U6A.SENSITIVE_STRING},
-     * {@code self.config["token"]}, {@code getToken()}; its last name has no digits inside (a random token's does).
+     * A reference in code: {@code process.env.API_KEY}, {@code this._token}, {@code this.#tokens}, {@code U6A.SENSITIVE_STRING},
+     * {@code self.config["token"]}, {@code getToken()}, {@code .concat(auth.bearer)}; its last name has no digits inside (a
+     * random token's does).
      */
     private static final Pattern CODE_REFERENCE = Pattern.compile(
             "[A-Za-z_$][\\w$]*(?:(?:\\.|\\?\\.|->|::)[A-Za-z_$][\\w$]*)*(?:\\.|\\?\\.|->|::)[A-Za-z_$][A-Za-z_$]*\\d{0,3}(?:\\(.*|\\[.*)?"
-                    + "|(?:this|self)\\.[\\w$.]+|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*|_{1,2}[A-Za-z$][\\w$]*|/\\*.*");
+                    + "|(?:this|self)\\.#?[\\w$.#]+(?:\\(.*)?|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*|_{1,2}[A-Za-z$][\\w$]*|/\\*.*"
+                    + "|\\.[A-Za-z_$][\\w$]*\\(.*");
     private static final Pattern URL = Pattern.compile("(?i)[a-z][a-z0-9+.\\-]*://[^\\s@]*");
     private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:[\\w.\\-@]+/)*[\\w.\\-@]*|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
@@ -37,8 +39,11 @@ final class ValueJudge {
     /** Config keys, class names, constants: {@code db.password.file}, {@code SecretName}, {@code API_KEY}, {@code my-secret-name}. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z]+(?:[._\\-][a-z]+)*|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*|[A-Z][A-Z_]*|[a-z]+(?:[A-Z][a-z]+)+");
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some|a|an|test|fake|dummy|mock|sample|example)?[_\\- ]?"
-            + "(?:api[_\\-]?)?(?:key|token|secret|password|pass|passwd|pwd|credentials?|user(?:name)?|value)[_\\-]?(?:here|\\d{1,2})?|changeme|example\\w*|placeholder|redacted|dummy|sample|test|xxx+|\\*+|\\.{3}|•+"
+            + "(?:api[_\\-]?)?(?:key|token|secret|password|pass|passwd|pwd|credentials?|user(?:name)?|value)[_\\-]?(?:here|\\d{1,2})?|changeme|example\\w*|placeholder|\\**(?:redacted|hidden|masked|removed|omitted)\\**|dummy|sample|test|xxx+|\\*+|\\.{3}|•+"
             + "|true|false|null|nil|none|undefined|required|optional|string|str|bytes|int|number|boolean|object|any|secret|token|password");
+    private static final Pattern MARKDOWN_EMPHASIS_AFTER = Pattern.compile("[*_]+[.,;:]?$");
+    /** A function's signature, as ABIs and interfaces quote them: {@code Error(string)}, {@code transfer(address,uint256)}. */
+    private static final Pattern SIGNATURE = Pattern.compile("[A-Za-z_$][\\w$]*\\([\\w$,\\[\\] ]*\\)");
     /** A hash that pins a script or a package: {@code sha384-<base64>} (Subresource Integrity, npm's lock files). */
     private static final Pattern SUBRESOURCE_INTEGRITY = Pattern.compile("sha(?:256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}");
     /** A scoped npm package, as {@code require} and {@code import} name it: {@code @smithy/signature-v4}. */
@@ -100,7 +105,7 @@ final class ValueJudge {
                 || PATH.matcher(value).matches() || FILE_NAME.matcher(value).matches() || NUMBER.matcher(value).matches()
                 || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
                 || HOST_NAME.matcher(value).matches() || isCompoundName(value) || SUBRESOURCE_INTEGRITY.matcher(value).matches()
-                || NPM_PACKAGE.matcher(value).matches() || !MaskingRules.notFiller(value);
+                || NPM_PACKAGE.matcher(value).matches() || SIGNATURE.matcher(value).matches() || !MaskingRules.notFiller(value);
     }
 
     private static final Pattern NAME_CHARACTERS = Pattern.compile("[A-Za-z0-9._\\-:/$]+");
@@ -221,7 +226,9 @@ final class ValueJudge {
      */
     static boolean isSecretValue(String value, boolean quoted) {
         String v = value.strip();
-        if (v.length() < 6 || v.chars().anyMatch(Character::isWhitespace) || isKnownNonSecret(v) || !quoted && isCodeReference(v)) {
+        String unemphasised = MARKDOWN_EMPHASIS_AFTER.matcher(v).replaceAll(""); // *urn:...:token-type:jwt*, in a sentence
+        if (v.length() < 6 || v.chars().anyMatch(Character::isWhitespace) || isKnownNonSecret(v) || isKnownNonSecret(unemphasised)
+                || !quoted && isCodeReference(v)) {
             return false;
         }
         boolean digit = v.chars().anyMatch(Character::isDigit);

@@ -50,6 +50,7 @@ class ContextAndJudgeTest {
             "AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249Q2FsbFdpdGhCZWFyZXJUb2tlbg== | YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb24",
             // a card number standing alone (the same digits inside a float or a hex string are left, below)
             "paid with 4539148803436467 yesterday | 4539148803436467",
+            "paid with 4539 1488 0343 6467 yesterday | 4539 1488 0343 6467",
             // a key and its value as two quoted arguments
             "headers.set(\"X-Auth-Token\", \"Zq8Lm3Nw5KxWq3vL9p\") | Zq8Lm3Nw5KxWq3vL9p",
             // an assignment whose value has an = in it, and a password's digit after a dash
