@@ -148,7 +148,7 @@ public final class Masker {
             Matcher m = rule.pattern().matcher(view).useTransparentBounds(true).useAnchoringBounds(false);
             StringBuilder out = null;
             int copied = 0; // end of the text already copied to out
-            int next = 0; // where the next match may start: after the last one, masked or not
+            int next = 0; // where the next match may start: after a masked one, or inside one judged no secret
             int candidate = 0;
             while (true) {
                 if (starts == null) {
@@ -167,12 +167,18 @@ public final class Masker {
                         continue;
                     }
                 }
-                next = Math.max(m.end(), m.start() + 1);
+                // A match judged no secret may hold one further in: token = Token(token="...") is no secret at its first
+                // key but is at its second, so the next match may start right after this one's start.
+                next = m.start() + 1;
                 int group = rule.groupOf(m);
                 String value = group < 0 ? null : m.group(group);
                 if (value == null || value.contains("[MASKED:") || !rule.check().accepts(value, m, view)) {
+                    if (starts == null) {
+                        m.region(next, view.length());
+                    }
                     continue;
                 }
+                next = Math.max(m.end(), next);
                 if (!keep.isEmpty() && keep.contains(value)) {
                     kept = true;
                     continue;

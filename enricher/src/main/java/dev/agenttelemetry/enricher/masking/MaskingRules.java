@@ -65,8 +65,8 @@ final class MaskingRules {
             return false;
         }
         boolean quoted = match.groupCount() < 5 || match.start(5) < 0; // group 5 is the key-value rule's bare value; an XML element's is quoted by its tags
-        if (!quoted && (isCallArgument(match, text) && PLAIN_NAME.matcher(value).matches() || isChainedAssignment(value))) {
-            return false; // a variable passed to a call, stringToBuffer(b64Signature); code going on, a.password=this.password=n
+        if (!quoted && (isCallArgument(match, text) && CALL_ARGUMENT.matcher(value).matches() || isChainedAssignment(value))) {
+            return false; // a variable or a keyword argument passed to a call: stringToBuffer(b64Signature), Token(token=value); a.password=this.password=n
         }
         Provider provider = Provider.namedIn(key);
         if (provider != null && !GENERIC_KEY_WORD.matcher(key).find()) {
@@ -75,7 +75,8 @@ final class MaskingRules {
         return ValueJudge.isSecretValue(value, quoted);
     }
 
-    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_$][\\w$]*");
+    /** A name, or a keyword argument whose value is judged where its own key is: {@code b64Signature}, {@code token=token_value}. */
+    private static final Pattern CALL_ARGUMENT = Pattern.compile("[A-Za-z_$][\\w$]*(?:=.*)?");
     /** A member name, then an assignment: {@code this.password=}. */
     private static final Pattern ASSIGNED_MEMBER = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+)=(?!=).*");
 

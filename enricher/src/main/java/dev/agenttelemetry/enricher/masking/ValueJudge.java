@@ -33,7 +33,8 @@ final class ValueJudge {
     private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:[\\w.\\-@]+/)*[\\w.\\-@]*|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
             + "|env|txt|properties|xml|csv|log|sh|py|js|ts|rb|go|java|gpg|asc|pub|db|sqlite)");
-    private static final Pattern NUMBER = Pattern.compile("[-+]?\\d{1,14}(?:[.,:]\\d+)*(?:[eE][-+]?\\d+)?");
+    /** Numbers, hexadecimal constants up to 64 bits ({@code 0x00000020}; a 256-bit key is longer) and references such as RFC 4519. */
+    private static final Pattern NUMBER = Pattern.compile("[-+]?\\d{1,14}(?:[.,:]\\d+)*(?:[eE][-+]?\\d+)?|0x[0-9a-fA-F]{1,16}|(?:RFC|rfc) ?\\d{1,5}");
     /** A version or a dependency's version range: {@code 1.2.3}, {@code v2.0-rc1}, {@code ^1.4}, {@code 0.10.x}, {@code >=2.1.*}. */
     private static final Pattern VERSION = Pattern.compile("(?:[\\^~]|[<>]=?|=)?v?\\d+(?:\\.(?:\\d+|x|\\*)){1,3}(?:[-+][\\w.]+)?");
     /** Config keys, class names, constants: {@code db.password.file}, {@code SecretName}, {@code API_KEY}, {@code my-secret-name}. */
@@ -41,7 +42,7 @@ final class ValueJudge {
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some|a|an|test|fake|dummy|mock|sample|example)?[_\\- ]?"
             + "(?:api[_\\-]?)?(?:key|token|secret|password|pass|passwd|pwd|credentials?|user(?:name)?|value)[_\\-]?(?:here|\\d{1,2})?|changeme|example\\w*|placeholder|\\**(?:redacted|hidden|masked|removed|omitted)\\**|dummy|sample|test|xxx+|\\*+|\\.{3}|•+"
             + "|true|false|null|nil|none|undefined|required|optional|string|str|bytes|int|number|boolean|object|any|secret|token|password");
-    private static final Pattern MARKDOWN_EMPHASIS_AFTER = Pattern.compile("[*_]+[.,;:]?$");
+    private static final Pattern MARKDOWN_EMPHASIS_AFTER = Pattern.compile("^[*_]+|[*_]+[.,;:]?$");
     /** A function's signature, as ABIs and interfaces quote them: {@code Error(string)}, {@code transfer(address,uint256)}. */
     private static final Pattern SIGNATURE = Pattern.compile("[A-Za-z_$][\\w$]*\\([\\w$,\\[\\] ]*\\)");
     /** A hash that pins a script or a package: {@code sha384-<base64>} (Subresource Integrity, npm's lock files). */
@@ -65,7 +66,9 @@ final class ValueJudge {
             "headers", "enabled", "disabled", "format", "version", "prefix", "suffix", "expiry", "expires", "expiration", "ttl", "timeout", "scope",
             "scopes", "store", "manager", "ref", "field", "service", "host", "domain", "policy", "algorithm", "algo", "label", "description",
             "hint", "regex", "pattern", "env", "var", "variable", "placeholder", "template", "source", "limit", "index", "key_id", "lifetime",
-            "usage", "rotation", "status", "state", "error", "message", "required", "exists", "valid", "present", "set", "hash", "digest");
+            "usage", "rotation", "status", "state", "error", "message", "required", "exists", "valid", "present", "set", "hash", "digest",
+            "handler", "processor", "mgr", "factory", "loader", "helper", "class", "module", "plugin", "adapter", "middleware", "strategy",
+            "backend", "callback", "fetcher", "realm");
 
     /** Whether a key ({@code db_password}, {@code apiKey}, {@code TokenFile}) names a secret rather than something about one. */
     static boolean keyNamesSecret(String key) {
@@ -105,7 +108,9 @@ final class ValueJudge {
                 || PATH.matcher(value).matches() || FILE_NAME.matcher(value).matches() || NUMBER.matcher(value).matches()
                 || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
                 || HOST_NAME.matcher(value).matches() || isCompoundName(value) || SUBRESOURCE_INTEGRITY.matcher(value).matches()
-                || NPM_PACKAGE.matcher(value).matches() || SIGNATURE.matcher(value).matches() || !MaskingRules.notFiller(value);
+                || NPM_PACKAGE.matcher(value).matches() || SIGNATURE.matcher(value).matches()
+                || value.startsWith("~") && value.length() > 1 && Character.isLetter(value.charAt(1)) && isCompoundName(value.substring(1))
+                || !MaskingRules.notFiller(value);
     }
 
     private static final Pattern NAME_CHARACTERS = Pattern.compile("[A-Za-z0-9._\\-:/$]+");
@@ -115,9 +120,10 @@ final class ValueJudge {
     private static final Pattern CONSONANT_RUN = Pattern.compile("[b-df-hj-np-tv-xz]{5}");
     /** Words written with a number: k8s, i18n, a11y. */
     private static final Pattern NUMERONYM = Pattern.compile("(?i)k8s|i18n|l10n|a11y|o11y|e2e|p2p|ec2|b2[bc]"
-            + "|(?<![A-Za-z0-9])v\\d{1,2}(?:(?:alpha|beta)\\d{0,2})?(?![A-Za-z0-9])"); // and API versions: v2, v2beta1
+            + "|(?<![A-Za-z0-9])v\\d{1,2}(?:(?:alpha|beta)\\d{0,2})?(?![A-Za-z0-9])" // API versions: v2, v2beta1
+            + "|rfc\\d{3,5}|ed25519|x25519|ed448|x448|secp\\d{3}[kr]1|nistp\\d{3}"); // RFCs and key algorithms
     /** A word and then digits after a dash at the end, as passwords add them: correct-horse-7 (not token_cache_1, a module's alias). */
-    private static final Pattern PASSWORD_DIGITS = Pattern.compile("[A-Za-z]-\\d+$");
+    private static final Pattern PASSWORD_DIGITS = Pattern.compile("(?=.*[a-z])[A-Za-z]-\\d+$"); // not a constant: MIT-MAGIC-COOKIE-1
     /** Protocols and formats that names spell as words though they have no vowel: {@code HttpAuthOption}, {@code parseHtml}. */
     private static final Set<String> VOWELLESS_NAME_WORDS = Set.of("http", "https", "html", "grpc", "smtp", "smtps", "pkcs", "ntlm", "sftp", "ftps", "xmpp");
 
@@ -217,6 +223,7 @@ final class ValueJudge {
     /** A reference in code rather than a literal: only a value written bare (not in quotes) can be one. */
     static boolean isCodeReference(String value) {
         String v = value.endsWith("!") ? value.substring(0, value.length() - 1) : value; // TypeScript's non-null assertion
+        v = v.length() > 1 && v.charAt(0) == '~' && Character.isLetter(v.charAt(1)) ? v.substring(1) : v; // Sphinx: ~pkg.module.Class
         return CODE_REFERENCE.matcher(v).matches() || isCompoundName(v.replace("?.", "."));
     }
 

@@ -51,6 +51,8 @@ class ContextAndJudgeTest {
             // a card number standing alone (the same digits inside a float or a hex string are left, below)
             "paid with 4539148803436467 yesterday | 4539148803436467",
             "paid with 4539 1488 0343 6467 yesterday | 4539 1488 0343 6467",
+            // a secret inside a match judged no secret: the call's keyword argument after a key-like variable
+            "token = GalaxyToken(token=\"Zq8Lm3Nw5KxWq3vL9p\") | Zq8Lm3Nw5KxWq3vL9p",
             // a key and its value as two quoted arguments
             "headers.set(\"X-Auth-Token\", \"Zq8Lm3Nw5KxWq3vL9p\") | Zq8Lm3Nw5KxWq3vL9p",
             // an assignment whose value has an = in it, and a password's digit after a dash
