@@ -167,18 +167,18 @@ public final class Masker {
                         continue;
                     }
                 }
-                // A match judged no secret may hold one further in: token = Token(token="...") is no secret at its first
-                // key but is at its second, so the next match may start right after this one's start.
-                next = m.start() + 1;
                 int group = rule.groupOf(m);
                 String value = group < 0 ? null : m.group(group);
                 if (value == null || value.contains("[MASKED:") || !rule.check().accepts(value, m, view)) {
+                    // A value judged no secret may hold one: token = Token(token="...") is no secret at its first key
+                    // but is at its second, so the next match may start inside the value (not inside the key again).
+                    next = Math.max(group < 0 ? m.end() : m.start(group), m.start() + 1);
                     if (starts == null) {
                         m.region(next, view.length());
                     }
                     continue;
                 }
-                next = Math.max(m.end(), next);
+                next = Math.max(m.end(), m.start() + 1);
                 if (!keep.isEmpty() && keep.contains(value)) {
                     kept = true;
                     continue;

@@ -42,7 +42,7 @@ final class ValueJudge {
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(?:your|my|the|some|a|an|test|fake|dummy|mock|sample|example)?[_\\- ]?"
             + "(?:api[_\\-]?)?(?:key|token|secret|password|pass|passwd|pwd|credentials?|user(?:name)?|value)[_\\-]?(?:here|\\d{1,2})?|changeme|example\\w*|placeholder|\\**(?:redacted|hidden|masked|removed|omitted)\\**|dummy|sample|test|xxx+|\\*+|\\.{3}|•+"
             + "|true|false|null|nil|none|undefined|required|optional|string|str|bytes|int|number|boolean|object|any|secret|token|password");
-    private static final Pattern MARKDOWN_EMPHASIS_AFTER = Pattern.compile("^[*_]+|[*_]+[.,;:]?$");
+    private static final Pattern MARKDOWN_EMPHASIS = Pattern.compile("^[*_]+|[*_]+[.,;:]?$");
     /** A function's signature, as ABIs and interfaces quote them: {@code Error(string)}, {@code transfer(address,uint256)}. */
     private static final Pattern SIGNATURE = Pattern.compile("[A-Za-z_$][\\w$]*\\([\\w$,\\[\\] ]*\\)");
     /** A hash that pins a script or a package: {@code sha384-<base64>} (Subresource Integrity, npm's lock files). */
@@ -233,8 +233,7 @@ final class ValueJudge {
      */
     static boolean isSecretValue(String value, boolean quoted) {
         String v = value.strip();
-        String unemphasised = MARKDOWN_EMPHASIS_AFTER.matcher(v).replaceAll(""); // *urn:...:token-type:jwt*, in a sentence
-        if (v.length() < 6 || v.chars().anyMatch(Character::isWhitespace) || isKnownNonSecret(v) || isKnownNonSecret(unemphasised)
+        if (v.length() < 6 || v.chars().anyMatch(Character::isWhitespace) || isKnownNonSecret(v) || isEmphasisedNonSecret(v)
                 || !quoted && isCodeReference(v)) {
             return false;
         }
@@ -245,6 +244,14 @@ final class ValueJudge {
         boolean symbol = v.chars().anyMatch(c -> "+/=_-.~:@#$%^*!?&".indexOf(c) >= 0);
         boolean longNumber = v.length() >= 15 && v.chars().allMatch(Character::isDigit); // numeric secrets (Discord, Asana)
         return (digit && letter) || longNumber || (upper && lower && v.length() >= 10) || (symbol && letter && v.length() >= 12) || v.length() >= 20;
+    }
+
+    /** A non-secret in Markdown's or reST's emphasis: {@code *urn:...:token-type:jwt*}, {@code **DEPRECATED**}. */
+    private static boolean isEmphasisedNonSecret(String value) {
+        char first = value.charAt(0);
+        char last = value.charAt(value.length() - 1);
+        return (first == '*' || first == '_' || last == '*' || last == '_' || last == '.' || last == ',')
+                && isKnownNonSecret(MARKDOWN_EMPHASIS.matcher(value).replaceAll(""));
     }
 
     /**
