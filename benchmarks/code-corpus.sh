@@ -2,10 +2,10 @@
 # Fetches one of the source-code corpora `agent-telemetry bench masking --code DIR` was measured on: providers' SDKs
 # and libraries coding agents read and edit, pinned to the versions measured. Each package is unpacked into a
 # directory of its own under DIR, named as `npm pack` names its file (scope and name, no version).
-#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python DIR
+#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|maven-java DIR
 set -euo pipefail
 if [ $# -ne 2 ]; then
-  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python DIR" >&2
+  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|maven-java DIR" >&2
   exit 2
 fi
 set_name=$1
@@ -43,12 +43,27 @@ case "$set_name" in
     python3-ldap3 python3-msal python3-oauthlib python3-openstacksdk python3-paramiko python3-passlib python3-psycopg2
     python3-pymysql python3-redis python3-requests-oauthlib python3-requests python3-social-auth-core python3-sqlalchemy
     python3-stripe python3-twilio" ;;
-  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4 or debian-python)" >&2; exit 2 ;;
+  maven-java) packages="com.anthropic:anthropic-java-core:3.18.0 com.amazonaws:aws-java-sdk-core:1.12.797
+    com.azure:azure-security-keyvault-secrets:4.11.1 org.kohsuke:github-api:2.0-rc.6 org.gitlab4j:gitlab4j-api:6.2.0
+    com.google.cloud:google-cloud-secretmanager:2.95.0 org.apache.httpcomponents.client5:httpclient5:5.7-alpha1
+    io.jsonwebtoken:jjwt-impl:0.13.0 io.micronaut.security:micronaut-security-jwt:4.15.1 com.nimbusds:nimbus-jose-jwt:10.10
+    com.squareup.okhttp3:okhttp:5.5.1 com.openai:openai-java-core:4.109.0 com.slack.api:slack-api-client:1.51.0
+    org.springframework.security:spring-security-core:7.2.0 org.springframework.security:spring-security-oauth2-client:7.2.0
+    com.hierynomus:sshj:0.41.2 com.stripe:stripe-java:33.5.0-beta.1 com.twilio.sdk:twilio:13.0.1" ;;
+  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python or maven-java)" >&2; exit 2 ;;
 esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-if [ "$set_name" = debian-python ]; then
+if [ "$set_name" = maven-java ]; then
+  # Source jars from Maven Central, each unpacked into a directory named after its artifact.
+  for coordinates in $packages; do
+    IFS=: read -r group artifact version <<< "$coordinates"
+    curl -sfL -o sources.jar "https://repo1.maven.org/maven2/${group//.//}/$artifact/$version/$artifact-$version-sources.jar"
+    mkdir -p "$dir/$artifact"
+    unzip -q -o sources.jar -d "$dir/$artifact"
+  done
+elif [ "$set_name" = debian-python ]; then
   # Debian 12's packages: their Python modules and documentation.
   for package in $packages; do
     apt-get download "$package" >/dev/null

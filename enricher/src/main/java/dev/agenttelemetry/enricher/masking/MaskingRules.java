@@ -210,7 +210,7 @@ final class MaskingRules {
                 // key = value (shell, env files, YAML, JSON, code): the value of a key-like name.
                 MaskingRule.judged("secret", "(?i)(?<!pub(?:lic)?[_.\\-]?)((?:" + KEY_WORDS + "|" + Provider.keyWordsRegex() + ")[\\w.\\-]*)"
                         + "[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
-                        + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:|(?<=[\"'][ \\t]{0,3}),(?=[ \\t]*[\"']))[ \\t]*" // a comma only between quoted strings: ("token", "...")
+                        + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:(?!:)|(?<=[\"'][ \\t]{0,3}),(?=[ \\t]*[\"']))[ \\t]*" // not Type::method; a comma only between quoted strings
                         + "(?:[|>][-+]?[ \\t]*\\r?\\n[ \\t]*)?" // YAML block and folded scalars
                         + "(?:new\\s+\\w+\\(|\\w+\\(|&)?" + VALUE, MaskingRules::isKeyedSecret, 2, 3, 4, 5)
                         .at(Candidates.atHints(0, KEY_VALUE_STARTS)),

@@ -224,6 +224,7 @@ final class ValueJudge {
     static boolean isCodeReference(String value) {
         String v = value.endsWith("!") ? value.substring(0, value.length() - 1) : value; // TypeScript's non-null assertion
         v = v.length() > 1 && v.charAt(0) == '~' && Character.isLetter(v.charAt(1)) ? v.substring(1) : v; // Sphinx: ~pkg.module.Class
+        v = v.replace("&#40;", "(").replace("&#40", "(").replace("&lpar;", "("); // code samples in Javadoc and HTML: getSecret&#40;
         return CODE_REFERENCE.matcher(v).matches() || isCompoundName(v.replace("?.", "."));
     }
 
