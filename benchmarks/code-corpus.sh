@@ -2,10 +2,10 @@
 # Fetches one of the source-code corpora `agent-telemetry bench masking --code DIR` was measured on: providers' SDKs
 # and libraries coding agents read and edit, pinned to the versions measured. Each package is unpacked into a
 # directory of its own under DIR, named as `npm pack` names its file (scope and name, no version).
-#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|maven-java DIR
+#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|maven-java DIR
 set -euo pipefail
 if [ $# -ne 2 ]; then
-  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|maven-java DIR" >&2
+  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|maven-java DIR" >&2
   exit 2
 fi
 set_name=$1
@@ -50,7 +50,12 @@ case "$set_name" in
     com.squareup.okhttp3:okhttp:5.5.1 com.openai:openai-java-core:4.109.0 com.slack.api:slack-api-client:1.51.0
     org.springframework.security:spring-security-core:7.2.0 org.springframework.security:spring-security-oauth2-client:7.2.0
     com.hierynomus:sshj:0.41.2 com.stripe:stripe-java:33.5.0-beta.1 com.twilio.sdk:twilio:13.0.1" ;;
-  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python or maven-java)" >&2; exit 2 ;;
+  debian-go) packages="golang-github-aws-aws-sdk-go-dev golang-github-coreos-go-oidc-dev golang-github-docker-docker-dev
+    golang-github-go-ldap-ldap-dev golang-github-go-sql-driver-mysql-dev golang-github-golang-jwt-jwt-dev golang-github-google-go-github-dev
+    golang-github-gorilla-sessions-dev golang-github-hashicorp-go-retryablehttp-dev golang-github-lib-pq-dev
+    golang-github-minio-minio-go-v7-dev golang-github-prometheus-client-golang-dev golang-github-slack-go-slack-dev
+    golang-github-spf13-viper-dev golang-github-xanzy-go-gitlab-dev golang-golang-x-crypto-dev golang-golang-x-oauth2-dev" ;;
+  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go or maven-java)" >&2; exit 2 ;;
 esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -71,6 +76,15 @@ elif [ "$set_name" = debian-python ]; then
     mkdir -p "$dir/$package"
     (cd "unpacked-$package" && find . \( -path "./usr/lib/python3*" -o -path "./usr/share/doc*" \) -type f \
       \( -name "*.py" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md" -o -name "*.toml" -o -name "*.sh" \) \
+      -exec cp --parents {} "$dir/$package/" \;)
+  done
+elif [ "$set_name" = debian-go ]; then
+  # Debian 12's Go libraries: their source as packaged.
+  for package in $packages; do
+    apt-get download "$package" >/dev/null
+    dpkg -x "$package"_*.deb "unpacked-$package"
+    mkdir -p "$dir/$package"
+    (cd "unpacked-$package" && find . -type f \( -name "*.go" -o -name "*.md" -o -name "*.json" -o -name "*.yaml" -o -name "*.yml" \) \
       -exec cp --parents {} "$dir/$package/" \;)
   done
 else

@@ -65,6 +65,10 @@ final class MaskingRules {
             return false;
         }
         boolean quoted = match.groupCount() < 5 || match.start(5) < 0; // group 5 is the key-value rule's bare value; an XML element's is quoted by its tags
+        int ampersand = value.indexOf('&');
+        if (!quoted && ampersand > 0 && QUERY_FLAG.matcher(value.substring(0, ampersand)).matches()) {
+            return false; // a query string's flag: allowOldPasswords=true&collation=..., each further parameter judged at its own key
+        }
         if (!quoted && (isCallArgument(match, text) && CALL_ARGUMENT.matcher(value).matches() || isChainedAssignment(value))) {
             return false; // a variable or a keyword argument passed to a call: stringToBuffer(b64Signature), Token(token=value); a.password=this.password=n
         }
@@ -77,6 +81,7 @@ final class MaskingRules {
 
     /** A name, or a keyword argument whose value is judged where its own key is: {@code b64Signature}, {@code token=token_value}. */
     private static final Pattern CALL_ARGUMENT = Pattern.compile("[A-Za-z_$][\\w$]*(?:=.*)?");
+    private static final Pattern QUERY_FLAG = Pattern.compile("(?i)true|false|yes|no|on|off|\\d{1,10}");
     /** A member name, then an assignment: {@code this.password=}. */
     private static final Pattern ASSIGNED_MEMBER = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+)=(?!=).*");
 
@@ -533,12 +538,23 @@ final class MaskingRules {
 
     /**
      * Whether the digits begin as payment cards do (ISO/IEC 7812 major industry identifiers 2-6: Mastercard, Amex,
-     * Diners, JCB, Visa, Discover, UnionPay, Maestro), 13 digits only for Visa's old numbers: a millisecond
-     * timestamp ({@code 1650063796248}) or an id starting with 1, 7, 8, 9 or 0 is none.
+     * Diners, JCB, Visa, Discover, UnionPay, Maestro), 13 digits only for Visa's old numbers, and the 3-series by
+     * its schemes' lengths (Diners 14 digits from 30, 36, 38 or 39; Amex 15 from 34 or 37; JCB 16-19 from 35;
+     * Diners 16 from 36): a millisecond timestamp ({@code 1650063796248}), an id starting with 1, 7, 8, 9 or 0, or
+     * a 15-digit constant from 36 is none.
      */
     private static boolean isCardIssuerPrefix(String digits) {
         char first = digits.charAt(0);
-        return first >= '2' && first <= '6' && (digits.length() != 13 || first == '4');
+        int length = digits.length();
+        if (first == '3') {
+            String two = digits.substring(0, 2);
+            return switch (length) {
+                case 14 -> two.equals("30") || two.equals("36") || two.equals("38") || two.equals("39");
+                case 15 -> two.equals("34") || two.equals("37");
+                default -> length >= 16 && (two.equals("35") || length == 16 && two.equals("36"));
+            };
+        }
+        return first >= '2' && first <= '6' && (length != 13 || first == '4');
     }
 
     static boolean luhnValid(String candidate) {

@@ -51,6 +51,8 @@ class ContextAndJudgeTest {
             // a card number standing alone (the same digits inside a float or a hex string are left, below)
             "paid with 4539148803436467 yesterday | 4539148803436467",
             "paid with 4539 1488 0343 6467 yesterday | 4539 1488 0343 6467",
+            "amex 378282246310005 on file | 378282246310005",
+            "url := \"/db?allowOldPasswords=TRUE&password=Zq8Lm3Nw5KxWq3vL9p\" | Zq8Lm3Nw5KxWq3vL9p",
             // a secret inside a match judged no secret: the call's keyword argument after a key-like variable
             "token = GalaxyToken(token=\"Zq8Lm3Nw5KxWq3vL9p\") | Zq8Lm3Nw5KxWq3vL9p",
             // a key and its value as two quoted arguments
