@@ -68,24 +68,20 @@ if [ "$set_name" = maven-java ]; then
     mkdir -p "$dir/$artifact"
     unzip -q -o sources.jar -d "$dir/$artifact"
   done
-elif [ "$set_name" = debian-python ]; then
-  # Debian 12's packages: their Python modules and documentation.
+elif [ "$set_name" = debian-python ] || [ "$set_name" = debian-go ]; then
+  # Debian 12's packages: Python modules and documentation, or Go source as packaged.
+  if [ "$set_name" = debian-python ]; then
+    where=(\( -path "./usr/lib/python3*" -o -path "./usr/share/doc*" \))
+    names=(-name "*.py" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md" -o -name "*.toml" -o -name "*.sh")
+  else
+    where=()
+    names=(-name "*.go" -o -name "*.md" -o -name "*.json" -o -name "*.yaml" -o -name "*.yml")
+  fi
   for package in $packages; do
     apt-get download "$package" >/dev/null
     dpkg -x "$package"_*.deb "unpacked-$package"
     mkdir -p "$dir/$package"
-    (cd "unpacked-$package" && find . \( -path "./usr/lib/python3*" -o -path "./usr/share/doc*" \) -type f \
-      \( -name "*.py" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md" -o -name "*.toml" -o -name "*.sh" \) \
-      -exec cp --parents {} "$dir/$package/" \;)
-  done
-elif [ "$set_name" = debian-go ]; then
-  # Debian 12's Go libraries: their source as packaged.
-  for package in $packages; do
-    apt-get download "$package" >/dev/null
-    dpkg -x "$package"_*.deb "unpacked-$package"
-    mkdir -p "$dir/$package"
-    (cd "unpacked-$package" && find . -type f \( -name "*.go" -o -name "*.md" -o -name "*.json" -o -name "*.yaml" -o -name "*.yml" \) \
-      -exec cp --parents {} "$dir/$package/" \;)
+    (cd "unpacked-$package" && find . "${where[@]}" -type f \( "${names[@]}" \) -exec cp --parents {} "$dir/$package/" \;)
   done
 else
   for spec in $packages; do

@@ -3,12 +3,9 @@ package dev.agenttelemetry.benchmarks;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -42,7 +39,7 @@ public final class MaskerSideBySide {
             mask[build] = masker.getMethod("mask", String.class);
         }
         for (String kind : List.of("median", "mix")) {
-            List<String> texts = texts(kind);
+            List<String> texts = Payloads.forMasker(kind);
             double[][] perSecond = new double[2][rounds];
             for (int round = 0; round < rounds; round++) {
                 for (int turn = 0; turn < 2; turn++) {
@@ -59,16 +56,6 @@ public final class MaskerSideBySide {
                         build == 0 ? "before" : "after", args[build], median, measured[0], measured[measured.length - 1]);
             }
         }
-    }
-
-    /** The JMH benchmark's payloads: the 100 closest to 2 KB, or 1,000 drawn from the whole size distribution. */
-    private static List<String> texts(String kind) {
-        List<byte[]> generated = new ArrayList<>(Payloads.generate(kind.equals("median") ? 2_000 : 1_000, 20, 7));
-        if (kind.equals("median")) {
-            generated.sort(Comparator.comparingInt(p -> Math.abs(p.length - 2048)));
-            generated = generated.subList(0, 100);
-        }
-        return generated.stream().map(p -> new String(p, StandardCharsets.UTF_8)).toList();
     }
 
     private static double oneSecond(Object masker, Method mask, List<String> texts) throws ReflectiveOperationException {

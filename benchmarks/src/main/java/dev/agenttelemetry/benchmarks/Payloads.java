@@ -3,6 +3,7 @@ package dev.agenttelemetry.benchmarks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToIntFunction;
@@ -31,6 +32,19 @@ public final class Payloads {
                     : bucket < 0.99 ? 8_000 + random.nextInt(25_000)    // file reads and edits
                     : 33_000 + random.nextInt(170_000);                 // whole files in Write/Edit responses
         });
+    }
+
+    /**
+     * The masker's benchmark payloads: {@code median}, the 100 of 2,000 closest to 2 KB; {@code mix}, 1,000 drawn
+     * from the whole size distribution. JMH's {@code MaskerBenchmark} and {@code MaskerSideBySide} use the same.
+     */
+    public static List<String> forMasker(String kind) {
+        List<byte[]> generated = new ArrayList<>(generate(kind.equals("median") ? 2_000 : 1_000, 20, 7));
+        if (kind.equals("median")) {
+            generated.sort(Comparator.comparingInt(p -> Math.abs(p.length - 2048)));
+            generated = generated.subList(0, 100);
+        }
+        return generated.stream().map(p -> new String(p, StandardCharsets.UTF_8)).toList();
     }
 
     /** The same traffic with every payload about {@code bytes} long (at least its ~380 bytes of head). */

@@ -16,9 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -46,12 +44,7 @@ public class MaskerBenchmark {
 
     @Setup
     public void load() {
-        List<byte[]> generated = Payloads.generate(payloads.equals("median") ? 2_000 : 1_000, 20, 7);
-        if (payloads.equals("median")) {
-            generated.sort(Comparator.comparingInt(p -> Math.abs(p.length - 2048)));
-            generated = generated.subList(0, 100);
-        }
-        texts = generated.stream().map(p -> new String(p, StandardCharsets.UTF_8)).toList();
+        texts = Payloads.forMasker(payloads);
         envelopes = texts.stream().map(json -> HookEnvelope.newBuilder().setEventId("e").setReceivedAt(Instant.EPOCH)
                 .setHookEventName(json.contains("PostToolUse") ? "PostToolUse" : "PreToolUse").setSessionId("s").setCwd("/home/dev/shop")
                 .setPayload(json).build()).toList();

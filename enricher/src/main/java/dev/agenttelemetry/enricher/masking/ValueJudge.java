@@ -109,8 +109,12 @@ final class ValueJudge {
                 || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
                 || HOST_NAME.matcher(value).matches() || isCompoundName(value) || SUBRESOURCE_INTEGRITY.matcher(value).matches()
                 || NPM_PACKAGE.matcher(value).matches() || SIGNATURE.matcher(value).matches()
-                || value.startsWith("~") && value.length() > 1 && Character.isLetter(value.charAt(1)) && isCompoundName(value.substring(1))
-                || !MaskingRules.notFiller(value);
+                || isSphinxReference(value) && isCompoundName(value.substring(1)) || !MaskingRules.notFiller(value);
+    }
+
+    /** Sphinx's short form of a dotted name: {@code ~pkg.module.Class} (a home path is {@code ~/...}). */
+    private static boolean isSphinxReference(String value) {
+        return value.length() > 1 && value.charAt(0) == '~' && Character.isLetter(value.charAt(1));
     }
 
     private static final Pattern NAME_CHARACTERS = Pattern.compile("[A-Za-z0-9._\\-:/$]+");
@@ -136,10 +140,6 @@ final class ValueJudge {
      * own ({@code 2025-02-19}) or at most twice after a word ({@code S3}, {@code x509}). A random token splits into
      * one-letter words, digits here and there, or unpronounceable runs.
      */
-    private static boolean isDigits(String text) {
-        return !text.isEmpty() && text.chars().allMatch(Character::isDigit);
-    }
-
     static boolean isCompoundName(String value) {
         if (value.length() < 6 || value.length() > 160 || !NAME_CHARACTERS.matcher(value).matches()) {
             return false;
@@ -195,6 +195,10 @@ final class ValueJudge {
         return longWords >= 2 && oneLetterWords * 3 <= words && letters >= 3 * letterWords;
     }
 
+    private static boolean isDigits(String text) {
+        return !text.isEmpty() && text.chars().allMatch(Character::isDigit);
+    }
+
     /** Not a placeholder: a variable, a template, an angle-bracketed hint or a word such as "password". */
     static boolean notPlaceholder(String value) {
         String v = QUOTES_AROUND.matcher(value).replaceAll("");
@@ -223,7 +227,7 @@ final class ValueJudge {
     /** A reference in code rather than a literal: only a value written bare (not in quotes) can be one. */
     static boolean isCodeReference(String value) {
         String v = value.endsWith("!") ? value.substring(0, value.length() - 1) : value; // TypeScript's non-null assertion
-        v = v.length() > 1 && v.charAt(0) == '~' && Character.isLetter(v.charAt(1)) ? v.substring(1) : v; // Sphinx: ~pkg.module.Class
+        v = isSphinxReference(v) ? v.substring(1) : v;
         v = v.replace("&#40;", "(").replace("&#40", "(").replace("&lpar;", "("); // code samples in Javadoc and HTML: getSecret&#40;
         return CODE_REFERENCE.matcher(v).matches() || isCompoundName(v.replace("?.", "."));
     }
