@@ -2,10 +2,10 @@
 # Fetches one of the source-code corpora `agent-telemetry bench masking --code DIR` was measured on: providers' SDKs
 # and libraries coding agents read and edit, pinned to the versions measured. Each package is unpacked into a
 # directory of its own under DIR, named as `npm pack` names its file (scope and name, no version).
-#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|maven-java DIR
+#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|maven-java DIR
 set -euo pipefail
 if [ $# -ne 2 ]; then
-  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|maven-java DIR" >&2
+  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|maven-java DIR" >&2
   exit 2
 fi
 set_name=$1
@@ -55,7 +55,12 @@ case "$set_name" in
     golang-github-gorilla-sessions-dev golang-github-hashicorp-go-retryablehttp-dev golang-github-lib-pq-dev
     golang-github-minio-minio-go-v7-dev golang-github-prometheus-client-golang-dev golang-github-slack-go-slack-dev
     golang-github-spf13-viper-dev golang-github-xanzy-go-gitlab-dev golang-golang-x-crypto-dev golang-golang-x-oauth2-dev" ;;
-  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go or maven-java)" >&2; exit 2 ;;
+  debian-ruby) packages="ruby-actionpack ruby-activerecord ruby-aws-sdk-core ruby-aws-sigv4 ruby-bcrypt ruby-devise ruby-docker-api
+    ruby-doorkeeper ruby-dotenv ruby-excon ruby-faraday ruby-fog-aws ruby-gitlab ruby-google-api-client ruby-googleauth
+    ruby-httparty ruby-json-jwt ruby-jwt ruby-kubeclient ruby-mysql2 ruby-net-ldap ruby-net-ssh ruby-oauth2 ruby-octokit
+    ruby-omniauth ruby-openid-connect ruby-pg ruby-rack ruby-rack-oauth2 ruby-redis ruby-rest-client ruby-rotp ruby-sidekiq
+    ruby-slack-notifier ruby-twitter" ;;
+  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go, debian-ruby or maven-java)" >&2; exit 2 ;;
 esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -68,11 +73,14 @@ if [ "$set_name" = maven-java ]; then
     mkdir -p "$dir/$artifact"
     unzip -q -o sources.jar -d "$dir/$artifact"
   done
-elif [ "$set_name" = debian-python ] || [ "$set_name" = debian-go ]; then
-  # Debian 12's packages: Python modules and documentation, or Go source as packaged.
+elif [ "$set_name" = debian-python ] || [ "$set_name" = debian-go ] || [ "$set_name" = debian-ruby ]; then
+  # Debian 12's packages: Python or Ruby libraries and their documentation, or Go source as packaged.
   if [ "$set_name" = debian-python ]; then
     where=(\( -path "./usr/lib/python3*" -o -path "./usr/share/doc*" \))
     names=(-name "*.py" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md" -o -name "*.toml" -o -name "*.sh")
+  elif [ "$set_name" = debian-ruby ]; then
+    where=(\( -path "./usr/lib/ruby*" -o -path "./usr/share/rubygems-integration*" -o -path "./usr/share/doc*" \))
+    names=(-name "*.rb" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md")
   else
     where=()
     names=(-name "*.go" -o -name "*.md" -o -name "*.json" -o -name "*.yaml" -o -name "*.yml")

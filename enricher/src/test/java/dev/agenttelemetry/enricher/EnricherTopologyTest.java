@@ -55,7 +55,7 @@ class EnricherTopologyTest {
     void masksSecretsInEveryStringAndClassifiesACommand() {
         String payload = """
                 {"session_id":"s1","hook_event_name":"PreToolUse","cwd":"/home/alice/shop","tool_name":"Bash","tool_use_id":"toolu_1",
-                 "tool_input":{"command":"curl -H 'Authorization: Bearer abcdef0123456789abcdef' https://api.example.com && export AWS_ACCESS_KEY_ID=AKIA2OGYBAH6STMMNXNN",
+                 "tool_input":{"command":"curl -H 'Authorization: Bearer 7f3a9c0e4b2d81f65a0c3e9b' https://api.example.com && export AWS_ACCESS_KEY_ID=AKIA2OGYBAH6STMMNXNN",
                  "description":"call the api"}}""";
         raw.pipeInput("s1", hook("PreToolUse", "/home/alice/shop", payload));
 
@@ -68,8 +68,8 @@ class EnricherTopologyTest {
         assertThat(event.getCwd()).isEqualTo("~/shop");
         assertThat(event.getProjectName()).isEqualTo("shop");
         assertThat(event.getCommand()).contains("[MASKED:authorization]", "[MASKED:aws_access_key]")
-                .doesNotContain("abcdef0123456789abcdef", "AKIA2OGYBAH6STMMNXNN");
-        assertThat(event.getPayload()).doesNotContain("abcdef0123456789abcdef", "AKIA2OGYBAH6STMMNXNN", "alice")
+                .doesNotContain("7f3a9c0e4b2d81f65a0c3e9b", "AKIA2OGYBAH6STMMNXNN");
+        assertThat(event.getPayload()).doesNotContain("7f3a9c0e4b2d81f65a0c3e9b", "AKIA2OGYBAH6STMMNXNN", "alice")
                 .contains("call the api");
         assertThat(event.getMaskedValues()).isGreaterThanOrEqualTo(4);
         assertThat(events.isEmpty()).isTrue();

@@ -45,6 +45,12 @@ final class MaskingRules {
      * {@code &}, {@code #} and {@code $} inside a value never leave its tail in clear.
      */
     private static final String VALUE = "(?:\"([^\"\\r\\n]{1,512})\"?|'([^'\\r\\n]{1,512})'?|`([^`\\r\\n]{1,512})`?|([^\\s\"'`,;<>(){}\\[\\]]{1,512}))";
+    /**
+     * {@link #VALUE}, or a URL query's parameter (group 5 of this part), which ends at {@code &} or {@code #}: a query
+     * encodes them inside a value (RFC 3986), so {@code ?token=abc&page=2} holds the value {@code abc}.
+     */
+    private static final String VALUE_OR_QUERY_PARAMETER = VALUE.substring(0, VALUE.lastIndexOf('|') + 1) + "(?<![?&][\\w.\\-]{1,64}=)"
+            + VALUE.substring(VALUE.lastIndexOf('|') + 1, VALUE.length() - 1) + "|([^\\s\"'`,;<>(){}\\[\\]&#]{1,512}))";
     /** Where the key-value rule may start: a key word, or a provider's name. */
     private static final String[] KEY_VALUE_STARTS = java.util.stream.Stream.concat(java.util.Arrays.stream(KEY_WORD_STARTS),
             java.util.Arrays.stream(Provider.keyWords())).distinct().toArray(String[]::new);
@@ -64,7 +70,14 @@ final class MaskingRules {
         if (!ValueJudge.keyNamesSecret(text.substring(keyStart, match.end(1))) || Provider.claimsButMisfits(value)) {
             return false;
         }
-        boolean quoted = match.groupCount() < 5 || match.start(5) < 0; // group 5 is the key-value rule's bare value; an XML element's is quoted by its tags
+        if (text.startsWith("://", keyStart - 3) && PORT.matcher(value).matches()) {
+            return false; // a URL's host and port: https://auth.example.com:5000/v3
+        }
+        if (ValueJudge.lastWord(key).equals("dsn") && CONNECTION_STRING_WITHOUT_USER.matcher(value).matches()) {
+            return false; // a data source name holds a credential as user info: tcp(db:3306)/app?tls=true has none
+        }
+        // groups 5 and 6 are the key-value rule's bare value and query parameter; an XML element's value is quoted by its tags
+        boolean quoted = match.groupCount() < 6 || match.start(5) < 0 && match.start(6) < 0;
         int ampersand = value.indexOf('&');
         if (!quoted && ampersand > 0 && QUERY_FLAG.matcher(value.substring(0, ampersand)).matches()) {
             return false; // a query string's flag: allowOldPasswords=true&collation=..., each further parameter judged at its own key
@@ -81,6 +94,8 @@ final class MaskingRules {
 
     /** A name, or a keyword argument whose value is judged where its own key is: {@code b64Signature}, {@code token=token_value}. */
     private static final Pattern CALL_ARGUMENT = Pattern.compile("[A-Za-z_$][\\w$]*(?:=.*)?");
+    private static final Pattern CONNECTION_STRING_WITHOUT_USER = Pattern.compile("[^@]*[/?=(:][^@]*");
+    private static final Pattern PORT = Pattern.compile("\\d{1,5}(?:[/?#].*)?");
     private static final Pattern QUERY_FLAG = Pattern.compile("(?i)true|false|yes|no|on|off|\\d{1,10}");
     /** A member name, then an assignment: {@code this.password=}. */
     private static final Pattern ASSIGNED_MEMBER = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+)=(?!=).*");
@@ -89,6 +104,23 @@ final class MaskingRules {
     private static boolean isChainedAssignment(String value) {
         Matcher member = ASSIGNED_MEMBER.matcher(value);
         return member.matches() && ValueJudge.isCompoundName(member.group(1));
+    }
+
+    private static final Pattern PEM_BOUNDARY = Pattern.compile("-----(BEGIN|END) ([A-Z0-9 ]{1,40})-----");
+
+    /** Inside a certificate's or a public key's PEM block, which is public: the base64 lines of {@code -----BEGIN CERTIFICATE-----}. */
+    private static boolean isInPublicPemBlock(String text, int position) {
+        int from = Math.max(0, position - 8192);
+        int begin = text.lastIndexOf("-----BEGIN ", position);
+        if (begin < from) {
+            return false;
+        }
+        Matcher boundary = PEM_BOUNDARY.matcher(text).region(begin, position);
+        String kind = null;
+        while (boundary.find()) {
+            kind = boundary.group(1).equals("BEGIN") ? boundary.group(2) : null;
+        }
+        return kind != null && (kind.equals("CERTIFICATE") || kind.endsWith("PUBLIC KEY") || kind.equals("CERTIFICATE REQUEST"));
     }
 
     /** Whether the value is inside a call's parentheses opened after the key's separator: {@code signature = stringToBuffer(b64Signature)}. */
@@ -124,7 +156,7 @@ final class MaskingRules {
         while (wordEnd < text.length() && WORD_DELIMITERS.indexOf(text.charAt(wordEnd)) < 0) {
             wordEnd++;
         }
-        if (Provider.claimsButMisfits(text.substring(wordStart, wordEnd))) {
+        if (Provider.claimsButMisfits(text.substring(wordStart, wordEnd)) || isInPublicPemBlock(text, start)) {
             return false;
         }
         String before = text.substring(Math.max(0, start - 64), start);
@@ -190,7 +222,7 @@ final class MaskingRules {
                 token("sonar_token", "\\bsq[pua]_[A-Za-z0-9]{40}\\b").at(0, "sqp_", "squ_", "sqa_"),
                 token("jwt", "\\beyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}").at(0, "eyj"),
                 MaskingRule.checked("authorization", "(?i)\\b(?:authorization|x-api-key|x-auth-token|api-key|private-token)[\"'`]?\\s*[:=]\\s*[\"'`]?"
-                        + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"'`]?([^\\s\"'`,;]{6,})", MaskingRules::isHeaderCredential)
+                        + "(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?[\"'`]?([^\\s\"'`,;){}\\[\\]<>]{6,})", MaskingRules::isHeaderCredential)
                         .at(2, "authorization", "api-key", "auth-token", "private-token"),
                 MaskingRule.checked("authorization", "(?i)\\bbearer\\s+([A-Za-z0-9_\\-+/=.~]{12,})", MaskingRules::isHeaderCredential).at(0, "bearer"),
                 MaskingRule.checked("authorization", "(?i)\\bbasic\\s+([A-Za-z0-9+/]{8,}={0,2})(?![\\w\\-+/=.~])", ValueJudge::isBasicCredentials).at(0, "basic"),
@@ -217,7 +249,7 @@ final class MaskingRules {
                         + "[\"'`]?(?:\\s+(?:string|str|\\[\\]byte|bytes))?\\s*(?:\\]\\s*)?"
                         + "(?::{0,3}=|\\?=|\\.=|\\+=|=>|:(?!:)|(?<=[\"'][ \\t]{0,3}),(?=[ \\t]*[\"']))[ \\t]*" // not Type::method; a comma only between quoted strings
                         + "(?:[|>][-+]?[ \\t]*\\r?\\n[ \\t]*)?" // YAML block and folded scalars
-                        + "(?:new\\s+\\w+\\(|\\w+\\(|&)?" + VALUE, MaskingRules::isKeyedSecret, 2, 3, 4, 5)
+                        + "(?:new\\s+\\w+\\(|\\w+\\(|&)?" + VALUE_OR_QUERY_PARAMETER, MaskingRules::isKeyedSecret, 2, 3, 4, 5, 6)
                         .at(Candidates.atHints(0, KEY_VALUE_STARTS)),
                 MaskingRule.judged("secret", "(?i)<([\\w.\\-]*?" + KEY_WORDS + "[\\w.\\-]*)>\\s*([A-Za-z0-9_\\-+/=.~:]{8,})", MaskingRules::isKeyedSecret, 2)
                         .at(Candidates.inRunBeforeHints(c -> c == '<' || c == '.' || c == '-' || isWordChar(c), 64, KEY_HINTS)),
@@ -419,11 +451,12 @@ final class MaskingRules {
     /**
      * Not a filler written in place of a real token: mostly one short unit repeated ({@code xxxx}, {@code 111},
      * {@code 123123}), a closing {@code EXAMPLE} (the AWS documentation's convention), "here" ({@code ...TokenHere}),
-     * "..." (elided) or the alphabet spelled out ({@code AIzaSyabcdefghijklmnopqrstuvwxyz1234567}).
+     * "..." (elided), the alphabet spelled out ({@code AIzaSyabcdefghijklmnopqrstuvwxyz1234567}) or counting runs
+     * end to end ({@code 1234567890abcdef1234}, {@code abc123}).
      */
     static boolean notFiller(String value) {
         if (EXAMPLE_AT_END.matcher(value).find() || value.regionMatches(true, value.length() - 4, "here", 0, 4) || value.endsWith("...")
-                || hasAlphabetRun(value)) {
+                || hasAlphabetRun(value) || isCountingRuns(value)) {
             return false;
         }
         Matcher repeated = REPEATED_UNIT.matcher(value);
@@ -452,6 +485,34 @@ final class MaskingRules {
             }
         }
         return false;
+    }
+
+    /**
+     * Nothing but runs of three and more counting up ({@code 123}, {@code 67890}, {@code abcdef}): a random token of six
+     * characters and more almost never is.
+     */
+    private static boolean isCountingRuns(String value) {
+        if (value.length() < 6) {
+            return false;
+        }
+        int run = 1;
+        int covered = 0;
+        for (int i = 1; i <= value.length(); i++) {
+            if (i < value.length() && isNextInCount(value.charAt(i - 1), value.charAt(i))) {
+                run++;
+                continue;
+            }
+            if (run < 3) {
+                return false;
+            }
+            covered += run;
+            run = 1;
+        }
+        return covered == value.length();
+    }
+
+    private static boolean isNextInCount(char previous, char c) {
+        return Character.isLetterOrDigit(c) && c == previous + 1 || previous == '9' && c == '0';
     }
 
     /** A key hint that is a key word: "key" going on as another word ({@code MaxKeyframeDistance}, {@code keyboard}) is none; "keys" and "apiKeyValue" are. */

@@ -22,15 +22,17 @@ final class ValueJudge {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+|[0-9A-F]+");
     /**
      * A reference in code: {@code process.env.API_KEY}, {@code this._token}, {@code this.#tokens}, {@code U6A.SENSITIVE_STRING},
-     * {@code self.config["token"]}, {@code getToken()}, {@code .concat(auth.bearer)}; its last name has no digits inside (a
-     * random token's does).
+     * {@code self.config["token"]}, {@code getToken()}, {@code .concat(auth.bearer)}, {@code @session_token}; its last name has
+     * no digits inside (a random token's does).
      */
     private static final Pattern CODE_REFERENCE = Pattern.compile(
             "[A-Za-z_$][\\w$]*(?:(?:\\.|\\?\\.|->|::)[A-Za-z_$][\\w$]*)*(?:\\.|\\?\\.|->|::)[A-Za-z_$][A-Za-z_$]*\\d{0,3}(?:\\(.*|\\[.*)?"
                     + "|(?:this|self)\\.#?[\\w$.#]+(?:\\(.*)?|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*|_{1,2}[A-Za-z$][\\w$]*|/\\*.*"
-                    + "|\\.[A-Za-z_$][\\w$]*\\(.*");
+                    + "|\\.[A-Za-z_$][\\w$]*\\(.*"
+                    + "|@{1,2}[A-Za-z_][A-Za-z_]*(?:(?:\\.|::)[A-Za-z_][\\w]*[?!]?)*(?:\\(.*)?"); // Ruby's instance variables: @token.value, @client.get_token
     private static final Pattern URL = Pattern.compile("(?i)[a-z][a-z0-9+.\\-]*://[^\\s@]*");
-    private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:[\\w.\\-@]+/)*[\\w.\\-@]*|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
+    /** A path, its segments maybe templates as API routes write them ({@code /v1/auth/{mount_point}/login}), or a Windows path. */
+    private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:(?:[\\w.\\-@]+|\\{\\w+\\})/)*(?:[\\w.\\-@]*|\\{\\w+\\})|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
             + "|env|txt|properties|xml|csv|log|sh|py|js|ts|rb|go|java|gpg|asc|pub|db|sqlite)");
     /** Numbers, hexadecimal constants up to 64 bits ({@code 0x00000020}; a 256-bit key is longer) and references such as RFC 4519. */
@@ -68,7 +70,9 @@ final class ValueJudge {
             "hint", "regex", "pattern", "env", "var", "variable", "placeholder", "template", "source", "limit", "index", "key_id", "lifetime",
             "usage", "rotation", "status", "state", "error", "message", "required", "exists", "valid", "present", "set", "hash", "digest",
             "handler", "processor", "mgr", "factory", "loader", "helper", "class", "module", "plugin", "adapter", "middleware", "strategy",
-            "backend", "callback", "fetcher", "realm");
+            "backend", "callback", "fetcher", "realm", "request", "thumbprint", "fingerprint");
+    /** A word of a key that names the public half of a key pair: {@code testKeyECPubX}, {@code signing_key_public_pem}. */
+    private static final Pattern PUBLIC_WORD = Pattern.compile("(?<![A-Za-z])pub(?:lic)?(?![a-z])|Pub(?:lic)?(?![a-z])|(?<![A-Z])PUB(?:LIC)?(?![A-Z])");
 
     /** Whether a key ({@code db_password}, {@code apiKey}, {@code TokenFile}) names a secret rather than something about one. */
     static boolean keyNamesSecret(String key) {
@@ -76,7 +80,7 @@ final class ValueJudge {
             return true;
         }
         String last = lastWord(key);
-        return !NOT_A_SECRET_KEY_ENDING.contains(last) && !PAGINATION_TOKEN.matcher(key).find();
+        return !NOT_A_SECRET_KEY_ENDING.contains(last) && !PAGINATION_TOKEN.matcher(key).find() && !PUBLIC_WORD.matcher(key).find();
     }
 
     /** A token that marks a place in a listing ({@code NextToken}, {@code nextPageToken}, {@code ContinuationToken}), not a credential. */
@@ -104,12 +108,62 @@ final class ValueJudge {
 
     /** One of the shapes that are never a secret, whatever the key says. */
     static boolean isKnownNonSecret(String value) {
-        return CLAUDE_ID.matcher(value).matches() || isTemplate(value) || URL.matcher(value).matches() && !value.contains("@")
+        return CLAUDE_ID.matcher(value).matches() || isTemplate(value) || URL.matcher(value).matches() && !value.contains("@") || isUrlWithExampleUser(value)
                 || PATH.matcher(value).matches() || FILE_NAME.matcher(value).matches() || NUMBER.matcher(value).matches()
                 || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
                 || HOST_NAME.matcher(value).matches() || isCompoundName(value) || SUBRESOURCE_INTEGRITY.matcher(value).matches()
                 || NPM_PACKAGE.matcher(value).matches() || SIGNATURE.matcher(value).matches()
-                || isSphinxReference(value) && isCompoundName(value.substring(1)) || !MaskingRules.notFiller(value);
+                || isSphinxReference(value) && isCompoundName(value.substring(1)) || !MaskingRules.notFiller(value) || isBase64OfExample(value);
+    }
+
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_\\-]{16,}={0,2}");
+    /** A constant's name standing in for a password: {@code CLIENT_SECRET}, {@code API_TOKEN}. */
+    private static final Pattern CONSTANT_NAME = Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
+
+    /** Base64 of a test's stand-in: a sentence, or an example's user and password (see {@link #isExampleText}). */
+    private static boolean isBase64OfExample(String value) {
+        if (!BASE64.matcher(value).matches()) {
+            return false;
+        }
+        String text = decodeBase64(value);
+        return text != null && isExampleText(text);
+    }
+
+    /**
+     * Text that tests and documentation encode in place of a credential: a sentence ("this is not a real value"; a
+     * credential decodes to random bytes, JSON or {@code user:password}, never to five words and more), or a user and a
+     * password that is a placeholder or a constant's name ({@code user:password}, {@code CLIENT_ID:CLIENT_SECRET}).
+     */
+    private static boolean isExampleText(String text) {
+        long spaces = text.chars().filter(c -> c == ' ').count();
+        long lettersAndSpaces = text.chars().filter(c -> c == ' ' || Character.isLetter(c)).count();
+        if (spaces >= 4 && lettersAndSpaces * 10 >= text.length() * 9) {
+            return true;
+        }
+        int colon = text.indexOf(':');
+        String password = text.substring(colon + 1);
+        return colon > 0 && (PLACEHOLDER.matcher(password).matches() || CONSTANT_NAME.matcher(password).matches());
+    }
+
+    /** The text that base64 (standard or URL-safe, padded or not) encodes, if it is text: no control characters, valid UTF-8. */
+    private static String decodeBase64(String value) {
+        String unpadded = value.replaceAll("=+$", "");
+        try {
+            byte[] decoded = (unpadded.indexOf('-') >= 0 || unpadded.indexOf('_') >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder())
+                    .decode(unpadded);
+            String text = new String(decoded, java.nio.charset.StandardCharsets.UTF_8);
+            return text.chars().allMatch(c -> c >= 32 && c != 127 && c != 0xFFFD) ? text : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static final Pattern URL_WITH_USER = Pattern.compile("(?i)[a-z][a-z0-9+.\\-]*://[^\\s:@/]*:([^\\s@/]*)@[^\\s@]*");
+
+    /** A URL whose user info is an example's: {@code socks5://user:pass@localhost:1080}. */
+    private static boolean isUrlWithExampleUser(String value) {
+        Matcher url = URL_WITH_USER.matcher(value);
+        return url.matches() && !notPlaceholder(url.group(1));
     }
 
     /** Sphinx's short form of a dotted name: {@code ~pkg.module.Class} (a home path is {@code ~/...}). */
@@ -239,7 +293,7 @@ final class ValueJudge {
     static boolean isSecretValue(String value, boolean quoted) {
         String v = value.strip();
         if (v.length() < 6 || v.chars().anyMatch(Character::isWhitespace) || isKnownNonSecret(v) || isEmphasisedNonSecret(v)
-                || !quoted && isCodeReference(v)) {
+                || !quoted && isCodeReference(v.endsWith("=") ? v.substring(0, v.length() - 1) : v)) { // a setter's name: alias token= api_token=
             return false;
         }
         boolean digit = v.chars().anyMatch(Character::isDigit);
@@ -267,14 +321,12 @@ final class ValueJudge {
         return !isKnownNonSecret(value) && !UUID.matcher(value).matches() && !HEX.matcher(value).matches() && !isCodeReference(value);
     }
 
-    /** HTTP Basic credentials: base64 of {@code user:password} (RFC 7617), not a word after "Basic". */
+    /**
+     * HTTP Basic credentials: base64 of {@code user:password} (RFC 7617), not a word after "Basic", nor an example's
+     * {@code user:password} or {@code CLIENT_ID:CLIENT_SECRET}.
+     */
     static boolean isBasicCredentials(String value) {
-        try {
-            byte[] decoded = Base64.getDecoder().decode(value);
-            String text = new String(decoded, java.nio.charset.StandardCharsets.UTF_8);
-            return text.indexOf(':') > 0 && text.chars().allMatch(c -> c >= 32 && c != 0xFFFD);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        String text = decodeBase64(value);
+        return text != null && text.indexOf(':') > 0 && !isExampleText(text);
     }
 }

@@ -65,6 +65,10 @@ class ContextAndJudgeTest {
             "sumo_token = \"suQxG3NOt0ETab\" | suQxG3NOt0ETab",
             // HTTP Basic credentials: base64 of user:password
             "Authorization header was Basic Y2ktYm90Olp0N3BRMm1XOXg= | Y2ktYm90Olp0N3BRMm1XOXg=",
+            // a data source name with user info, a publish token (no public key), a URL's password after its host's key word
+            "SENTRY_DSN=https://4f1c9ab27d3e44b08c1fd2a6e5b7c390@o112233.ingest.example.io/42 | 4f1c9ab27d3e44b08c1fd2a6e5b7c390",
+            "NPM_PUBLISH_TOKEN=Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3 | Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3",
+            "\"Authorization\": \"Bearer Zq8Lm3Nw5KxWq3vL9pXt2m\"} | Zq8Lm3Nw5KxWq3vL9pXt2m",
     })
     void masksAValueThatContextAndShapeMakeASecret(String text, String secret) {
         String masked = masker.mask(text.replace("\\n", "\n")).text();
@@ -143,6 +147,28 @@ class ContextAndJudgeTest {
             "stripe.charges.create({amount: 5}, {apiKey: 'sk_test_123'})",
             "\"token1\": \"xoxp-1234567890\"",
             "telegram_bot_token = \"6835:Kq2vL9pXt2mWq3vL9pXt2mWq3vL9pXt2m\"",
+            // the public half of a key pair, its fingerprint; a call whose name ends in another word
+            "\tsigningKeyECPubX = \"Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3Nw5KxWq3vL9p\"",
+            "deploy_key_public: \"Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3Nw5KxWq3vL9p\"",
+            "ssh_key_fingerprint = \"Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3Nw5KxWq3vL9p\"",
+            "req := NewPasswordResetRequest(\"uid=alice,ou=people,dc=example\")",
+            // a URL's host and port, a data source name with no user info, a route with templates
+            "  identity_url: https://auth.cloud.example.net:5000/v3",
+            "dsn := \"tcp(db.example.com:3306)/app?tls=true&parseTime=true\"",
+            "vault_auth = \"/v1/auth/{mount_point}/role/{role_name}\"",
+            // a header built from a variable, base64 of a sentence, Basic of a placeholder user:password
+            "return {'Authorization': session_token}",
+            "ExpectedSessionToken: \"dGhpcyB0b2tlbiBpcyBtYWRlIHVwIGZvciBhIHRlc3Q=\"",
+            "want := \"Basic QVBQX0lEOkFQUF9TRUNSRVQ=\"",
+            // counting runs in place of a token, a URL whose password is a placeholder
+            "  clientSecret: \"1234567890abcdef1234567890abcdef12345678\",",
+            "curl -H 'authorization: Bearer abc123456' localhost:3000",
+            "const proxyWithAuth = new ProxyAgent('socks5://user:pass@localhost:1080')",
+            // Ruby's instance variables and setters, a certificate's lines near a key word
+            "  alias api_token= session_token=",
+            "ca_cert: \"-----BEGIN CERTIFICATE-----\\r\\nMIIDAzCCAeugAwIBAgIUZq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3Nw5K\\r\\n\", token: \"$CI_TOKEN\"",
+            "      headers['X-Session-Token'] = @session_token",
+            "  credentials = load_profile(@parsed_credentials.fetch(name))",
     })
     void leavesWhatIsNoSecret(String text) {
         assertThat(masker.mask(text).text()).isEqualTo(text);
@@ -176,6 +202,13 @@ class ContextAndJudgeTest {
     })
     void aMaskCoversTheWholeValue(String text, String tail) {
         assertThat(masker.mask(text).text()).contains("[MASKED:").doesNotContain(tail);
+    }
+
+    @Test
+    void aUrlQueryParameterEndsAtTheNextParameter() {
+        assertThat(masker.mask("GET https://api.example.com/v2/items?access_token=Tq9Lm2Xw7Rp4Vz8Kc3&page=2#top").text())
+                .isEqualTo("GET https://api.example.com/v2/items?access_token=[MASKED:secret]&page=2#top");
+        assertThat(masker.mask("see https://example.com/list?token=abc&page=2").text()).isEqualTo("see https://example.com/list?token=abc&page=2");
     }
 
     @Test

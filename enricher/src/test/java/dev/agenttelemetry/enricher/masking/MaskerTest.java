@@ -53,7 +53,7 @@ class MaskerTest {
             "sendgrid_key | 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 | 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",
             "npm_token | //registry.npmjs.org/:_authToken=npm_k8Rt2Vw9Lc4Ns7Qm1Xp6Hb3Jd5Fg0Za8Ye2T | npm_k8Rt2Vw9Lc4Ns7Qm1Xp6Hb3Jd5Fg0Za8Ye2T",
             "jwt | Cookie: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U | eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
-            "authorization | curl -H 'Authorization: Bearer abcdef0123456789abcdef' https://api.example.com | abcdef0123456789abcdef",
+            "authorization | curl -H 'Authorization: Bearer 7f3a9c0e4b2d81f65a0c3e9b' https://api.example.com | 7f3a9c0e4b2d81f65a0c3e9b",
             "url_password | psql postgres://app:s3cr3tPass@db.internal:5432/app | s3cr3tPass",
             "password | mysql -u root -pHunter2Secret shop | Hunter2Secret",
             "password | deploy --password Tr0ub4dor3 --host x | Tr0ub4dor3",
