@@ -2,10 +2,10 @@
 # Fetches one of the source-code corpora `agent-telemetry bench masking --code DIR` was measured on: providers' SDKs
 # and libraries coding agents read and edit, pinned to the versions measured. Each package is unpacked into a
 # directory of its own under DIR, named as `npm pack` names its file (scope and name, no version).
-#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|maven-java DIR
+#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|maven-java DIR
 set -euo pipefail
 if [ $# -ne 2 ]; then
-  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|maven-java DIR" >&2
+  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|maven-java DIR" >&2
   exit 2
 fi
 set_name=$1
@@ -60,7 +60,13 @@ case "$set_name" in
     ruby-httparty ruby-json-jwt ruby-jwt ruby-kubeclient ruby-mysql2 ruby-net-ldap ruby-net-ssh ruby-oauth2 ruby-octokit
     ruby-omniauth ruby-openid-connect ruby-pg ruby-rack ruby-rack-oauth2 ruby-redis ruby-rest-client ruby-rotp ruby-sidekiq
     ruby-slack-notifier ruby-twitter" ;;
-  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go, debian-ruby or maven-java)" >&2; exit 2 ;;
+  debian-rust) packages="librust-base64-dev librust-clap-dev librust-config-dev librust-cookie-dev librust-git2-dev librust-hmac-dev
+    librust-http-dev librust-hyper-dev librust-hyper-rustls-dev librust-jsonwebtoken-dev librust-mime-dev librust-native-tls-dev
+    librust-oauth2-dev librust-openssl-dev librust-pbkdf2-dev librust-pem-dev librust-rand-dev librust-reqwest-dev librust-ring-dev
+    librust-rusqlite-dev librust-rustls-dev librust-rustls-pemfile-dev librust-secrecy-dev librust-sequoia-openpgp-dev
+    librust-serde-json-dev librust-serde-yaml-dev librust-sha2-dev librust-tokio-postgres-dev librust-tokio-rustls-dev librust-toml-dev
+    librust-ureq-dev librust-url-dev librust-uuid-dev librust-webpki-dev librust-zeroize-dev" ;;
+  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go, debian-ruby, debian-rust or maven-java)" >&2; exit 2 ;;
 esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -73,14 +79,17 @@ if [ "$set_name" = maven-java ]; then
     mkdir -p "$dir/$artifact"
     unzip -q -o sources.jar -d "$dir/$artifact"
   done
-elif [ "$set_name" = debian-python ] || [ "$set_name" = debian-go ] || [ "$set_name" = debian-ruby ]; then
-  # Debian 12's packages: Python or Ruby libraries and their documentation, or Go source as packaged.
+elif [ "$set_name" != "${set_name#debian-}" ]; then
+  # Debian 12's packages: Python or Ruby libraries and their documentation, or Go and Rust source as packaged.
   if [ "$set_name" = debian-python ]; then
     where=(\( -path "./usr/lib/python3*" -o -path "./usr/share/doc*" \))
     names=(-name "*.py" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md" -o -name "*.toml" -o -name "*.sh")
   elif [ "$set_name" = debian-ruby ]; then
     where=(\( -path "./usr/lib/ruby*" -o -path "./usr/share/rubygems-integration*" -o -path "./usr/share/doc*" \))
     names=(-name "*.rb" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md")
+  elif [ "$set_name" = debian-rust ]; then
+    where=()
+    names=(-name "*.rs" -o -name "*.md" -o -name "*.json" -o -name "*.yaml" -o -name "*.yml" -o -name "*.toml")
   else
     where=()
     names=(-name "*.go" -o -name "*.md" -o -name "*.json" -o -name "*.yaml" -o -name "*.yml")

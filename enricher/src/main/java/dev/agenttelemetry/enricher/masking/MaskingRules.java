@@ -76,6 +76,8 @@ final class MaskingRules {
         if (ValueJudge.lastWord(key).equals("dsn") && CONNECTION_STRING_WITHOUT_USER.matcher(value).matches()) {
             return false; // a data source name holds a credential as user info: tcp(db:3306)/app?tls=true has none
         }
+        Matcher cookie = NAMED_COOKIE.matcher(value);
+        String secretPart = ValueJudge.lastWord(key).equals("cookie") && cookie.matches() ? cookie.group(1) : value; // a cookie's name is none
         // groups 5 and 6 are the key-value rule's bare value and query parameter; an XML element's value is quoted by its tags
         boolean quoted = match.groupCount() < 6 || match.start(5) < 0 && match.start(6) < 0;
         int ampersand = value.indexOf('&');
@@ -89,11 +91,12 @@ final class MaskingRules {
         if (provider != null && !GENERIC_KEY_WORD.matcher(key).find()) {
             return provider.fits(value);
         }
-        return ValueJudge.isSecretValue(value, quoted);
+        return ValueJudge.isSecretValue(secretPart, quoted);
     }
 
     /** A name, or a keyword argument whose value is judged where its own key is: {@code b64Signature}, {@code token=token_value}. */
     private static final Pattern CALL_ARGUMENT = Pattern.compile("[A-Za-z_$][\\w$]*(?:=.*)?");
+    private static final Pattern NAMED_COOKIE = Pattern.compile("[\\w.\\-]{1,64}=(.*)");
     private static final Pattern CONNECTION_STRING_WITHOUT_USER = Pattern.compile("[^@]*[/?=(:][^@]*");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}(?:[/?#].*)?");
     private static final Pattern QUERY_FLAG = Pattern.compile("(?i)true|false|yes|no|on|off|\\d{1,10}");
@@ -156,7 +159,7 @@ final class MaskingRules {
         while (wordEnd < text.length() && WORD_DELIMITERS.indexOf(text.charAt(wordEnd)) < 0) {
             wordEnd++;
         }
-        if (Provider.claimsButMisfits(text.substring(wordStart, wordEnd)) || isInPublicPemBlock(text, start)) {
+        if (Provider.claimsButMisfits(text.substring(wordStart, wordEnd)) || isInPublicPemBlock(text, start) || text.startsWith("::", start - 2)) {
             return false;
         }
         String before = text.substring(Math.max(0, start - 64), start);

@@ -34,7 +34,7 @@ final class ValueJudge {
     /** A path, its segments maybe templates as API routes write them ({@code /v1/auth/{mount_point}/login}), or a Windows path. */
     private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:(?:[\\w.\\-@]+|\\{\\w+\\})/)*(?:[\\w.\\-@]*|\\{\\w+\\})|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
-            + "|env|txt|properties|xml|csv|log|sh|py|js|ts|rb|go|java|gpg|asc|pub|db|sqlite)");
+            + "|env|txt|properties|xml|csv|log|sh|py|js|ts|rb|rs|go|java|gpg|asc|pub|db|sqlite|html?|md|rst)(?:#[\\w.\\-]*)?"); // a link's #fragment
     /** Numbers, hexadecimal constants up to 64 bits ({@code 0x00000020}; a 256-bit key is longer) and references such as RFC 4519. */
     private static final Pattern NUMBER = Pattern.compile("[-+]?\\d{1,14}(?:[.,:]\\d+)*(?:[eE][-+]?\\d+)?|0x[0-9a-fA-F]{1,16}|(?:RFC|rfc) ?\\d{1,5}");
     /** A version or a dependency's version range: {@code 1.2.3}, {@code v2.0-rc1}, {@code ^1.4}, {@code 0.10.x}, {@code >=2.1.*}. */
@@ -113,9 +113,16 @@ final class ValueJudge {
                 || VERSION.matcher(value).matches() || PLACEHOLDER.matcher(value).matches() || IDENTIFIER.matcher(value).matches()
                 || HOST_NAME.matcher(value).matches() || isCompoundName(value) || SUBRESOURCE_INTEGRITY.matcher(value).matches()
                 || NPM_PACKAGE.matcher(value).matches() || SIGNATURE.matcher(value).matches()
-                || isSphinxReference(value) && isCompoundName(value.substring(1)) || !MaskingRules.notFiller(value) || isBase64OfExample(value);
+                || isSphinxReference(value) && isCompoundName(value.substring(1)) || !MaskingRules.notFiller(value) || isBase64OfExample(value)
+                || SPECIFICATION_EXAMPLES.contains(value);
     }
 
+    /**
+     * The example credentials of the specifications that define them, which code and documentation quote: RFC 6749's
+     * access, refresh and authorization code tokens and client credentials, RFC 6750's bearer token, RFC 7617's user.
+     */
+    private static final Set<String> SPECIFICATION_EXAMPLES = Set.of("2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA",
+            "SplxlOBeZQQYbYS6WxSbIA", "s6BhdRkqt3:gX1fBat3bV", "gX1fBat3bV", "mF_9.B5f-4.1JqM", "Aladdin:open sesame");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_\\-]{16,}={0,2}");
     /** A constant's name standing in for a password: {@code CLIENT_SECRET}, {@code API_TOKEN}. */
     private static final Pattern CONSTANT_NAME = Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
@@ -132,9 +139,13 @@ final class ValueJudge {
     /**
      * Text that tests and documentation encode in place of a credential: a sentence ("this is not a real value"; a
      * credential decodes to random bytes, JSON or {@code user:password}, never to five words and more), or a user and a
-     * password that is a placeholder or a constant's name ({@code user:password}, {@code CLIENT_ID:CLIENT_SECRET}).
+     * password that is a placeholder or a constant's name ({@code user:password}, {@code CLIENT_ID:CLIENT_SECRET}), or a
+     * specification's example.
      */
     private static boolean isExampleText(String text) {
+        if (SPECIFICATION_EXAMPLES.contains(text)) {
+            return true;
+        }
         long spaces = text.chars().filter(c -> c == ' ').count();
         long lettersAndSpaces = text.chars().filter(c -> c == ' ' || Character.isLetter(c)).count();
         if (spaces >= 4 && lettersAndSpaces * 10 >= text.length() * 9) {
@@ -191,7 +202,7 @@ final class ValueJudge {
      * {@code PaymentIntent.payment_method_data}. Split at separators and case changes, a name has at least two words
      * of three letters or more, words of three letters on average, pronounceable words (a vowel from four letters
      * on, no five consonants in a row, at most 20 letters), few one-letter words, and digits only as a part of their
-     * own ({@code 2025-02-19}) or at most twice after a word ({@code S3}, {@code x509}). A random token splits into
+     * own ({@code 2025-02-19}) or after a word ({@code S3}, {@code x509}), at most twice or once for every two long words. A random token splits into
      * one-letter words, digits here and there, or unpronounceable runs.
      */
     static boolean isCompoundName(String value) {
@@ -224,9 +235,10 @@ final class ValueJudge {
                 String w = word.group();
                 words++;
                 if (Character.isDigit(w.charAt(0))) {
-                    if (!afterWord || w.length() > 3 || ++digitsAfterWords > 2) {
+                    if (!afterWord || w.length() > 3) {
                         return false;
                     }
+                    digitsAfterWords++;
                     afterWord = false;
                     continue;
                 }
@@ -246,7 +258,7 @@ final class ValueJudge {
                 }
             }
         }
-        return longWords >= 2 && oneLetterWords * 3 <= words && letters >= 3 * letterWords;
+        return longWords >= 2 && oneLetterWords * 3 <= words && letters >= 3 * letterWords && digitsAfterWords <= Math.max(2, longWords / 2);
     }
 
     private static boolean isDigits(String text) {
@@ -281,6 +293,7 @@ final class ValueJudge {
     /** A reference in code rather than a literal: only a value written bare (not in quotes) can be one. */
     static boolean isCodeReference(String value) {
         String v = value.endsWith("!") ? value.substring(0, value.length() - 1) : value; // TypeScript's non-null assertion
+        v = v.startsWith("&") || v.startsWith("*") ? v.substring(v.startsWith("&mut ") ? 5 : 1) : v; // Rust's and Go's references: &self.config
         v = isSphinxReference(v) ? v.substring(1) : v;
         v = v.replace("&#40;", "(").replace("&#40", "(").replace("&lpar;", "("); // code samples in Javadoc and HTML: getSecret&#40;
         return CODE_REFERENCE.matcher(v).matches() || isCompoundName(v.replace("?.", "."));

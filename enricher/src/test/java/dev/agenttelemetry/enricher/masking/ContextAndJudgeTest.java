@@ -69,6 +69,8 @@ class ContextAndJudgeTest {
             "SENTRY_DSN=https://4f1c9ab27d3e44b08c1fd2a6e5b7c390@o112233.ingest.example.io/42 | 4f1c9ab27d3e44b08c1fd2a6e5b7c390",
             "NPM_PUBLISH_TOKEN=Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3 | Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3",
             "\"Authorization\": \"Bearer Zq8Lm3Nw5KxWq3vL9pXt2m\"} | Zq8Lm3Nw5KxWq3vL9pXt2m",
+            // a session cookie's value
+            "Cookie: sid=Zq8Lm3Nw5KxWq3vL9pXt2m | Zq8Lm3Nw5KxWq3vL9pXt2m",
     })
     void masksAValueThatContextAndShapeMakeASecret(String text, String secret) {
         String masked = masker.mask(text.replace("\\n", "\n")).text();
@@ -164,6 +166,15 @@ class ContextAndJudgeTest {
             "  clientSecret: \"1234567890abcdef1234567890abcdef12345678\",",
             "curl -H 'authorization: Bearer abc123456' localhost:3000",
             "const proxyWithAuth = new ProxyAgent('socks5://user:pass@localhost:1080')",
+            // references in Rust and Go, a documentation link, a path's segment, a name with digits after several words,
+            // a cookie's name, the specifications' example credentials
+            "    let client_secret = derive(&self.client_traffic_secret);",
+            "/// [`Session::auth_token`]: struct.Session.html#method.auth_token",
+            "    let nid = Nid(ffi::NID_X9_62_id_ecPublicKeyWithSha256);",
+            "    verify_rsa_pss_sha256_with_legacy_key_format_and_sha512_digest()",
+            "    .header(\"Set-Cookie\", \"theme=dark2\")",
+            "    // => \"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\"",
+            "  \"access_token\": \"2YotnFZFEjr1zCsicMWpAA\",",
             // Ruby's instance variables and setters, a certificate's lines near a key word
             "  alias api_token= session_token=",
             "ca_cert: \"-----BEGIN CERTIFICATE-----\\r\\nMIIDAzCCAeugAwIBAgIUZq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3Nw5K\\r\\n\", token: \"$CI_TOKEN\"",
