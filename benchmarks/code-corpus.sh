@@ -2,10 +2,10 @@
 # Fetches one of the source-code corpora `agent-telemetry bench masking --code DIR` was measured on: providers' SDKs
 # and libraries coding agents read and edit, pinned to the versions measured. Each package is unpacked into a
 # directory of its own under DIR, named as `npm pack` names its file (scope and name, no version).
-#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|maven-java DIR
+#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|debian-php|maven-java DIR
 set -euo pipefail
 if [ $# -ne 2 ]; then
-  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|maven-java DIR" >&2
+  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|debian-php|maven-java DIR" >&2
   exit 2
 fi
 set_name=$1
@@ -66,7 +66,13 @@ case "$set_name" in
     librust-rusqlite-dev librust-rustls-dev librust-rustls-pemfile-dev librust-secrecy-dev librust-sequoia-openpgp-dev
     librust-serde-json-dev librust-serde-yaml-dev librust-sha2-dev librust-tokio-postgres-dev librust-tokio-rustls-dev librust-toml-dev
     librust-ureq-dev librust-url-dev librust-uuid-dev librust-webpki-dev librust-zeroize-dev" ;;
-  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go, debian-ruby, debian-rust or maven-java)" >&2; exit 2 ;;
+  debian-php) packages="php-doctrine-dbal php-google-recaptcha php-guzzlehttp-guzzle php-guzzlehttp-psr7 php-horde-auth
+    php-laravel-framework php-league-commonmark php-league-flysystem php-mockery php-monolog php-nesbot-carbon php-net-ldap3
+    php-nette-utils php-phpseclib3 php-predis php-ramsey-uuid php-sabre-dav php-slim php-symfony-console php-symfony-dotenv
+    php-symfony-framework-bundle php-symfony-http-client php-symfony-http-foundation php-symfony-mailer php-symfony-password-hasher
+    php-symfony-routing php-symfony-security-bundle php-symfony-security-core php-symfony-security-csrf php-symfony-security-http
+    php-symfony-validator php-twig php-vlucas-phpdotenv phpunit roundcube-core" ;;
+  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go, debian-ruby, debian-rust, debian-php or maven-java)" >&2; exit 2 ;;
 esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -80,13 +86,16 @@ if [ "$set_name" = maven-java ]; then
     unzip -q -o sources.jar -d "$dir/$artifact"
   done
 elif [ "$set_name" != "${set_name#debian-}" ]; then
-  # Debian 12's packages: Python or Ruby libraries and their documentation, or Go and Rust source as packaged.
+  # Debian 12's packages: Python, Ruby or PHP libraries and their documentation, or Go and Rust source as packaged.
   if [ "$set_name" = debian-python ]; then
     where=(\( -path "./usr/lib/python3*" -o -path "./usr/share/doc*" \))
     names=(-name "*.py" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md" -o -name "*.toml" -o -name "*.sh")
   elif [ "$set_name" = debian-ruby ]; then
     where=(\( -path "./usr/lib/ruby*" -o -path "./usr/share/rubygems-integration*" -o -path "./usr/share/doc*" \))
     names=(-name "*.rb" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md")
+  elif [ "$set_name" = debian-php ]; then
+    where=(\( -path "./usr/share/php*" -o -path "./usr/share/roundcube*" -o -path "./usr/share/doc*" \))
+    names=(-name "*.php" -o -name "*.yml" -o -name "*.yaml" -o -name "*.json" -o -name "*.md")
   elif [ "$set_name" = debian-rust ]; then
     where=()
     names=(-name "*.rs" -o -name "*.md" -o -name "*.json" -o -name "*.yaml" -o -name "*.yml" -o -name "*.toml")

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 final class SourceCode {
     private static final Set<String> SOURCE_SUFFIXES = Set.of(".js", ".mjs", ".cjs", ".ts", ".mts", ".md", ".json", ".py", ".go", ".java",
-            ".rb", ".rs", ".yaml", ".yml", ".toml", ".sh");
+            ".rb", ".rs", ".php", ".yaml", ".yml", ".toml", ".sh");
     /** Per package, at most this much text, so that one large SDK does not stand for all. */
     private static final long MAX_CHARS_PER_PACKAGE = 1_500_000;
     private static final int MAX_LINE_CHARS = 2_000; // minified bundles are no code a person or an agent reads

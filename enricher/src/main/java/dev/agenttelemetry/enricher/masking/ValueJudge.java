@@ -294,6 +294,7 @@ final class ValueJudge {
     static boolean isCodeReference(String value) {
         String v = value.endsWith("!") ? value.substring(0, value.length() - 1) : value; // TypeScript's non-null assertion
         v = v.startsWith("&") || v.startsWith("*") ? v.substring(v.startsWith("&mut ") ? 5 : 1) : v; // Rust's and Go's references: &self.config
+        v = v.startsWith("\\") ? v.substring(1).replace('\\', '.') : v; // PHP's fully qualified names: \CURLAUTH_NTLM, \App\Auth::token
         v = isSphinxReference(v) ? v.substring(1) : v;
         v = v.replace("&#40;", "(").replace("&#40", "(").replace("&lpar;", "("); // code samples in Javadoc and HTML: getSecret&#40;
         return CODE_REFERENCE.matcher(v).matches() || isCompoundName(v.replace("?.", "."));

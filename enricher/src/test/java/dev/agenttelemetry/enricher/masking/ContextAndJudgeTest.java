@@ -169,6 +169,8 @@ class ContextAndJudgeTest {
             // references in Rust and Go, a documentation link, a path's segment, a name with digits after several words,
             // a cookie's name, the specifications' example credentials
             "    let client_secret = derive(&self.client_traffic_secret);",
+            "        $this->tokens = \\array_values($tokens);",
+            "        $options[\\CURLOPT_HTTPAUTH] = \\CURLAUTH_BASIC;",
             "/// [`Session::auth_token`]: struct.Session.html#method.auth_token",
             "    let nid = Nid(ffi::NID_X9_62_id_ecPublicKeyWithSha256);",
             "    verify_rsa_pss_sha256_with_legacy_key_format_and_sha512_digest()",
