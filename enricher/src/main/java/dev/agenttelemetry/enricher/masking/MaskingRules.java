@@ -76,8 +76,6 @@ final class MaskingRules {
         if (ValueJudge.lastWord(key).equals("dsn") && CONNECTION_STRING_WITHOUT_USER.matcher(value).matches()) {
             return false; // a data source name holds a credential as user info: tcp(db:3306)/app?tls=true has none
         }
-        Matcher cookie = NAMED_COOKIE.matcher(value);
-        String secretPart = ValueJudge.lastWord(key).equals("cookie") && cookie.matches() ? cookie.group(1) : value; // a cookie's name is none
         // groups 5 and 6 are the key-value rule's bare value and query parameter; an XML element's value is quoted by its tags
         boolean quoted = match.groupCount() < 6 || match.start(5) < 0 && match.start(6) < 0;
         int ampersand = value.indexOf('&');
@@ -91,7 +89,13 @@ final class MaskingRules {
         if (provider != null && !GENERIC_KEY_WORD.matcher(key).find()) {
             return provider.fits(value);
         }
-        return ValueJudge.isSecretValue(secretPart, quoted);
+        return ValueJudge.isSecretValue(ValueJudge.lastWord(key).equals("cookie") ? cookieValue(value) : value, quoted);
+    }
+
+    /** A cookie's value without its name, which is none of the secret: {@code sid=<value>}. */
+    private static String cookieValue(String cookie) {
+        Matcher named = NAMED_COOKIE.matcher(cookie);
+        return named.matches() ? named.group(1) : cookie;
     }
 
     /** A name, or a keyword argument whose value is judged where its own key is: {@code b64Signature}, {@code token=token_value}. */

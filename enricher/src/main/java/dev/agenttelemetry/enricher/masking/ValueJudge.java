@@ -152,8 +152,11 @@ final class ValueJudge {
             return true;
         }
         int colon = text.indexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
         String password = text.substring(colon + 1);
-        return colon > 0 && (PLACEHOLDER.matcher(password).matches() || CONSTANT_NAME.matcher(password).matches());
+        return PLACEHOLDER.matcher(password).matches() || CONSTANT_NAME.matcher(password).matches();
     }
 
     /** The text that base64 (standard or URL-safe, padded or not) encodes, if it is text: no control characters, valid UTF-8. */
@@ -202,8 +205,8 @@ final class ValueJudge {
      * {@code PaymentIntent.payment_method_data}. Split at separators and case changes, a name has at least two words
      * of three letters or more, words of three letters on average, pronounceable words (a vowel from four letters
      * on, no five consonants in a row, at most 20 letters), few one-letter words, and digits only as a part of their
-     * own ({@code 2025-02-19}) or after a word ({@code S3}, {@code x509}), at most twice or once for every two long words. A random token splits into
-     * one-letter words, digits here and there, or unpronounceable runs.
+     * own ({@code 2025-02-19}) or after a word ({@code S3}, {@code x509}), at most twice or once for every two long
+     * words. A random token splits into one-letter words, digits here and there, or unpronounceable runs.
      */
     static boolean isCompoundName(String value) {
         if (value.length() < 6 || value.length() > 160 || !NAME_CHARACTERS.matcher(value).matches()) {
