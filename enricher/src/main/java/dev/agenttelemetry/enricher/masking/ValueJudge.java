@@ -22,14 +22,15 @@ final class ValueJudge {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+|[0-9A-F]+");
     /**
      * A reference in code: {@code process.env.API_KEY}, {@code this._token}, {@code this.#tokens}, {@code U6A.SENSITIVE_STRING},
-     * {@code self.config["token"]}, {@code getToken()}, {@code .concat(auth.bearer)}, {@code @session_token}; its last name has
-     * no digits inside (a random token's does).
+     * {@code self.config["token"]}, {@code getToken()}, {@code .concat(auth.bearer)}; its last name has no digits
+     * inside (a random token's does).
      */
     private static final Pattern CODE_REFERENCE = Pattern.compile(
             "[A-Za-z_$][\\w$]*(?:(?:\\.|\\?\\.|->|::)[A-Za-z_$][\\w$]*)*(?:\\.|\\?\\.|->|::)[A-Za-z_$][A-Za-z_$]*\\d{0,3}(?:\\(.*|\\[.*)?"
                     + "|(?:this|self)\\.#?[\\w$.#]+(?:\\(.*)?|[A-Za-z_$][\\w$]*\\(.*|!+[A-Za-z_$(].*|_{1,2}[A-Za-z$][\\w$]*|/\\*.*"
-                    + "|\\.[A-Za-z_$][\\w$]*\\(.*"
-                    + "|@{1,2}[A-Za-z_][A-Za-z_]*(?:(?:\\.|::)[A-Za-z_][\\w]*[?!]?)*(?:\\(.*)?"); // Ruby's instance variables: @token.value, @client.get_token
+                    + "|\\.[A-Za-z_$][\\w$]*\\(.*");
+    /** Ruby's instance and class variables: {@code @session_token}, {@code @client.get_token}. */
+    private static final Pattern RUBY_VARIABLE = Pattern.compile("@{1,2}(?=[a-z_])");
     private static final Pattern URL = Pattern.compile("(?i)[a-z][a-z0-9+.\\-]*://[^\\s@]*");
     /** A path, its segments maybe templates as API routes write them ({@code /v1/auth/{mount_point}/login}), or a Windows path. */
     private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:(?:[\\w.\\-@]+|\\{\\w+\\})/)*(?:[\\w.\\-@]*|\\{\\w+\\})|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
@@ -73,6 +74,7 @@ final class ValueJudge {
             "backend", "callback", "fetcher", "realm", "request", "thumbprint", "fingerprint");
     /** A word of a key that names the public half of a key pair: {@code testKeyECPubX}, {@code signing_key_public_pem}. */
     private static final Pattern PUBLIC_WORD = Pattern.compile("(?<![A-Za-z])pub(?:lic)?(?![a-z])|Pub(?:lic)?(?![a-z])|(?<![A-Z])PUB(?:LIC)?(?![A-Z])");
+    private static final Pattern SECRET_WORD = Pattern.compile("(?i)key|token|secret|pass|pwd|cred|auth|cookie|signature");
 
     /** Whether a key ({@code db_password}, {@code apiKey}, {@code TokenFile}) names a secret rather than something about one. */
     static boolean keyNamesSecret(String key) {
@@ -80,7 +82,25 @@ final class ValueJudge {
             return true;
         }
         String last = lastWord(key);
-        return !NOT_A_SECRET_KEY_ENDING.contains(last) && !PAGINATION_TOKEN.matcher(key).find() && !PUBLIC_WORD.matcher(key).find();
+        return !NOT_A_SECRET_KEY_ENDING.contains(last) && !PAGINATION_TOKEN.matcher(key).find() && !namesPublicHalf(key);
+    }
+
+    /** A key that names public material after its secret word: {@code testKeyECPubX} (not {@code ssh_pub_key_password}). */
+    private static boolean namesPublicHalf(String key) {
+        Matcher publicWord = PUBLIC_WORD.matcher(key);
+        int lastPublic = -1;
+        while (publicWord.find()) {
+            lastPublic = publicWord.start();
+        }
+        if (lastPublic < 0) {
+            return false;
+        }
+        Matcher secretWord = SECRET_WORD.matcher(key);
+        int lastSecret = -1;
+        while (secretWord.find()) {
+            lastSecret = secretWord.start();
+        }
+        return lastPublic > lastSecret;
     }
 
     /** A token that marks a place in a listing ({@code NextToken}, {@code nextPageToken}, {@code ContinuationToken}), not a credential. */
@@ -298,6 +318,7 @@ final class ValueJudge {
         String v = value.endsWith("!") ? value.substring(0, value.length() - 1) : value; // TypeScript's non-null assertion
         v = v.startsWith("&") || v.startsWith("*") ? v.substring(v.startsWith("&mut ") ? 5 : 1) : v; // Rust's and Go's references: &self.config
         v = v.startsWith("\\") ? v.substring(1).replace('\\', '.') : v; // PHP's fully qualified names: \CURLAUTH_NTLM, \App\Auth::token
+        v = RUBY_VARIABLE.matcher(v).lookingAt() ? v.replaceFirst("^@+", "") : v; // then a name made of words, or a member of one
         v = isSphinxReference(v) ? v.substring(1) : v;
         v = v.replace("&#40;", "(").replace("&#40", "(").replace("&lpar;", "("); // code samples in Javadoc and HTML: getSecret&#40;
         return CODE_REFERENCE.matcher(v).matches() || isCompoundName(v.replace("?.", "."));

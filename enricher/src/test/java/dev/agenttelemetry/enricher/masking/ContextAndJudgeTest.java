@@ -68,6 +68,11 @@ class ContextAndJudgeTest {
             // a data source name with user info, a publish token (no public key), a URL's password after its host's key word
             "SENTRY_DSN=https://4f1c9ab27d3e44b08c1fd2a6e5b7c390@o112233.ingest.example.io/42 | 4f1c9ab27d3e44b08c1fd2a6e5b7c390",
             "NPM_PUBLISH_TOKEN=Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3 | Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3",
+            "ssh_pub_key_password = \"Zq8Lm3Nw5KxWq3vL9pXt\" | Zq8Lm3Nw5KxWq3vL9pXt",
+            // a password with a Ruby variable's sigil, a password inside a connection string of key=value pairs
+            "ADMIN_PASSWORD=@mysecretpassword | mysecretpassword",
+            "dsn: \"host=db.internal user=app password=Xk9vL2mQ7wZp dbname=app\" | Xk9vL2mQ7wZp",
+            "curl \"https://api.example.com/v1/data?api_key=Zq8Lm3Nw5KxWq3vL9pXt&format=json\" | Zq8Lm3Nw5KxWq3vL9pXt",
             "\"Authorization\": \"Bearer Zq8Lm3Nw5KxWq3vL9pXt2m\"} | Zq8Lm3Nw5KxWq3vL9pXt2m",
             // a session cookie's value
             "Cookie: sid=Zq8Lm3Nw5KxWq3vL9pXt2m | Zq8Lm3Nw5KxWq3vL9pXt2m",
