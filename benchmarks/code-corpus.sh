@@ -2,10 +2,10 @@
 # Fetches one of the source-code corpora `agent-telemetry bench masking --code DIR` was measured on: providers' SDKs
 # and libraries coding agents read and edit, pinned to the versions measured. Each package is unpacked into a
 # directory of its own under DIR, named as `npm pack` names its file (scope and name, no version).
-#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|debian-php|maven-java DIR
+#   benchmarks/code-corpus.sh npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|debian-php|debian-ansible|maven-java DIR
 set -euo pipefail
 if [ $# -ne 2 ]; then
-  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|debian-php|maven-java DIR" >&2
+  echo "usage: $0 npm-1|npm-2|npm-3|npm-4|debian-python|debian-go|debian-ruby|debian-rust|debian-php|debian-ansible|maven-java DIR" >&2
   exit 2
 fi
 set_name=$1
@@ -72,7 +72,8 @@ case "$set_name" in
     php-symfony-framework-bundle php-symfony-http-client php-symfony-http-foundation php-symfony-mailer php-symfony-password-hasher
     php-symfony-routing php-symfony-security-bundle php-symfony-security-core php-symfony-security-csrf php-symfony-security-http
     php-symfony-validator php-twig php-vlucas-phpdotenv phpunit roundcube-core" ;;
-  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go, debian-ruby, debian-rust, debian-php or maven-java)" >&2; exit 2 ;;
+  debian-ansible) packages="ansible" ;; # its collections, each a package of its own: modules that take passwords, tokens and keys
+  *) echo "unknown set: $set_name (npm-1, npm-2, npm-3, npm-4, debian-python, debian-go, debian-ruby, debian-rust, debian-php, debian-ansible or maven-java)" >&2; exit 2 ;;
 esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -84,6 +85,16 @@ if [ "$set_name" = maven-java ]; then
     curl -sfL -o sources.jar "https://repo1.maven.org/maven2/${group//.//}/$artifact/$version/$artifact-$version-sources.jar"
     mkdir -p "$dir/$artifact"
     unzip -q -o sources.jar -d "$dir/$artifact"
+  done
+elif [ "$set_name" = debian-ansible ]; then
+  # Debian 12's Ansible community collections, each unpacked into a directory named namespace.collection.
+  apt-get download ansible >/dev/null
+  dpkg -x ansible_*.deb unpacked
+  for collection in unpacked/usr/lib/python3/dist-packages/ansible_collections/*/*/; do
+    name=$(basename "$(dirname "$collection")").$(basename "$collection")
+    mkdir -p "$dir/$name"
+    (cd "$collection" && find . -type f \( -name "*.py" -o -name "*.yml" -o -name "*.yaml" -o -name "*.md" -o -name "*.json" \) \
+      -exec cp --parents {} "$dir/$name/" \;)
   done
 elif [ "$set_name" != "${set_name#debian-}" ]; then
   # Debian 12's packages: Python, Ruby or PHP libraries and their documentation, or Go and Rust source as packaged.

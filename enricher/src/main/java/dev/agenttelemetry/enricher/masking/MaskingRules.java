@@ -70,6 +70,9 @@ final class MaskingRules {
         if (!ValueJudge.keyNamesSecret(text.substring(keyStart, match.end(1))) || Provider.claimsButMisfits(value)) {
             return false;
         }
+        if (isImageQuery(text, keyStart)) {
+            return false; // a badge's or an image's URL: the token in it is one made to be embedded in a page
+        }
         if (text.startsWith("://", keyStart - 3) && PORT.matcher(value).matches()) {
             return false; // a URL's host and port: https://auth.example.com:5000/v3
         }
@@ -98,6 +101,14 @@ final class MaskingRules {
         return named.matches() ? named.group(1) : cookie;
     }
 
+    /** A flag that asks for the secret, not one that takes it: {@code --ask-vault-pass}, {@code --prompt-password}, {@code --no-password}. */
+    private static final Pattern ASKING_FLAG = Pattern.compile("(?i)(?:^|-)(?:ask|prompt|no)-");
+
+    /** The value after a flag that names a secret ({@code --db-password X}), unless the flag asks for it and X is a file or the next argument. */
+    static boolean isFlagSecret(String value, Matcher match, String text) {
+        return !ASKING_FLAG.matcher(match.group(1)).find() && ValueJudge.notPlaceholder(value) && !ValueJudge.isFileName(value);
+    }
+
     /** A name, or a keyword argument whose value is judged where its own key is: {@code b64Signature}, {@code token=token_value}. */
     private static final Pattern CALL_ARGUMENT = Pattern.compile("[A-Za-z_$][\\w$]*(?:=.*)?");
     private static final Pattern NAMED_COOKIE = Pattern.compile("[\\w.\\-]{1,64}=(.*)");
@@ -111,6 +122,20 @@ final class MaskingRules {
     private static boolean isChainedAssignment(String value) {
         Matcher member = ASSIGNED_MEMBER.matcher(value);
         return member.matches() && ValueJudge.isCompoundName(member.group(1));
+    }
+
+    private static final Pattern IMAGE_PATH = Pattern.compile("(?i)(?:\\.(?:svg|png|gif|jpe?g|webp)|/badge)$");
+
+    /** Whether the key is a parameter of an image's URL: {@code .../graph/badge.svg?token=...}. */
+    private static boolean isImageQuery(String text, int keyStart) {
+        if (keyStart == 0 || text.charAt(keyStart - 1) != '?') {
+            return false;
+        }
+        int pathStart = keyStart - 1;
+        while (pathStart > 0 && keyStart - pathStart < 512 && WORD_DELIMITERS.indexOf(text.charAt(pathStart - 1)) < 0) {
+            pathStart--;
+        }
+        return IMAGE_PATH.matcher(text.substring(pathStart, keyStart - 1)).find();
     }
 
     private static final Pattern PEM_BOUNDARY = Pattern.compile("-----(BEGIN|END) ([A-Z0-9 ]{1,40})-----");
@@ -238,7 +263,8 @@ final class MaskingRules {
                 // curl -u / --user: one shell word, quotes anywhere in it ('alice':"p4ss", "{id}":"{secret}")
                 MaskingRule.checked("password", "(?i)(?:\\s|^)(?:-u|--user)(?:\\s+|=)((?:\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s\"'])+)", MaskingRules::isUserCredential)
                         .at(1, "-u ", "--user ", "--user="),
-                MaskingRule.checked("password", "(?i)--[\\w-]*?(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})", ValueJudge::notPlaceholder).at(0, "--"),
+                MaskingRule.judged("password", "(?i)--([\\w-]*?)(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)(?:=|\\s+)[\"']?([^\\s\"']{3,})",
+                        MaskingRules::isFlagSecret, 2).at(0, "--"),
                 // -p of the tools where it is the password (elsewhere it is a port, a path or a profile)
                 MaskingRule.checked("password", "(?i)\\b(?:sshpass|(?:docker|podman|nerdctl|buildah|skopeo|oras)\\s+login|helm\\s+registry\\s+login|redis-cli)\\b"
                         + "[^|;&\\n]*?\\s(?:-p|-a|--password|--pass)(?:\\s+|=)[\"']?([^\\s\"']+)", ValueJudge::notPlaceholder)

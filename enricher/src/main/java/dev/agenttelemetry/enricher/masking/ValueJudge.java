@@ -36,6 +36,12 @@ final class ValueJudge {
     private static final Pattern PATH = Pattern.compile("(?:~|\\.{1,2})?/(?:(?:[\\w.\\-@]+|\\{\\w+\\})/)*(?:[\\w.\\-@]*|\\{\\w+\\})|[A-Za-z]:\\\\[\\w.\\-\\\\ ]*");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)[\\w.\\-]+\\.(?:pem|crt|cer|der|key|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf"
             + "|env|txt|properties|xml|csv|log|sh|py|js|ts|rb|rs|go|java|gpg|asc|pub|db|sqlite|html?|md|rst)(?:#[\\w.\\-]*)?"); // a link's #fragment
+    /** A date, maybe with its time: {@code 2022-09-26}, {@code 2022-09-26T00:00:00.000Z}. */
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?");
+    /** Hash, cipher and signature algorithms by name: {@code sha256}, {@code hmac-sha512}, {@code aes-256-gcm}, {@code ed25519}. */
+    private static final Pattern ALGORITHM = Pattern.compile("(?i)(?:hmac[-_]?)?(?:sha[-_]?(?:1|224|256|384|512)|sha3[-_](?:224|256|384|512)|md5"
+            + "|blake2[bs]|aes[-_]?(?:128|192|256)(?:[-_](?:gcm|cbc|ctr|cfb|ofb))?|3des|des3|rsa(?:[-_]?(?:1024|2048|3072|4096))?|ecdsa|ed25519"
+            + "|pbkdf2(?:[-_]sha(?:1|256|512))?|bcrypt|scrypt|argon2(?:id|i|d)?)");
     /** Numbers, hexadecimal constants up to 64 bits ({@code 0x00000020}; a 256-bit key is longer) and references such as RFC 4519. */
     private static final Pattern NUMBER = Pattern.compile("[-+]?\\d{1,14}(?:[.,:]\\d+)*(?:[eE][-+]?\\d+)?|0x[0-9a-fA-F]{1,16}|(?:RFC|rfc) ?\\d{1,5}");
     /** A version or a dependency's version range: {@code 1.2.3}, {@code v2.0-rc1}, {@code ^1.4}, {@code 0.10.x}, {@code >=2.1.*}. */
@@ -71,7 +77,8 @@ final class ValueJudge {
             "hint", "regex", "pattern", "env", "var", "variable", "placeholder", "template", "source", "limit", "index", "key_id", "lifetime",
             "usage", "rotation", "status", "state", "error", "message", "required", "exists", "valid", "present", "set", "hash", "digest",
             "handler", "processor", "mgr", "factory", "loader", "helper", "class", "module", "plugin", "adapter", "middleware", "strategy",
-            "backend", "callback", "fetcher", "realm", "request", "thumbprint", "fingerprint");
+            "backend", "callback", "fetcher", "realm", "request", "thumbprint", "fingerprint", "at", "date", "time", "timestamp", "change",
+            "changed");
     /** A word of a key that names the public half of a key pair: {@code testKeyECPubX}, {@code signing_key_public_pem}. */
     private static final Pattern PUBLIC_WORD = Pattern.compile("(?<![A-Za-z])pub(?:lic)?(?![a-z])|Pub(?:lic)?(?![a-z])|(?<![A-Z])PUB(?:LIC)?(?![A-Z])");
     private static final Pattern SECRET_WORD = Pattern.compile("(?i)key|token|secret|pass|pwd|cred|auth|cookie|signature");
@@ -134,7 +141,7 @@ final class ValueJudge {
                 || HOST_NAME.matcher(value).matches() || isCompoundName(value) || SUBRESOURCE_INTEGRITY.matcher(value).matches()
                 || NPM_PACKAGE.matcher(value).matches() || SIGNATURE.matcher(value).matches()
                 || isSphinxReference(value) && isCompoundName(value.substring(1)) || !MaskingRules.notFiller(value) || isBase64OfExample(value)
-                || SPECIFICATION_EXAMPLES.contains(value);
+                || SPECIFICATION_EXAMPLES.contains(value) || DATE.matcher(value).matches() || ALGORITHM.matcher(value).matches();
     }
 
     /**
@@ -307,10 +314,21 @@ final class ValueJudge {
         return PATH.matcher(value).matches() || URL.matcher(value).matches() && !value.contains("@");
     }
 
-    /** A variable, a template expression or an angle-bracketed hint: {@code $TOKEN}, {@code ${token}}, {@code {{ .Values.x }}}, {@code <your-key>}, {@code %s}. */
+    /**
+     * A variable, a template expression, a format's field or an angle-bracketed hint: {@code $TOKEN}, {@code ${token}},
+     * {@code {{ .Values.x }}}, {@code <your-key>}, {@code %s}, {@code /auth/%s/login}.
+     */
     static boolean isTemplate(String value) {
         return value.isEmpty() || "$<{%[(".indexOf(value.charAt(0)) >= 0 || value.contains("${") || value.contains("$(") || value.contains("{{")
-                || value.endsWith(">") || value.endsWith("}") && value.contains("{");
+                || value.endsWith(">") || value.endsWith("}") && value.contains("{") || FORMAT_SPECIFIER.matcher(value).find();
+    }
+
+    /** A printf or Python format's field in a value: {@code storage-systems/%s/passwords}, {@code %(user)s}, {@code {0}}. */
+    private static final Pattern FORMAT_SPECIFIER = Pattern.compile("%(?:\\(\\w+\\))?[-+ #0]?\\d*(?:\\.\\d+)?[sdixf](?![A-Za-z0-9])|\\{\\w{0,30}\\}");
+
+    /** A file's name with an extension that names its format: {@code server.pem}, {@code site.yml}. */
+    static boolean isFileName(String value) {
+        return FILE_NAME.matcher(value).matches();
     }
 
     /** A reference in code rather than a literal: only a value written bare (not in quotes) can be one. */

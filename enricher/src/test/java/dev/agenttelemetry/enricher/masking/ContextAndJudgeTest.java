@@ -69,6 +69,8 @@ class ContextAndJudgeTest {
             "SENTRY_DSN=https://4f1c9ab27d3e44b08c1fd2a6e5b7c390@o112233.ingest.example.io/42 | 4f1c9ab27d3e44b08c1fd2a6e5b7c390",
             "NPM_PUBLISH_TOKEN=Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3 | Zq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3",
             "ssh_pub_key_password = \"Zq8Lm3Nw5KxWq3vL9pXt\" | Zq8Lm3Nw5KxWq3vL9pXt",
+            "ansible-playbook site.yml --vault-password Zq8Lm3Nw5K | Zq8Lm3Nw5K",
+            "  change_password: 'Wq3vL9pXt2m!'  | Wq3vL9pXt2m!",
             // a password with a Ruby variable's sigil, a password inside a connection string of key=value pairs
             "ADMIN_PASSWORD=@mysecretpassword | mysecretpassword",
             "dsn: \"host=db.internal user=app password=Xk9vL2mQ7wZp dbname=app\" | Xk9vL2mQ7wZp",
@@ -182,6 +184,16 @@ class ContextAndJudgeTest {
             "    .header(\"Set-Cookie\", \"theme=dark2\")",
             "    // => \"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\"",
             "  \"access_token\": \"2YotnFZFEjr1zCsicMWpAA\",",
+            // dates and the keys that hold them, algorithms by name, a format's fields, a flag that asks for the password,
+            // a badge's token
+            "  password_expires_at: '2031-04-17T08:30:00.000Z'",
+            "    token_issued: 2031-04-17",
+            "    hashed = pbkdf2_hmac('sha512', password, salt, 100000)",
+            "    api_secret_algorithm = \"hmac-sha256\"",
+            "    reset_password = 'accounts/%s/password' % account_id",
+            "    token_path = \"/v2/tenants/{tenant}/tokens/{0}\"",
+            "ansible-playbook site.yml -i hosts --ask-vault-pass deploy_cluster.yml",
+            "[![coverage](https://codecov.example.org/gh/acme/lib/graph/badge.svg?token=Zq8Lm3Nw5K)](https://codecov.example.org)",
             // Ruby's instance variables and setters, a certificate's lines near a key word
             "  alias api_token= session_token=",
             "ca_cert: \"-----BEGIN CERTIFICATE-----\\r\\nMIIDAzCCAeugAwIBAgIUZq8Lm3Nw5KxWq3vL9pXt2mZq8Lm3Nw5K\\r\\n\", token: \"$CI_TOKEN\"",
