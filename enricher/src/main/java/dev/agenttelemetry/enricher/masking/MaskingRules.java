@@ -34,9 +34,12 @@ final class MaskingRules {
             "ops_", "pplx-", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "fio-u-", "nfp_", "mlsn.",
             "frb_", "lob_", "eyjrijoi", "scalingo_", "tfp_", "dckr_oat_", "ntn_", "hrku-", "sha256~", "key-"};
 
-    /** A provider token: its format is known, so only fillers ({@code ghp_xxxx...}, {@code ...EXAMPLE}) are let through. */
+    /**
+     * A provider token: its format is known, so only fillers ({@code ghp_xxxx...}, {@code ...EXAMPLE}) and names made
+     * of words that happen to begin with its prefix ({@code sk-ssh-ed25519-cert-v01}, an SSH key type) are let through.
+     */
     private static MaskingRule token(String kind, String regex) {
-        return MaskingRule.checked(kind, regex, MaskingRules::notFiller, 0);
+        return MaskingRule.checked(kind, regex, value -> notFiller(value) && !ValueJudge.isCompoundName(value), 0);
     }
 
     /**

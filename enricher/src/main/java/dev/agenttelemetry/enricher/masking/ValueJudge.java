@@ -41,7 +41,7 @@ final class ValueJudge {
     /** Hash, cipher and signature algorithms by name: {@code sha256}, {@code hmac-sha512}, {@code aes-256-gcm}, {@code ed25519}. */
     private static final Pattern ALGORITHM = Pattern.compile("(?i)(?:hmac[-_]?)?(?:sha[-_]?(?:1|224|256|384|512)|sha3[-_](?:224|256|384|512)|md5"
             + "|blake2[bs]|aes[-_]?(?:128|192|256)(?:[-_](?:gcm|cbc|ctr|cfb|ofb))?|3des|des3|rsa(?:[-_]?(?:1024|2048|3072|4096))?|ecdsa|ed25519"
-            + "|pbkdf2(?:[-_]sha(?:1|256|512))?|bcrypt|scrypt|argon2(?:id|i|d)?)");
+            + "|pbkdf2(?:[-_]sha(?:1|256|512))?|bcrypt|scrypt|argon2(?:id|i|d)?|scram-sha-(?:1|256))");
     /** Numbers, hexadecimal constants up to 64 bits ({@code 0x00000020}; a 256-bit key is longer) and references such as RFC 4519. */
     private static final Pattern NUMBER = Pattern.compile("[-+]?\\d{1,14}(?:[.,:]\\d+)*(?:[eE][-+]?\\d+)?|0x[0-9a-fA-F]{1,16}|(?:RFC|rfc) ?\\d{1,5}");
     /** A version or a dependency's version range: {@code 1.2.3}, {@code v2.0-rc1}, {@code ^1.4}, {@code 0.10.x}, {@code >=2.1.*}. */
@@ -78,7 +78,7 @@ final class ValueJudge {
             "usage", "rotation", "status", "state", "error", "message", "required", "exists", "valid", "present", "set", "hash", "digest",
             "handler", "processor", "mgr", "factory", "loader", "helper", "class", "module", "plugin", "adapter", "middleware", "strategy",
             "backend", "callback", "fetcher", "realm", "request", "thumbprint", "fingerprint", "at", "date", "time", "timestamp", "change",
-            "changed");
+            "changed", "encryption");
     /** A word of a key that names the public half of a key pair: {@code testKeyECPubX}, {@code signing_key_public_pem}. */
     private static final Pattern PUBLIC_WORD = Pattern.compile("(?<![A-Za-z])pub(?:lic)?(?![a-z])|Pub(?:lic)?(?![a-z])|(?<![A-Z])PUB(?:LIC)?(?![A-Z])");
     private static final Pattern SECRET_WORD = Pattern.compile("(?i)key|token|secret|pass|pwd|cred|auth|cookie|signature");

@@ -193,6 +193,8 @@ class ContextAndJudgeTest {
             "    reset_password = 'accounts/%s/password' % account_id",
             "    token_path = \"/v2/tenants/{tenant}/tokens/{0}\"",
             "ansible-playbook site.yml -i hosts --ask-vault-pass deploy_cluster.yml",
+            "    PGOPTIONS: \"-c password_encryption=scram-sha-256\"",
+            "    key_types: ['sk-ssh-ed25519-cert-v01', 'ssh-ed25519']",
             "[![coverage](https://codecov.example.org/gh/acme/lib/graph/badge.svg?token=Zq8Lm3Nw5K)](https://codecov.example.org)",
             // Ruby's instance variables and setters, a certificate's lines near a key word
             "  alias api_token= session_token=",
