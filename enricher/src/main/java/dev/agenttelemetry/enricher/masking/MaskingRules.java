@@ -28,7 +28,7 @@ final class MaskingRules {
     static final String[] KEY_WORD_STARTS = {"apikey", "api_key", "api-key", "secret", "token", "pass", "pwd", "cred", "auth", "bearer",
             "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "clientsecret", "client_secret",
             "client-secret", "cookie", "signature", "licensekey", "license_key", "license-key", "dsn"};
-    private static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
+    static final String[] KEY_HINTS = {"key", "token", "secret", "pass", "pwd", "cred", "auth", "bearer", "cookie", "signature", "license", "dsn"};
     private static final String[] VENDOR_HINTS = {"pscale_", "sntrys_", "shpat_", "shpca_", "shppa_", "shpss_", "xkeysib-", "lin_api_",
             "lin_oauth_", "pul-", "rubygems_", "_v1_", "flwseck", "flwpubk", "ezak", "eztk", "atatt3", "figd_", "glc_", "glsa_", "hvs.", "hvb.",
             "ops_", "pplx-", "dp.", "phc_", "dapi", "dt0", "fo1_", "pmak-", "pnu_", "sl.", "clojars_", "fio-u-", "nfp_", "mlsn.",
@@ -107,7 +107,7 @@ final class MaskingRules {
     /** A flag that asks for the secret, not one that takes it: {@code --ask-vault-pass}, {@code --prompt-password}, {@code --no-password}. */
     private static final Pattern ASKING_FLAG = Pattern.compile("(?i)(?:^|-)(?:ask|prompt|no)-");
 
-    /** The value after a flag that names a secret ({@code --db-password X}), unless the flag asks for it and X is a file or the next argument. */
+    /** The value after a flag that names a secret ({@code --db-password X}), unless the flag asks for it or the value is a file's name. */
     static boolean isFlagSecret(String value, Matcher match, String text) {
         return !ASKING_FLAG.matcher(match.group(1)).find() && ValueJudge.notPlaceholder(value) && !ValueJudge.isFileName(value);
     }
@@ -134,11 +134,7 @@ final class MaskingRules {
         if (keyStart == 0 || text.charAt(keyStart - 1) != '?') {
             return false;
         }
-        int pathStart = keyStart - 1;
-        while (pathStart > 0 && keyStart - pathStart < 512 && WORD_DELIMITERS.indexOf(text.charAt(pathStart - 1)) < 0) {
-            pathStart--;
-        }
-        return IMAGE_PATH.matcher(text.substring(pathStart, keyStart - 1)).find();
+        return IMAGE_PATH.matcher(text.substring(wordStart(text, keyStart - 1), keyStart - 1)).find();
     }
 
     private static final Pattern PEM_BOUNDARY = Pattern.compile("-----(BEGIN|END) ([A-Z0-9 ]{1,40})-----");
@@ -171,6 +167,15 @@ final class MaskingRules {
     /** The word a token stands in: its surroundings up to whitespace or a quote. */
     private static final String WORD_DELIMITERS = " \t\r\n\"'`<>()[]{},;";
 
+    /** Where the word holding {@code position} begins: after the last delimiter before it. */
+    private static int wordStart(String text, int position) {
+        int start = position;
+        while (start > 0 && WORD_DELIMITERS.indexOf(text.charAt(start - 1)) < 0) {
+            start--;
+        }
+        return start;
+    }
+
     /**
      * A random-looking token near a key word (the entropy rule): a UUID or a hex string counts only when assigned
      * to a key ({@code hubspotKey = "<uuid>"}); in prose and tool output they are ids and hashes. A token that is
@@ -183,10 +188,7 @@ final class MaskingRules {
         if (!isHighEntropy(value) || ValueJudge.isKnownNonSecret(unpadded) || ValueJudge.isCodeReference(unpadded)) {
             return false;
         }
-        int wordStart = start;
-        while (wordStart > 0 && WORD_DELIMITERS.indexOf(text.charAt(wordStart - 1)) < 0) {
-            wordStart--;
-        }
+        int wordStart = wordStart(text, start);
         int wordEnd = end;
         while (wordEnd < text.length() && WORD_DELIMITERS.indexOf(text.charAt(wordEnd)) < 0) {
             wordEnd++;

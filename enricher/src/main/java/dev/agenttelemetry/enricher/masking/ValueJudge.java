@@ -81,7 +81,7 @@ final class ValueJudge {
             "changed", "encryption");
     /** A word of a key that names the public half of a key pair: {@code testKeyECPubX}, {@code signing_key_public_pem}. */
     private static final Pattern PUBLIC_WORD = Pattern.compile("(?<![A-Za-z])pub(?:lic)?(?![a-z])|Pub(?:lic)?(?![a-z])|(?<![A-Z])PUB(?:LIC)?(?![A-Z])");
-    private static final Pattern SECRET_WORD = Pattern.compile("(?i)key|token|secret|pass|pwd|cred|auth|cookie|signature");
+    private static final Pattern SECRET_WORD = Pattern.compile("(?i)" + String.join("|", MaskingRules.KEY_HINTS));
 
     /** Whether a key ({@code db_password}, {@code apiKey}, {@code TokenFile}) names a secret rather than something about one. */
     static boolean keyNamesSecret(String key) {
@@ -94,20 +94,18 @@ final class ValueJudge {
 
     /** A key that names public material after its secret word: {@code testKeyECPubX} (not {@code ssh_pub_key_password}). */
     private static boolean namesPublicHalf(String key) {
-        Matcher publicWord = PUBLIC_WORD.matcher(key);
-        int lastPublic = -1;
-        while (publicWord.find()) {
-            lastPublic = publicWord.start();
+        int lastPublic = lastMatch(PUBLIC_WORD, key);
+        return lastPublic >= 0 && lastPublic > lastMatch(SECRET_WORD, key);
+    }
+
+    /** Where the pattern last matches in the text, or -1. */
+    private static int lastMatch(Pattern pattern, String text) {
+        Matcher match = pattern.matcher(text);
+        int last = -1;
+        while (match.find()) {
+            last = match.start();
         }
-        if (lastPublic < 0) {
-            return false;
-        }
-        Matcher secretWord = SECRET_WORD.matcher(key);
-        int lastSecret = -1;
-        while (secretWord.find()) {
-            lastSecret = secretWord.start();
-        }
-        return lastPublic > lastSecret;
+        return last;
     }
 
     /** A token that marks a place in a listing ({@code NextToken}, {@code nextPageToken}, {@code ContinuationToken}), not a credential. */
@@ -336,7 +334,8 @@ final class ValueJudge {
         String v = value.endsWith("!") ? value.substring(0, value.length() - 1) : value; // TypeScript's non-null assertion
         v = v.startsWith("&") || v.startsWith("*") ? v.substring(v.startsWith("&mut ") ? 5 : 1) : v; // Rust's and Go's references: &self.config
         v = v.startsWith("\\") ? v.substring(1).replace('\\', '.') : v; // PHP's fully qualified names: \CURLAUTH_NTLM, \App\Auth::token
-        v = RUBY_VARIABLE.matcher(v).lookingAt() ? v.replaceFirst("^@+", "") : v; // then a name made of words, or a member of one
+        Matcher rubyVariable = RUBY_VARIABLE.matcher(v);
+        v = rubyVariable.lookingAt() ? v.substring(rubyVariable.end()) : v; // then a name made of words, or a member of one
         v = isSphinxReference(v) ? v.substring(1) : v;
         v = v.replace("&#40;", "(").replace("&#40", "(").replace("&lpar;", "("); // code samples in Javadoc and HTML: getSecret&#40;
         return CODE_REFERENCE.matcher(v).matches() || isCompoundName(v.replace("?.", "."));
